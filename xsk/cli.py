@@ -1,0 +1,429 @@
+"""The typer app: parse options, pick a prompter, call the core, print. Nothing else.
+
+Heavy modules (questionary, python-docx, openpyxl, matplotlib) are imported inside the
+commands that need them, never at module level, so ``--help`` and ``status`` start fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from xsk import __version__
+
+app = typer.Typer(
+    name="xsk",
+    help="社区协商议事工具：议题登记、协商流程引导、公文生成、台账与统计。\n\n"
+    "示例：xsk init 红桥社区 --community 红桥社区 && cd 红桥社区 && xsk new --title 三号楼加装电梯",
+    no_args_is_help=True,
+    add_completion=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_state: dict[str, Path | None] = {"dir": None}
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"xsk {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    directory: Annotated[
+        Path | None,
+        typer.Option("-C", help="在指定的工作区目录中运行（如同先 cd 到该目录）", metavar="DIR"),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本号")
+    ] = False,
+) -> None:
+    """社区协商议事工具。"""
+    _state["dir"] = directory
+
+
+def command():
+    return typer.main.get_command(app)
+
+
+def _ws():
+    from xsk import workspace
+
+    return workspace.load(_state["dir"])
+
+
+def _prompter(no_input: bool):
+    if no_input or not (sys.stdin.isatty() and sys.stdout.isatty()):
+        from xsk.prompts.base import NoInputPrompter
+
+        return NoInputPrompter()
+    from xsk.prompts.tty import TerminalPrompter
+
+    return TerminalPrompter()
+
+
+NoInput = Annotated[
+    bool, typer.Option("--no-input", help="不交互：缺少必需值时报错退出（退出码 2）")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
+
+
+@app.command()
+def init(
+    directory: Annotated[Path | None, typer.Argument(help="工作区目录（默认当前目录）")] = None,
+    community: Annotated[str | None, typer.Option(help="社区名称")] = None,
+    street: Annotated[str | None, typer.Option(help="街道名称")] = None,
+    district: Annotated[str | None, typer.Option(help="区（县）名称")] = None,
+    procedure: Annotated[str | None, typer.Option(help="默认协商程序编号")] = None,
+    facilitator: Annotated[str | None, typer.Option(help="默认经办人姓名")] = None,
+    no_input: NoInput = False,
+) -> None:
+    """创建工作区：写入 xsk.toml、roster.toml，初始化 git 并提交。
+
+    示例：xsk init 红桥社区 --community 红桥社区 --street 红桥街道 --district 柳南区
+    """
+    from xsk import workflow
+    from xsk.output import echo
+
+    target = directory or _state["dir"] or Path.cwd()
+    root = workflow.init_workspace(
+        target,
+        _prompter(no_input),
+        community=community,
+        street=street,
+        district=district,
+        procedure=procedure,
+        facilitator=facilitator,
+    )
+    echo(f"已创建工作区：{root}")
+    echo("下一步：xsk new --title 议题名称")
+
+
+@app.command()
+def new(
+    title: Annotated[str | None, typer.Option("--title", help="议题名称")] = None,
+    procedure: Annotated[str | None, typer.Option(help="协商程序编号（默认见 xsk.toml）")] = None,
+    category: Annotated[str | None, typer.Option(help="议题类别")] = None,
+    level: Annotated[str | None, typer.Option(help="层级：网格/小区/社区/街道/区")] = None,
+    channel: Annotated[str | None, typer.Option(help="来源渠道，如 居民反映")] = None,
+    proposer: Annotated[str | None, typer.Option(help="提出人姓名（隐私，内部留存）")] = None,
+    phone: Annotated[str | None, typer.Option(help="提出人电话（隐私，内部留存）")] = None,
+    description: Annotated[str | None, typer.Option(help="问题描述")] = None,
+    date: Annotated[str | None, typer.Option(help="登记日期 YYYY-MM-DD（默认今天）")] = None,
+    no_input: NoInput = False,
+) -> None:
+    """登记新议题并提交；最后一行输出议题编号。
+
+    示例：xsk new --title 三号楼加装电梯 --category 公共设施 --proposer 张建国 --phone 13912345678
+    """
+    from xsk import workflow
+    from xsk.output import echo
+
+    ws = _ws()
+    created = _parse_date(date, "--date") if date else None
+    case = workflow.new_case(
+        ws,
+        _prompter(no_input),
+        title=title,
+        procedure=procedure,
+        category=category,
+        level=level,
+        channel=channel,
+        proposer=proposer,
+        phone=phone,
+        description=description,
+        created=created,
+    )
+    echo(f"已登记议题：{case.title}（程序 {case.procedure}，当前步骤 {case.step}）")
+    echo(case.id)
+
+
+def _parse_date(value: str, name: str):
+    import datetime as dt
+
+    from xsk.errors import UsageError
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{name} 日期格式不对：“{value}”", hint="例如 2026-11-23") from None
+
+
+@app.command()
+def show(
+    case_id: Annotated[str, typer.Argument(metavar="ID", help="议题编号")],
+    json_: JsonOpt = False,
+    reveal: Annotated[
+        bool, typer.Option("--reveal", help="显示电话、证件号、住址等隐私信息")
+    ] = False,
+) -> None:
+    """查看一个议题（隐私信息默认打码）。
+
+    示例：xsk show 2026-007 --json
+    """
+    from xsk import workflow
+    from xsk.output import echo, emit_json
+    from xsk.store import cases
+
+    ws = _ws()
+    view = workflow.case_view(cases.load_case(ws, case_id), reveal=reveal)
+    if json_:
+        emit_json(view)
+        return
+    echo(f"{view['id']}  {view['title']}")
+    echo(
+        f"  程序：{view['procedure']}  当前步骤：{view['step']}  状态：{_status_zh(view['status'])}"
+    )
+    echo(f"  层级：{view['level']}  类别：{view['category'] or '—'}  登记：{view['created']}")
+    if view["due"]:
+        echo(f"  办结时限：{view['due']}")
+    src = view["source"]
+    echo(f"  来源：{src['channel'] or '—'}  受理人：{src['received_by'] or '—'}")
+    for p in view["proposers"]:
+        echo(f"  提出人：{p['name']}  电话：{p['phone'] or '—'}")
+    if view["description"]:
+        echo(f"  描述：{view['description']}")
+    if view["close_reason"]:
+        echo(f"  办结/关闭说明：{view['close_reason']}")
+    if view["masked"]:
+        echo("  （隐私信息已打码；--reveal 显示）")
+
+
+def _status_zh(status: str) -> str:
+    return {"open": "进行中", "closed": "已办结"}.get(status, status)
+
+
+@app.command()
+def status(
+    json_: JsonOpt = False,
+    all_: Annotated[bool, typer.Option("--all", help="包括已办结的议题")] = False,
+    overdue: Annotated[bool, typer.Option("--overdue", help="只列出已逾期的议题")] = False,
+) -> None:
+    """列出议题（默认只列进行中的）。
+
+    示例：xsk status --all --json
+    """
+    from xsk import status as statusmod
+    from xsk.output import emit_json, table
+
+    ws = _ws()
+    rows = statusmod.rows(ws, include_closed=all_, overdue_only=overdue)
+    if json_:
+        emit_json(rows)
+        return
+    table(
+        ["编号", "议题", "程序", "步骤", "状态", "层级", "类别", "时限"],
+        [
+            [
+                r["id"],
+                r["title"],
+                r["procedure"],
+                r.get("step_name") or r["step"],
+                _status_zh(r["status"]),
+                r["level"],
+                r["category"],
+                r["due"] or "",
+            ]
+            for r in rows
+        ],
+    )
+
+
+@app.command()
+def log(case_id: Annotated[str, typer.Argument(metavar="ID", help="议题编号")]) -> None:
+    """查看议题的修改历史（来自 git 记录）。
+
+    示例：xsk log 2026-007
+    """
+    from xsk import vcs
+    from xsk.output import echo
+    from xsk.store import cases
+
+    ws = _ws()
+    cases.load_case(ws, case_id)
+    rows = vcs.log(ws.root, f"cases/{case_id}")
+    if not rows:
+        echo("（尚无提交记录）")
+    for short, when, author, subject in rows:
+        echo(f"{when[:16].replace('T', ' ')}  {author}  {subject}  [{short}]")
+
+
+@app.command()
+def check(json_: JsonOpt = False) -> None:
+    """检查工作区全部文件；每个问题一行：路径:行号: 代码 说明。有问题时退出码为 1。
+
+    示例：xsk check
+    """
+    from xsk import workflow
+    from xsk.errors import ProblemsFound
+    from xsk.output import echo, emit_json
+    from xsk.workspace import find_root
+
+    root = find_root(_state["dir"])
+    problems = workflow.check_workspace(root)
+    if json_:
+        emit_json({"ok": not problems, "problems": [p.to_dict() for p in problems]})
+    else:
+        for p in problems:
+            echo(p.format())
+        if not problems:
+            echo("检查通过，没有发现问题。")
+    if problems:
+        raise typer.Exit(1)
+    _ = ProblemsFound
+
+
+@app.command()
+def edit(case_id: Annotated[str, typer.Argument(metavar="ID", help="议题编号")]) -> None:
+    """用 $EDITOR 编辑 case.toml；保存后校验，通过则提交，否则恢复原样。
+
+    示例：EDITOR=nano xsk edit 2026-007
+    """
+    from xsk import workflow
+    from xsk.output import echo
+
+    result = workflow.edit_case(_ws(), case_id)
+    echo("未修改。" if result == "unchanged" else "已保存并提交。")
+
+
+@app.command()
+def sync() -> None:
+    """与远程仓库同步（git pull --rebase 后 push）。
+
+    示例：xsk sync
+    """
+    from xsk import workflow
+    from xsk.output import echo
+
+    echo(workflow.sync(_ws()))
+
+
+roster_app = typer.Typer(
+    help="参与主体名册（个人与单位）。示例：xsk roster list", no_args_is_help=True
+)
+app.add_typer(roster_app, name="roster")
+
+
+@roster_app.command("list")
+def roster_list(json_: JsonOpt = False) -> None:
+    """列出名册（电话打码）。示例：xsk roster list --json"""
+    from xsk import roster
+    from xsk.output import emit_json, table
+
+    rows = roster.rows(_ws())
+    if json_:
+        emit_json(rows)
+        return
+    table(
+        ["编号", "名称", "类型", "角色", "主体类型", "单位", "议事权", "表决权"],
+        [
+            [
+                r["id"],
+                r["name"],
+                "单位" if r["kind"] == "org" else "个人",
+                r["role"],
+                r["subject_type"],
+                r["unit"],
+                "有" if r["deliberate"] else "无",
+                "有" if r["vote"] else "无",
+            ]
+            for r in rows
+        ],
+    )
+
+
+@roster_app.command("show")
+def roster_show(
+    entry_id: Annotated[str, typer.Argument(metavar="ID", help="名册编号或名称")],
+    json_: JsonOpt = False,
+    reveal: Annotated[bool, typer.Option("--reveal", help="显示电话")] = False,
+) -> None:
+    """查看名册中的一人或一个单位。示例：xsk roster show wangli"""
+    from xsk import roster
+    from xsk.output import echo, emit_json
+
+    row = roster.find(_ws(), entry_id, reveal=reveal)
+    if json_:
+        emit_json(row)
+        return
+    for key, value in row.items():
+        echo(f"{roster.LABELS.get(key, key)}：{value}")
+
+
+@roster_app.command("add")
+def roster_add(
+    name: Annotated[str | None, typer.Option(help="姓名或单位名称")] = None,
+    org: Annotated[bool, typer.Option("--org", help="添加单位（默认添加个人）")] = False,
+    entry_id: Annotated[str | None, typer.Option("--id", help="名册编号（默认用名称）")] = None,
+    role: Annotated[str | None, typer.Option(help="角色，如 楼长、物业经理")] = None,
+    subject_type: Annotated[str | None, typer.Option(help="主体类型，如 居民代表")] = None,
+    unit: Annotated[str | None, typer.Option(help="所在单位或部门")] = None,
+    phone: Annotated[str | None, typer.Option(help="联系电话（隐私）")] = None,
+    vote: Annotated[bool | None, typer.Option("--vote/--no-vote", help="是否有表决权")] = None,
+    deliberate: Annotated[
+        bool, typer.Option("--deliberate/--no-deliberate", help="是否有议事权")
+    ] = True,
+    official: Annotated[
+        bool, typer.Option("--official", help="干部或单位代表（公示可显示姓名）")
+    ] = False,
+    consent: Annotated[bool, typer.Option("--consent", help="本人同意在公示中显示姓名")] = False,
+    no_input: NoInput = False,
+) -> None:
+    """向名册添加个人或单位并提交。
+
+    示例：xsk roster add --name 王丽 --role 社区书记 --subject-type 社区党组织 --official --vote
+    """
+    from xsk import roster
+    from xsk.output import echo
+
+    entry = roster.add(
+        _ws(),
+        _prompter(no_input),
+        name=name,
+        org=org,
+        entry_id=entry_id,
+        role=role,
+        subject_type=subject_type,
+        unit=unit,
+        phone=phone,
+        vote=vote,
+        deliberate=deliberate,
+        official=official,
+        consent=consent,
+    )
+    echo(f"已添加到名册：{entry.name}（编号 {entry.id}）")
+
+
+series_app = typer.Typer(help="本机的议题编号序列（多台电脑协作时使用）。", no_args_is_help=True)
+app.add_typer(series_app, name="series")
+
+
+@series_app.command("show")
+def series_show() -> None:
+    """显示本机的编号序列。示例：xsk series show"""
+    from xsk import numbering
+    from xsk.output import echo
+
+    ws = _ws()
+    letter = numbering.series(ws.root)
+    if letter is None:
+        echo("本机尚未设定编号序列（xsk series set B）")
+    else:
+        echo(
+            "主序列（2026-001 形式）" if letter == "" else f"序列 {letter}（2026-{letter}001 形式）"
+        )
+
+
+@series_app.command("set")
+def series_set(letter: Annotated[str, typer.Argument(help="一个英文字母，每台电脑不同")]) -> None:
+    """为本机（本副本）设定议题编号序列字母。示例：xsk series set B"""
+    from xsk import series
+    from xsk.output import echo
+
+    echo(series.set_series(_ws(), letter))

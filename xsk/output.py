@@ -1,0 +1,52 @@
+"""Printing: plain text when piped, rich when on a terminal (rich is imported only then)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+
+def is_tty() -> bool:
+    return sys.stdout.isatty()
+
+
+def echo(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def warn(text: str) -> None:
+    sys.stderr.write(f"提示：{text}\n")
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_default) + "\n")
+
+
+def _default(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    return str(value)
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str = "") -> None:
+    if is_tty() and not os.environ.get("XSK_PLAIN"):
+        from rich.console import Console
+        from rich.table import Table
+
+        t = Table(title=title or None, show_lines=False, header_style="bold")
+        for h in headers:
+            t.add_column(h, overflow="fold")
+        for row in rows:
+            t.add_row(*("" if v is None else str(v) for v in row))
+        Console(highlight=False).print(t)
+        return
+    if title:
+        echo(title)
+    echo("\t".join(headers))
+    for row in rows:
+        echo("\t".join("" if v is None else str(v) for v in row))

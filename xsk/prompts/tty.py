@@ -1,0 +1,87 @@
+"""The terminal prompter: questionary. The only module that imports questionary."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+
+import questionary
+from prompt_toolkit.styles import Style
+
+from xsk.prompts.base import Validator
+
+_STYLE = Style.from_dict({"qmark": "fg:#d70000 bold", "question": "bold", "answer": "fg:#005f87"})
+
+
+def _style() -> Style | None:
+    return None if os.environ.get("NO_COLOR") else _STYLE
+
+
+def _ask(question: questionary.Question):
+    answer = question.unsafe_ask()  # raises KeyboardInterrupt on Ctrl-C
+    return answer
+
+
+class TerminalPrompter:
+    interactive = True
+
+    def __init__(self) -> None:
+        from rich.console import Console
+
+        self.console = Console(highlight=False)
+
+    def text(
+        self,
+        message: str,
+        *,
+        default: str = "",
+        validate: Validator | None = None,
+        multiline: bool = False,
+        instruction: str = "",
+    ) -> str:
+        def check(value: str) -> bool | str:
+            if validate is None:
+                return True
+            err = validate(value)
+            return err if err else True
+
+        q = questionary.text(
+            message,
+            default=default,
+            validate=check,
+            multiline=multiline,
+            instruction=instruction or ("（Esc 然后回车 结束输入）" if multiline else None),
+            style=_style(),
+            qmark="?",
+        )
+        return _ask(q)
+
+    def select(self, message: str, choices: Sequence[str], *, default: str | None = None) -> str:
+        q = questionary.select(
+            message,
+            choices=list(choices),
+            default=default if default in choices else None,
+            style=_style(),
+            use_search_filter=len(choices) > 8,
+            use_jk_keys=len(choices) <= 8,
+            instruction="（↑↓ 选择，回车确认" + ("，输入文字筛选）" if len(choices) > 8 else "）"),
+        )
+        return _ask(q)
+
+    def checkbox(
+        self, message: str, choices: Sequence[str], *, default: Iterable[str] = ()
+    ) -> list[str]:
+        chosen = set(default)
+        q = questionary.checkbox(
+            message,
+            choices=[questionary.Choice(c, checked=c in chosen) for c in choices],
+            style=_style(),
+            instruction="（空格勾选，回车确认）",
+        )
+        return list(_ask(q))
+
+    def confirm(self, message: str, *, default: bool = True) -> bool:
+        return bool(_ask(questionary.confirm(message, default=default, style=_style())))
+
+    def say(self, message: str) -> None:
+        self.console.print(message)
