@@ -427,3 +427,439 @@ def series_set(letter: Annotated[str, typer.Argument(help="一个英文字母，
     from xsk.output import echo
 
     echo(series.set_series(_ws(), letter))
+
+
+# --- procedures and steps --------------------------------------------------------------------
+
+procedures_app = typer.Typer(
+    help="协商程序（流程模板）。示例：xsk procedures list", no_args_is_help=True
+)
+app.add_typer(procedures_app, name="procedures")
+
+
+@procedures_app.command("list")
+def procedures_list(json_: JsonOpt = False) -> None:
+    """列出可用的协商程序。示例：xsk procedures list --json"""
+    from xsk import procview
+    from xsk.output import emit_json, table
+
+    rows = procview.listing(_root_or_none())
+    if json_:
+        emit_json(rows)
+        return
+    table(
+        ["编号", "名称", "步骤数", "来源", "说明"],
+        [[r["id"], r["name"], r["steps"], r["source"], r["summary"]] for r in rows],
+    )
+
+
+@procedures_app.command("show")
+def procedures_show(
+    proc_id: Annotated[str, typer.Argument(metavar="ID", help="程序编号")],
+    json_: JsonOpt = False,
+) -> None:
+    """查看程序的步骤和问题。示例：xsk procedures show dongguan-6"""
+    from xsk import procview
+    from xsk.output import echo, emit_json
+
+    data = procview.detail(proc_id, _root_or_none())
+    if json_:
+        emit_json(data)
+        return
+    echo(f"{data['id']}  {data['name']}")
+    if data["summary"]:
+        echo(f"  {data['summary']}")
+    for i, s in enumerate(data["steps"], start=1):
+        echo(
+            f"{i}. {s['name']}（{s['id']}）" + ("  [仅经分支进入]" if s["only_via_branch"] else "")
+        )
+        for q in s["questions"]:
+            echo(f"     - {q['prompt']}（{q['id']}，{q['type']}）")
+        for b in s["branches"]:
+            echo(
+                f"     ↳ 分支：{b['label']}（{b['action']}{' → ' + b['target'] if b['target'] else ''}）"
+            )
+        if s["documents"]:
+            echo(f"     文书：{'、'.join(s['documents'])}")
+
+
+@procedures_app.command("copy")
+def procedures_copy(
+    proc_id: Annotated[str, typer.Argument(metavar="ID", help="要复制的程序编号")],
+    new_id: Annotated[str, typer.Argument(metavar="NEW", help="新程序编号")],
+) -> None:
+    """复制一个程序到工作区 templates/procedures/，作为本地变体修改。
+
+    示例：xsk procedures copy dongguan-6 hongqiao-6
+    """
+    from xsk import procview
+    from xsk.output import echo
+
+    path = procview.copy(_ws(), proc_id, new_id)
+    echo(f"已复制到 {path}，修改后运行 xsk check 检查")
+
+
+def _root_or_none():
+    from xsk.errors import WorkspaceError
+    from xsk.workspace import find_root
+
+    try:
+        return find_root(_state["dir"])
+    except WorkspaceError:
+        if _state["dir"] is not None:
+            raise
+        return None
+
+
+@app.command()
+def step(
+    case_id: Annotated[str, typer.Argument(metavar="ID", help="议题编号")],
+    answers: Annotated[Path, typer.Option("--answers", help="答案文件（TOML，每个步骤一个表）")],
+    all_: Annotated[bool, typer.Option("--all", help="按答案文件一直办理下去")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只校验并显示将发生的变化")] = False,
+    no_docs: Annotated[bool, typer.Option("--no-docs", help="不生成本步骤的文书")] = False,
+) -> None:
+    """不交互地办理议题的当前步骤（答案来自文件）。
+
+    示例：xsk step 2026-007 --answers answers.toml --all
+    """
+    from xsk import stepcmd
+    from xsk.output import echo
+
+    for line in stepcmd.run_file(
+        _ws(), case_id, answers, all_steps=all_, dry_run=dry_run, render=not no_docs
+    ):
+        echo(line)
+
+
+@app.command()
+def demo(
+    directory: Annotated[Path, typer.Argument(help="演示工作区目录")] = Path("xsk-demo"),
+    no_docs: Annotated[
+        bool, typer.Option("--no-docs", help="不生成文书、报告和台账（更快）")
+    ] = False,
+) -> None:
+    """用内置示例议题生成演示工作区：逐步重放每个议题，生成全部文书、统计报告和台账。
+
+    示例：xsk demo xsk-demo
+    """
+    from xsk import demorun
+
+    demorun.run(directory, render=not no_docs)
+
+
+@app.command()
+def tally(
+    case_id: Annotated[str, typer.Argument(metavar="ID", help="议题编号")],
+    meeting: Annotated[
+        str | None, typer.Option("--meeting", help="会议编号（默认最近一次表决）")
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """重新计票并逐条说明是否达到法定比例。
+
+    示例：xsk tally 2026-003 --json
+    """
+    from xsk import tallycmd
+    from xsk.output import echo, emit_json
+
+    result = tallycmd.tally(_ws(), case_id, meeting)
+    if json_:
+        emit_json(result)
+        return
+    echo(f"议题 {result['case']}  会议 {result['meeting']}  规则：{result['rule_name']}")
+    if result.get("motion"):
+        echo(f"表决事项：{result['motion']}")
+    for line in result["lines"]:
+        echo(f"  {line}")
+    echo("结论：" + ("通过" if result["passed"] else "未通过"))
+
+
+calendar_app = typer.Typer(
+    help="工作日计算（含法定节假日与调休）。示例：xsk calendar add 2026-09-28 5",
+    no_args_is_help=True,
+)
+app.add_typer(calendar_app, name="calendar")
+
+
+def _calendar():
+    from xsk.errors import WorkspaceError
+
+    try:
+        from xsk.steps import calendar
+
+        return calendar(_ws())
+    except WorkspaceError:
+        if _state["dir"] is not None:
+            raise
+        from xsk.rules.workdays import Calendar
+
+        return Calendar()
+
+
+def _flush_warnings(cal) -> None:
+    from xsk.output import warn
+
+    for w in getattr(cal, "warnings", []):
+        warn(w)
+
+
+@calendar_app.command("add")
+def calendar_add(
+    date: Annotated[str, typer.Argument(help="起始日期 YYYY-MM-DD")],
+    n: Annotated[int, typer.Argument(help="工作日数（可为负）")],
+    json_: JsonOpt = False,
+) -> None:
+    """输出 DATE 之后第 N 个工作日的日期。示例：xsk calendar add 2026-09-28 5"""
+    from xsk.output import echo, emit_json
+
+    start = _parse_date(date, "DATE")
+    cal = _calendar()
+    result = cal.add_workdays(start, n)
+    _flush_warnings(cal)
+    if json_:
+        emit_json(
+            {
+                "start": start.isoformat(),
+                "workdays": n,
+                "date": result.isoformat(),
+                "warnings": list(getattr(cal, "warnings", [])),
+            }
+        )
+        return
+    echo(result.isoformat())
+
+
+@calendar_app.command("is-workday")
+def calendar_is_workday(
+    date: Annotated[str, typer.Argument(help="日期 YYYY-MM-DD")],
+    json_: JsonOpt = False,
+) -> None:
+    """判断某天是否为工作日。示例：xsk calendar is-workday 2026-10-10"""
+    from xsk.output import echo, emit_json
+
+    day = _parse_date(date, "DATE")
+    cal = _calendar()
+    result = cal.is_workday(day)
+    _flush_warnings(cal)
+    if json_:
+        emit_json({"date": day.isoformat(), "workday": result})
+        return
+    echo(f"{day.isoformat()} {'是工作日' if result else '不是工作日'}")
+
+
+meetings_app = typer.Typer(
+    help="会议（一次会议可讨论多个议题）。示例：xsk meetings list", no_args_is_help=True
+)
+app.add_typer(meetings_app, name="meetings")
+
+
+@meetings_app.command("list")
+def meetings_list(json_: JsonOpt = False) -> None:
+    """列出会议。示例：xsk meetings list --json"""
+    from xsk import meetings
+    from xsk.output import emit_json, table
+
+    ws = _ws()
+    rows = [
+        {
+            "id": m.get("id"),
+            "title": m.get("title", ""),
+            "form": m.get("form", ""),
+            "time": str(m.get("time", "")),
+            "venue": m.get("venue", ""),
+            "cases": m.get("cases", []),
+            "attendees": len(m.get("attendees", [])),
+        }
+        for m in meetings.all_meetings(ws.meetings_dir, ws.root)
+    ]
+    if json_:
+        emit_json(rows)
+        return
+    table(
+        ["编号", "名称", "形式", "时间", "地点", "议题", "参会"],
+        [
+            [
+                r["id"],
+                r["title"],
+                r["form"],
+                r["time"],
+                r["venue"],
+                "、".join(r["cases"]),
+                r["attendees"],
+            ]
+            for r in rows
+        ],
+    )
+
+
+@meetings_app.command("show")
+def meetings_show(
+    meeting_id: Annotated[str, typer.Argument(metavar="ID", help="会议编号")],
+    json_: JsonOpt = False,
+) -> None:
+    """查看一次会议。示例：xsk meetings show 2026-M001"""
+    from xsk import meetings
+    from xsk.output import echo, emit_json
+
+    ws = _ws()
+    m = meetings.load(ws.meetings_dir, meeting_id, ws.root)
+    if json_:
+        emit_json(m)
+        return
+    echo(f"{m.get('id')}  {m.get('title', '')}（{m.get('form', '')}）")
+    echo(f"  时间：{m.get('time', '')}  地点：{m.get('venue', '')}  主持：{m.get('host', '')}")
+    echo(f"  议题：{'、'.join(m.get('cases', []))}")
+    for a in m.get("attendees", []):
+        echo(f"  {a.get('attendance', '')}：{a['name']}（{a.get('unit', '')}）")
+
+
+@app.command()
+def event(
+    case_id: Annotated[str, typer.Argument(metavar="ID", help="议题编号")],
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="progress/objection/objection_answer/visit/rating/escalation/reply/reopen"
+        ),
+    ],
+    date: Annotated[str | None, typer.Option(help="日期 YYYY-MM-DD（默认今天）")] = None,
+    text: Annotated[str | None, typer.Option(help="内容、说明或意见")] = None,
+    no: Annotated[int | None, typer.Option(help="事项序号（progress）")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="办理状态：待办/办理中/已办结（progress）")
+    ] = None,
+    satisfaction: Annotated[str | None, typer.Option(help="满意/基本满意/不满意（visit）")] = None,
+    method: Annotated[str | None, typer.Option(help="回访方式（visit）")] = None,
+    unit: Annotated[str | None, typer.Option(help="被评议单位（rating）")] = None,
+    score: Annotated[int | None, typer.Option(help="评分 1–5（rating）")] = None,
+    by: Annotated[str | None, typer.Option(help="记录人、回访人或异议人")] = None,
+    channel: Annotated[str | None, typer.Option(help="异议渠道（objection）")] = None,
+    to: Annotated[str | None, typer.Option(help="提请对象（escalation）")] = None,
+    reason: Annotated[str | None, typer.Option(help="理由（escalation/reopen）")] = None,
+    funding_asked: Annotated[str | None, typer.Option(help="申请经费（元）")] = None,
+    funding_granted: Annotated[str | None, typer.Option(help="批准经费（元）")] = None,
+    reopen: Annotated[bool, typer.Option("--reopen", help="回访不满意时重新办理")] = False,
+    step_id: Annotated[str | None, typer.Option("--step", help="重新办理时回到的步骤")] = None,
+) -> None:
+    """为议题记录一个事件（进展、异议、回访、评议、提请上级、答复等）。
+
+    示例：xsk event 2026-003 visit --satisfaction 不满意 --text 积水未根治 --reopen
+    """
+    import datetime as dt
+
+    from xsk import eventcmd, workflow
+    from xsk.output import echo
+
+    when = workflow.now()
+    if date:
+        d = _parse_date(date, "--date")
+        when = dt.datetime.combine(d, dt.time(9, 0), when.tzinfo)
+    opts = dict(
+        text=text,
+        no=no,
+        status=status,
+        satisfaction=satisfaction,
+        method=method,
+        unit=unit,
+        score=score,
+        by=by,
+        channel=channel,
+        to=to,
+        reason=reason,
+        funding_asked=funding_asked,
+        funding_granted=funding_granted,
+        reopen=reopen,
+        step=step_id,
+    )
+    for line in eventcmd.add(_ws(), case_id, kind, when, opts):
+        echo(line)
+
+
+templates_app = typer.Typer(help="公文模板。示例：xsk templates list", no_args_is_help=True)
+app.add_typer(templates_app, name="templates")
+
+
+@templates_app.command("list")
+def templates_list(json_: JsonOpt = False) -> None:
+    """列出公文模板（本地覆盖优先）。示例：xsk templates list"""
+    from xsk import templatecmd
+    from xsk.output import emit_json, table
+
+    rows = templatecmd.listing(_root_or_none())
+    if json_:
+        emit_json(rows)
+        return
+    table(
+        ["种类", "名称", "公开", "来源", "路径"],
+        [
+            [r["kind"], r["name"], "是" if r["public"] else "否", r["source"], r["path"]]
+            for r in rows
+        ],
+    )
+
+
+@templates_app.command("export")
+def templates_export(
+    name: Annotated[str, typer.Argument(help="模板种类，如 minutes")],
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有的本地模板")] = False,
+) -> None:
+    """把内置模板复制到工作区 templates/documents/ 供在 Word/WPS 中修改。
+
+    示例：xsk templates export minutes
+    """
+    from xsk import templatecmd
+    from xsk.output import echo
+
+    path = templatecmd.export(_ws(), name, force=force)
+    echo(f"已导出到 {path}，在 Word/WPS 中修改后，xsk docs build 将使用它")
+
+
+docs_app = typer.Typer(help="生成公文（Word）。示例：xsk docs build", no_args_is_help=True)
+app.add_typer(docs_app, name="docs")
+
+
+@docs_app.command("build")
+def docs_build(
+    ids: Annotated[
+        list[str] | None, typer.Argument(metavar="[ID]...", help="议题编号（默认全部）")
+    ] = None,
+    kind: Annotated[list[str] | None, typer.Option("--kind", help="只生成某种文书，可重复")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="同时转换为 PDF（需要 LibreOffice）")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", help="并行进程数")] = 2,
+    force: Annotated[bool, typer.Option("--force", help="全部重新生成")] = False,
+    traditional: Annotated[bool, typer.Option("--traditional", help="输出繁体中文")] = False,
+) -> None:
+    """生成议题的公文（增量：未变化的不重新生成）。
+
+    示例：xsk docs build 2026-001 --kind minutes --pdf
+    """
+    from xsk import docscmd
+    from xsk.output import echo
+
+    for line in docscmd.build(
+        _ws(),
+        ids or [],
+        kind or [],
+        pdf=pdf,
+        jobs=jobs,
+        force=force,
+        traditional=traditional or None,
+    ):
+        echo(line)
+
+
+@docs_app.command("list")
+def docs_list(json_: JsonOpt = False) -> None:
+    """列出已生成的公文。示例：xsk docs list --json"""
+    from xsk import docscmd
+    from xsk.output import emit_json, table
+
+    rows = docscmd.listing(_ws())
+    if json_:
+        emit_json(rows)
+        return
+    table(
+        ["文件", "种类", "公开", "议题"],
+        [[r["path"], r["title"], r["category"], r["keywords"]] for r in rows],
+    )

@@ -110,6 +110,8 @@ def new_case(
     case_id: str | None = None,
 ) -> Case:
     """Register a new case, write cases/<id>/case.toml and commit it."""
+    if when is None and created is not None:
+        when = dt.datetime.combine(created, dt.time(9, 0), now().tzinfo)
     when = when or now()
     created = created or when.date()
     if title is None:

@@ -21,6 +21,7 @@ QUESTION_TYPES = (
     "meeting",  # a meeting (new or joined): written to meetings/<id>.toml
     "outcomes",  # agreed items: written to the case's outcomes.toml
     "visits",  # follow-up visits: written as events
+    "ratings",  # ratings of units by residents and participants (下评上): written as events
     "progress",  # progress on the case's outcome items (no, status, note)
     "publicity",  # a publicity period: start date + working days; the end is computed
 )
