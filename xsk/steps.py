@@ -104,6 +104,10 @@ def run(
     locate: Any = None,
 ) -> StepReport:
     """Do the current step of case ``cid`` with ``raw`` answers (already parsed)."""
+    if not dry_run:
+        from xsk import txn
+
+        txn.recover(ws.root, ws.state_dir)
     case, proc, step = current(ws, cid)
     today = when.date()
     check_guards(proc, case, step, today)
@@ -118,6 +122,32 @@ def run(
     report = StepReport(cid, step, trans, answers)
     if dry_run:
         return report
+    from xsk import txn
+
+    with txn.transaction(ws.root, ws.state_dir) as tx:
+        tx.track(store.case_dir(ws, cid))
+        _apply(ws, case, proc, step, answers, trans, report, tx, when, by)
+    if render and trans.documents:
+        from xsk import documents
+
+        report.documents = documents.build_for_step(ws, cid, trans.documents)
+    return report
+
+
+def _apply(
+    ws: Workspace,
+    case: Case,
+    proc: Procedure,
+    step: Step,
+    answers: dict[str, Any],
+    trans: engine.Transition,
+    report: StepReport,
+    tx: Any,
+    when: dt.datetime,
+    by: str,
+) -> None:
+    cid = case.id
+    today = when.date()
     case_dir = store.case_dir(ws, cid)
     stored = dict(answers)
     written: list[Path] = []
@@ -129,6 +159,7 @@ def run(
         value = answers[q.id]
         if q.type == "meeting":
             mid = _meeting_id(ws, case, value, when)
+            tx.track(meetings.meeting_path(ws.meetings_dir, mid))
             written.append(meetings.save(ws.meetings_dir, mid, cid, value))
             stored[q.id] = mid
             report.meeting_ids.append(mid)
@@ -181,11 +212,6 @@ def run(
     tail = f" → {nxt.name}" if nxt else "，结案" if trans.status == "closed" else ""
     message = f"议题 {cid}：完成“{step.name}”{tail}（{target}）"
     report.committed = ws.commit(written, message, date=when.isoformat())
-    if render and trans.documents:
-        from xsk import documents
-
-        report.documents = documents.build_for_step(ws, cid, trans.documents)
-    return report
 
 
 def _case_meetings(case: Case) -> list[str]:

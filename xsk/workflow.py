@@ -38,8 +38,19 @@ CHANNELS = (
 
 
 def now() -> dt.datetime:
-    """The current time in China (UTC+8); tests and replays pass their own."""
-    return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).replace(microsecond=0)
+    """The current time in China (UTC+8); tests and replays pass their own.
+
+    ``XSK_NOW`` (ISO date or date-time) fixes the clock, for rehearsals and terminal tests.
+    """
+    tz = dt.timezone(dt.timedelta(hours=8))
+    fixed = os.environ.get("XSK_NOW")
+    if fixed:
+        try:
+            value = dt.datetime.fromisoformat(fixed)
+        except ValueError:
+            raise UsageError(f"环境变量 XSK_NOW 不是有效的日期时间：“{fixed}”") from None
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    return dt.datetime.now(tz).replace(microsecond=0)
 
 
 def init_workspace(
@@ -142,6 +153,9 @@ def new_case(
         raise UsageError(f"电话号码“{phone}”无效：{err}")
     if phone and not proposer:
         raise UsageError("提供了电话但没有提出人姓名", hint="请同时提供 --proposer")
+    from xsk import txn
+
+    txn.recover(ws.root, ws.state_dir)  # an interrupted earlier change must not take a number
     if case_id is None:
         letter = numbering.require_series(ws.root)
         cid, folder = numbering.allocate(ws.cases_dir, created.year, letter)
@@ -168,11 +182,13 @@ def new_case(
         history=(HistoryEntry(step="create", done=when, by=received_by or "", action="create"),),
     )
     try:
-        path = store.write_new(ws, folder, case)
-        ws.commit([path], f"新建议题 {cid}：{title}", date=when.isoformat())
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
+        with txn.transaction(ws.root, ws.state_dir) as tx:
+            tx.track(folder)
+            path = store.write_new(ws, folder, case)
+            ws.commit([path], f"新建议题 {cid}：{title}", date=when.isoformat())
+    finally:
+        if folder.is_dir() and not any(folder.iterdir()):
+            shutil.rmtree(folder, ignore_errors=True)
     return case
 
 

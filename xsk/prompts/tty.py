@@ -57,14 +57,23 @@ class TerminalPrompter:
         return _ask(q)
 
     def select(self, message: str, choices: Sequence[str], *, default: str | None = None) -> str:
+        # questionary's search filter only takes ASCII keys: it serves lists whose entries
+        # start with a case or meeting number; other lists get number/letter shortcuts.
+        ascii_keys = all(c[:1].isascii() and c[:1].isalnum() for c in choices[1:-1] or choices)
+        search = len(choices) > 8 and ascii_keys
+        shortcuts = not search and len(choices) <= 36
+        hint = "（↑↓ 或编号选择，回车确认）" if shortcuts else "（↑↓ 选择，回车确认）"
+        if search:
+            hint = "（↑↓ 选择，输入编号筛选，回车确认）"
         q = questionary.select(
             message,
             choices=list(choices),
             default=default if default in choices else None,
             style=_style(),
-            use_search_filter=len(choices) > 8,
-            use_jk_keys=len(choices) <= 8,
-            instruction="（↑↓ 选择，回车确认" + ("，输入文字筛选）" if len(choices) > 8 else "）"),
+            use_search_filter=search,
+            use_jk_keys=False,
+            use_shortcuts=shortcuts,
+            instruction=hint,
         )
         return _ask(q)
 

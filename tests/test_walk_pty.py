@@ -1,0 +1,236 @@
+"""Drive ``xsk walk`` in a real pseudo-terminal (80×24) through a whole dongguan-6 case,
+including a Ctrl-C in the middle of a step and the resume from the draft."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+
+ESC_ENTER = "\x1b\r"
+TIMEOUT = 20
+
+
+def spawn(ws: Path, now: str, *args: str):
+    env = dict(os.environ, XSK_NOW=now, NO_COLOR="1", TERM="xterm", COLUMNS="80", LINES="24")
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "xsk", "-C", str(ws), "walk", *args],
+        env=env,
+        encoding="utf-8",
+        dimensions=(24, 80),
+        timeout=TIMEOUT,
+    )
+    return child
+
+
+def answer_text(child, prompt: str, text: str) -> None:
+    child.expect(prompt)
+    child.send(text + "\r")
+
+
+def answer_long(child, prompt: str, text: str) -> None:
+    child.expect(prompt)
+    child.send(text)
+    child.send(ESC_ENTER)
+
+
+def answer_key(child, prompt: str, key: str) -> None:
+    child.expect(prompt)
+    child.send(key + "\r")
+
+
+def confirm(child, prompt: str, yes: bool) -> None:
+    child.expect(prompt)
+    child.send("y" if yes else "n")
+
+
+def default(child, prompt: str) -> None:
+    child.expect(prompt)
+    child.send("\r")
+
+
+@pytest.mark.slow
+def test_walk_whole_case_with_ctrl_c_and_resume(tmp_path):
+    from xsk import workspace
+
+    ws = workspace.create(
+        tmp_path / "ws",
+        community="红桥社区",
+        street="潭中街道",
+        district="柳南区",
+        procedure="dongguan-6",
+        facilitator="王丽",
+    )
+    env = dict(os.environ, XSK_NOW="2026-03-02T09:00")
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "xsk",
+            "-C",
+            str(ws),
+            "new",
+            "--title",
+            "楼道堆物清理",
+            "--no-input",
+            "--proposer",
+            "张建国",
+            "--phone",
+            "13912345678",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert r.returncode == 0, r.stderr
+    cid = r.stdout.split()[-1]
+
+    # -- collect, then screen interrupted by Ctrl-C
+    c = spawn(ws, "2026-03-02T10:00", cid)
+    c.expect("征集和提出协商议题")
+    answer_long(c, "问题描述", "3号楼楼道堆放杂物，存在消防隐患")
+    answer_key(c, "议题类别", "5")  # 环境卫生整治
+    answer_text(c, "涉及位置", "3号楼")
+    confirm(c, "确认保存", True)
+    confirm(c, "继续办理下一步", True)
+    c.expect("当前步骤：确定协商议题")
+    confirm(c, "是否纳入协商", True)
+    answer_key(c, "协商层级", "3")  # 社区
+    c.expect("提请街道")
+    c.sendcontrol("c")
+    c.expect(pexpect.EOF)
+    c.close()
+    assert c.exitstatus == 130
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=ws, capture_output=True, text=True
+    ).stdout
+    assert status == ""  # nothing half-written
+    assert (ws / ".xsk" / "drafts" / f"{cid}.toml").exists()
+
+    # -- resume the screen step from the draft
+    c = spawn(ws, "2026-03-03T10:00", cid)
+    confirm(c, "上次未完成的填写", True)
+    confirm(c, "是否纳入协商", True)
+    default(c, "协商层级")  # the draft's 社区 is the default
+    confirm(c, "提请街道", False)
+    answer_key(c, "协商形式", "1")  # 议事会
+    c.expect("参与协商的主体")
+    c.send(" ")
+    c.send("\r")
+    default(c, "决定规则")
+    confirm(c, "确认保存", True)
+    confirm(c, "继续办理下一步", True)
+    # -- announce: a new meeting
+    c.expect("当前步骤：公布协商信息")
+    answer_text(c, "会议名称", "")
+    default(c, "会议形式")
+    c.expect("会议时间")
+    c.send("\x15")  # clear the default line
+    c.send("2026-03-09 14:30\r")
+    answer_text(c, "会议地点", "")
+    answer_text(c, "主持人", "")
+    default(c, "居民报名方式")
+    confirm(c, "确认保存", True)
+    c.expect("会议通知")
+    confirm(c, "继续办理下一步", True)
+    # -- meet: attendees, a speech, a vote, a resolution
+    c.expect("当前步骤：组织开展协商")
+    answer_text(c, "记录人", "")
+    for name, unit in (("王丽", "社区党委"), ("赵强", "业委会"), ("钱伟", "物业公司")):
+        confirm(c, "位参会人员", True)
+        answer_text(c, "姓名", name)
+        answer_text(c, "单位", unit)
+        default(c, "出席情况")
+        confirm(c, "是否有表决权", True)
+    confirm(c, "位参会人员", False)
+    c.expect("议题背景")
+    c.send(ESC_ENTER)
+    confirm(c, "条发言", True)
+    answer_text(c, "发言人", "赵强")
+    answer_key(c, "发言方", "5")
+    answer_long(c, "发言要点", "同意限期清理")
+    confirm(c, "条发言", False)
+    confirm(c, "是否进行表决", True)
+    default(c, "表决规则")
+    default(c, "表决事项")
+    default(c, "应到")
+    default(c, "计票方式")
+    for _ in range(3):
+        default(c, "的意见")
+    confirm(c, "协商意见", True)
+    answer_text(c, "协商意见", "物业公司限期清理楼道堆物")
+    confirm(c, "协商意见", False)
+    confirm(c, "确认保存", True)
+    c.expect("会议纪要")
+    confirm(c, "继续办理下一步", True)
+    # -- confirm outcomes
+    c.expect("当前步骤：确认协商成果")
+    confirm(c, "项协商成果", True)
+    answer_text(c, "事项内容", "清理3号楼楼道堆物")
+    answer_text(c, "责任单位", "红桥物业公司")
+    c.expect("办结时限")
+    c.send("\r")  # default: 10 working days
+    confirm(c, "项协商成果", False)
+    default(c, "监督人")
+    confirm(c, "需提交", False)
+    confirm(c, "确认保存", True)
+    confirm(c, "继续办理下一步", True)
+    # -- publish
+    c.expect("当前步骤：公布协商结果")
+    default(c, "公示开始日期")
+    default(c, "公示期")
+    confirm(c, "确认保存", True)
+    confirm(c, "继续办理下一步", True)
+    c.expect("公示期尚未结束")
+    c.expect(pexpect.EOF)
+    c.close()
+
+    # -- after the publicity period: decide, supervise, evaluate
+    c = spawn(ws, "2026-03-20T09:00", cid)
+    c.expect("当前步骤：公示期满决定")
+    confirm(c, "收到异议", False)
+    default(c, "决定机关")
+    confirm(c, "确认保存", True)
+    confirm(c, "继续办理下一步", True)
+    c.expect("当前步骤：督促落实")
+    answer_key(c, "事项 1 办理状态", "3")
+    answer_text(c, "进展说明", "已清理")
+    confirm(c, "确认保存", True)
+    confirm(c, "继续办理下一步", True)
+    c.expect("当前步骤：回访评价")
+    confirm(c, "回访记录", True)
+    default(c, "回访日期")
+    default(c, "回访人")
+    default(c, "回访方式")
+    default(c, "满意度")
+    answer_text(c, "意见", "")
+    confirm(c, "回访记录", False)
+    confirm(c, "进行评议", True)
+    default(c, "的评分")
+    answer_long(c, "向提出人的答复", "楼道已清理，感谢反映")
+    confirm(c, "重新督办", False)
+    confirm(c, "确认保存", True)
+    c.expect("已办结")
+    c.expect(pexpect.EOF)
+    c.close()
+    assert c.exitstatus == 0
+
+    r = subprocess.run(
+        [sys.executable, "-m", "xsk", "-C", str(ws), "status", "--all", "--json"],
+        capture_output=True,
+        text=True,
+    )
+    row = json.loads(r.stdout)[0]
+    assert row["status"] == "closed"
+    log = subprocess.run(
+        ["git", "log", "--format=%s"], cwd=ws, capture_output=True, text=True
+    ).stdout
+    assert log.count(f"议题 {cid}：完成") == 9
+    assert not (ws / ".xsk" / "drafts" / f"{cid}.toml").exists()

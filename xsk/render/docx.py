@@ -1,0 +1,796 @@
+"""Render official documents (GB/T 9704-2012 layout) from editable .docx templates.
+
+Templates are ordinary Word documents containing docxtpl/Jinja tags. Rendering runs in a
+sandboxed, autoescaping Jinja environment; afterwards the output is normalised (East Asian
+fonts on every run, core properties, table widths), optionally converted to Traditional
+Chinese, scanned for privacy leaks when the document is public, and written atomically as a
+byte-for-byte deterministic .docx file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import datetime as _dt
+import io
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
+
+import xsk
+
+__all__ = [
+    "DOC_KINDS",
+    "PUBLIC_KINDS",
+    "RENDERER_VERSION",
+    "PrivacyLeakError",
+    "TemplateError",
+    "TemplateNotFoundError",
+    "builtin_templates_dir",
+    "chinese_numeral",
+    "extract_text",
+    "extract_text_bytes",
+    "find_leaks_local",
+    "find_template",
+    "make_jinja_env",
+    "normalize_docx_bytes",
+    "render_document",
+    "render_document_bytes",
+    "to_traditional",
+]
+
+# Bump whenever the rendering pipeline changes in a way that alters output bytes: the batch
+# builder folds this into its cache key.
+RENDERER_VERSION = "1"
+
+# kind -> Chinese name of the kind of document (used for the core "title" property).
+DOC_KINDS: dict[str, str] = {
+    "registration": "议题登记表",
+    "notice": "会议通知",
+    "signin": "签到表",
+    "minutes": "会议纪要",
+    "result": "协商结果公示",
+    "responsibility": "责任清单",
+    "reply": "办结回复单",
+    "visit": "回访评议表",
+    "report": "工作报告",
+}
+PUBLIC_KINDS: frozenset[str] = frozenset({"notice", "result"})
+
+# Fonts (GB/T 9704-2012).
+FONT_BODY = "仿宋_GB2312"
+FONT_LATIN = "Times New Roman"
+BODY_SIZE_HALF_POINTS = 32  # 3号 = 16 pt
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CP_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+
+
+def _w(tag: str) -> str:
+    return f"{{{W_NS}}}{tag}"
+
+
+# Text block width in twips: 210 mm - 28 mm - 26 mm = 156 mm.
+TEXT_WIDTH_TWIPS = 8844
+
+# Fixed timestamp for every zip entry (the zip format cannot go earlier than 1980).
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+class TemplateError(Exception):
+    """A document template is missing, unreadable or has a Jinja error."""
+
+
+class TemplateNotFoundError(TemplateError):
+    """No template for the requested kind exists in any template directory."""
+
+
+class PrivacyLeakError(Exception):
+    """A public document contains personal data (phone, ID number, known private text)."""
+
+    def __init__(self, message: str, leaks: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.leaks = list(leaks)
+
+
+# --------------------------------------------------------------------------------------
+# Template lookup
+# --------------------------------------------------------------------------------------
+
+
+def builtin_templates_dir() -> Path:
+    """Directory holding the built-in document templates.
+
+    An installed package keeps them in ``xsk/_templates/documents``; a source checkout keeps
+    them in the top-level ``templates/documents``. The installed location wins.
+    """
+    installed = Path(xsk.__file__).resolve().parent / "_templates" / "documents"
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parents[2] / "templates" / "documents"
+
+
+def find_template(kind: str, template_dirs: Sequence[Path]) -> Path:
+    """First ``<dir>/<kind>.docx`` found in ``template_dirs`` order."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", kind):
+        raise TemplateNotFoundError(f"文书类型名称无效：{kind!r}")
+    searched = []
+    for d in template_dirs:
+        candidate = Path(d) / f"{kind}.docx"
+        searched.append(str(candidate))
+        if candidate.is_file():
+            return candidate
+    raise TemplateNotFoundError(
+        f"找不到“{DOC_KINDS.get(kind, kind)}”的文书模板 {kind}.docx，已查找：" + "；".join(searched)
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Jinja environment
+# --------------------------------------------------------------------------------------
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(n: Any) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十, 105 -> 一百零五 (for headings 一、二、…)."""
+    try:
+        n = int(n)
+    except (TypeError, ValueError):
+        return str(n)
+    if n < 0:
+        return "负" + chinese_numeral(-n)
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 20:
+        return "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _CN_DIGITS[n // 10] + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    if n < 1000:
+        rest = n % 100
+        head = _CN_DIGITS[n // 100] + "百"
+        if rest == 0:
+            return head
+        if rest < 10:
+            return head + "零" + _CN_DIGITS[rest]
+        if rest < 20:
+            return head + "一" + chinese_numeral(rest)
+        return head + chinese_numeral(rest)
+    return str(n)
+
+
+class _DocEnvironment(SandboxedEnvironment):
+    """Sandboxed environment where ``d.items`` means the key "items", not ``dict.items``."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, Mapping) and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
+def make_jinja_env() -> SandboxedEnvironment:
+    """The environment used for every template (sandboxed, autoescaping)."""
+    # StrictUndefined: a misspelt field in an edited template is an error, not a blank.
+    env = _DocEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+    env.filters["cn"] = chinese_numeral
+    return env
+
+
+# --------------------------------------------------------------------------------------
+# Context preparation
+# --------------------------------------------------------------------------------------
+
+# Characters that are not allowed in XML 1.0, plus \a and \f which docxtpl would turn into
+# paragraph and page breaks.
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean_str(s: str) -> str:
+    s = s.replace("\r\n", "\n").replace("\r", "\n")
+    return _XML_BAD.sub("", s)
+
+
+def _clean_context(value: Any) -> Any:
+    """Plain-data copy of the context with XML-unsafe characters removed."""
+    if isinstance(value, str):
+        return _clean_str(value)
+    if isinstance(value, Mapping):
+        return {str(k): _clean_context(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean_context(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def _attach_images(value: Any, tpl: Any) -> None:
+    """Give every dict that has an ``image_path`` an ``image`` InlineImage (for charts)."""
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    if isinstance(value, dict):
+        path = value.get("image_path")
+        if isinstance(path, str) and path and "image" not in value:
+            p = Path(path)
+            if not p.is_file():
+                raise FileNotFoundError(f"图表图片文件不存在：{p}")
+            value["image"] = InlineImage(tpl, str(p), width=Mm(150))
+        for v in value.values():
+            _attach_images(v, tpl)
+    elif isinstance(value, list):
+        for v in value:
+            _attach_images(v, tpl)
+
+
+@lru_cache(maxsize=1)
+def _s2t() -> Any:
+    from opencc import OpenCC
+
+    return OpenCC("s2t")
+
+
+def to_traditional(text: str) -> str:
+    """Simplified -> Traditional Chinese (OpenCC s2t)."""
+    return _s2t().convert(text) if text else text
+
+
+_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+def _fixed_datetime(date_text: Any) -> _dt.datetime:
+    """Deterministic timestamp for core properties, from the context's date string."""
+    if isinstance(date_text, str):
+        m = _DATE_RE.search(date_text) or re.search(r"(\d{4})-(\d{1,2})-(\d{1,2})", date_text)
+        if m:
+            with contextlib.suppress(ValueError):
+                return _dt.datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return _dt.datetime(2000, 1, 1)
+
+
+# --------------------------------------------------------------------------------------
+# Post-render normalisation
+# --------------------------------------------------------------------------------------
+
+# Order of the children of w:rPr (ECMA-376 CT_RPr), needed to insert elements validly.
+_RPR_ORDER = [
+    "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike",
+    "outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden",
+    "color", "spacing", "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect",
+    "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout",
+    "specVanish", "oMath",
+]  # fmt: skip
+
+
+def _insert_ordered(parent: Any, child: Any, order: list[str]) -> None:
+    name = etree.QName(child).localname
+    idx = order.index(name)
+    later = {_w(n) for n in order[idx + 1 :]}
+    for i, existing in enumerate(parent):
+        if existing.tag in later:
+            parent.insert(i, child)
+            return
+    parent.append(child)
+
+
+class _StyleInfo:
+    """Resolve East Asian font and size through the paragraph style chain."""
+
+    def __init__(self, styles_root: Any) -> None:
+        self.styles: dict[str, Any] = {}
+        self.default_para: str | None = None
+        self.doc_default_east: str | None = None
+        self.doc_default_sz: str | None = None
+        if styles_root is None:
+            return
+        for st in styles_root.iter(_w("style")):
+            sid = st.get(_w("styleId"))
+            if sid:
+                self.styles[sid] = st
+                if st.get(_w("type")) == "paragraph" and st.get(_w("default")) in ("1", "true"):
+                    self.default_para = sid
+        rpr = styles_root.find(f"{_w('docDefaults')}/{_w('rPrDefault')}/{_w('rPr')}")
+        if rpr is not None:
+            fonts = rpr.find(_w("rFonts"))
+            if fonts is not None:
+                self.doc_default_east = fonts.get(_w("eastAsia"))
+            sz = rpr.find(_w("sz"))
+            if sz is not None:
+                self.doc_default_sz = sz.get(_w("val"))
+
+    def resolve(self, style_id: str | None) -> tuple[str | None, str | None]:
+        east: str | None = None
+        sz: str | None = None
+        sid = style_id or self.default_para
+        seen: set[str] = set()
+        while sid and sid not in seen and (east is None or sz is None):
+            seen.add(sid)
+            st = self.styles.get(sid)
+            if st is None:
+                break
+            rpr = st.find(_w("rPr"))
+            if rpr is not None:
+                fonts = rpr.find(_w("rFonts"))
+                if east is None and fonts is not None and fonts.get(_w("eastAsia")):
+                    east = fonts.get(_w("eastAsia"))
+                s = rpr.find(_w("sz"))
+                if sz is None and s is not None:
+                    sz = s.get(_w("val"))
+            based = st.find(_w("basedOn"))
+            sid = based.get(_w("val")) if based is not None else None
+        return east or self.doc_default_east, sz or self.doc_default_sz
+
+
+def _enforce_run_fonts(root: Any, styles: _StyleInfo) -> None:
+    """Every run gets an explicit East Asian font (and a size when nothing gives one)."""
+    for p in root.iter(_w("p")):
+        ppr = p.find(_w("pPr"))
+        pstyle = None
+        if ppr is not None and ppr.find(_w("pStyle")) is not None:
+            pstyle = ppr.find(_w("pStyle")).get(_w("val"))
+        style_east, style_sz = styles.resolve(pstyle)
+        for r in p.iter(_w("r")):
+            rpr = r.find(_w("rPr"))
+            if rpr is None:
+                rpr = etree.Element(_w("rPr"))
+                r.insert(0, rpr)
+            fonts = rpr.find(_w("rFonts"))
+            if fonts is None:
+                fonts = etree.Element(_w("rFonts"))
+                _insert_ordered(rpr, fonts, _RPR_ORDER)
+            if not fonts.get(_w("eastAsia")):
+                # Theme font references would override the explicit name: drop them.
+                for attr in ("eastAsiaTheme",):
+                    fonts.attrib.pop(_w(attr), None)
+                east = style_east if style_east and not style_east.startswith("+") else None
+                fonts.set(_w("eastAsia"), east or FONT_BODY)
+                fonts.set(_w("hint"), "eastAsia")
+                if not fonts.get(_w("ascii")) and not fonts.get(_w("asciiTheme")):
+                    fonts.set(_w("ascii"), FONT_LATIN)
+                    fonts.set(_w("hAnsi"), FONT_LATIN)
+                if rpr.find(_w("sz")) is None and not style_sz:
+                    for tag in ("sz", "szCs"):
+                        el = etree.Element(_w(tag))
+                        el.set(_w("val"), str(BODY_SIZE_HALF_POINTS))
+                        _insert_ordered(rpr, el, _RPR_ORDER)
+
+
+def _grid_span(tc: Any) -> int:
+    tcpr = tc.find(_w("tcPr"))
+    if tcpr is not None:
+        gs = tcpr.find(_w("gridSpan"))
+        if gs is not None:
+            with contextlib.suppress(TypeError, ValueError):
+                return max(1, int(gs.get(_w("val"))))
+    return 1
+
+
+def _fix_table_widths(root: Any) -> None:
+    """Make table grids consistent and no wider than the 156 mm text block.
+
+    docxtpl's column loops ({%tc %}) leave cell widths of the template; rebuild them from the
+    grid so the table fits the page.
+    """
+    for tbl in root.iter(_w("tbl")):
+        grid = tbl.find(_w("tblGrid"))
+        if grid is None:
+            continue
+        cols = grid.findall(_w("gridCol"))
+        rows = tbl.findall(_w("tr"))
+        if not cols or not rows:
+            continue
+        widths = []
+        for c in cols:
+            try:
+                widths.append(int(float(c.get(_w("w")) or 0)))
+            except ValueError:
+                widths.append(0)
+        n_cols = max(sum(_grid_span(tc) for tc in tr.findall(_w("tc"))) for tr in rows)
+        total = sum(widths)
+        consistent = n_cols == len(cols) and total <= TEXT_WIDTH_TWIPS + 20 and all(widths)
+        if consistent:
+            # Check the cells agree with the grid.
+            for tr in rows:
+                i = 0
+                for tc in tr.findall(_w("tc")):
+                    span = _grid_span(tc)
+                    want = sum(widths[i : i + span])
+                    i += span
+                    tcw = tc.find(f"{_w('tcPr')}/{_w('tcW')}")
+                    if tcw is not None and tcw.get(_w("type"), "dxa") == "dxa":
+                        try:
+                            have = int(float(tcw.get(_w("w")) or 0))
+                        except ValueError:
+                            have = 0
+                        if abs(have - want) > 20:
+                            consistent = False
+            if consistent:
+                continue
+        # docxtpl rescales grids with truncating division: a grid a few twips short of the
+        # text block is meant to fill it.
+        target = TEXT_WIDTH_TWIPS if total <= 0 or total > TEXT_WIDTH_TWIPS - 50 else total
+        if n_cols == len(cols) and all(widths):
+            new = [w * target // total for w in widths]
+        else:
+            new = [target // n_cols] * n_cols
+        new[-1] += target - sum(new)
+        for c in cols:
+            grid.remove(c)
+        for w in new:
+            el = etree.SubElement(grid, _w("gridCol"))
+            el.set(_w("w"), str(w))
+        for tr in rows:
+            i = 0
+            for tc in tr.findall(_w("tc")):
+                span = _grid_span(tc)
+                want = sum(new[i : i + span])
+                i += span
+                tcpr = tc.find(_w("tcPr"))
+                if tcpr is None:
+                    tcpr = etree.Element(_w("tcPr"))
+                    tc.insert(0, tcpr)
+                tcw = tcpr.find(_w("tcW"))
+                if tcw is None:
+                    tcw = etree.Element(_w("tcW"))
+                    # tcW follows cnfStyle only.
+                    cnf = tcpr.find(_w("cnfStyle"))
+                    tcpr.insert(1 if cnf is not None else 0, tcw)
+                tcw.set(_w("w"), str(want))
+                tcw.set(_w("type"), "dxa")
+        tblpr = tbl.find(_w("tblPr"))
+        if tblpr is not None:
+            tblw = tblpr.find(_w("tblW"))
+            if tblw is not None:
+                tblw.set(_w("w"), str(target))
+                tblw.set(_w("type"), "dxa")
+
+
+def _convert_text_nodes(root: Any) -> None:
+    for t in root.iter(_w("t")):
+        if t.text:
+            t.text = to_traditional(t.text)
+
+
+def _content_parts(document: Any) -> list[Any]:
+    """The XML roots of the body, headers and footers of a python-docx Document."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    roots = [document.element]
+    for rel in document.part.rels.values():
+        if rel.is_external:
+            continue
+        if rel.reltype in (RT.HEADER, RT.FOOTER):
+            roots.append(rel.target_part.element)
+    return roots
+
+
+def _set_core_properties(
+    document: Any, kind: str, context: Mapping[str, Any], public: bool, traditional: bool
+) -> None:
+    title = DOC_KINDS.get(kind) or str(context.get("doc_title") or kind)
+    if kind == "responsibility" and context.get("supervision"):
+        title = "督办单"
+    case_ids = context.get("case_ids") or []
+    if isinstance(case_ids, str):
+        case_ids = [case_ids]
+    issuer = str(context.get("issuer") or "")
+    stamp = _fixed_datetime(context.get("date"))
+    cp = document.core_properties
+    conv = to_traditional if traditional else (lambda s: s)
+    cp.title = conv(title)
+    cp.category = conv("公开" if public else "内部")
+    cp.keywords = "、".join(str(c) for c in case_ids)
+    cp.author = conv(issuer)
+    cp.last_modified_by = conv(issuer)
+    cp.subject = conv(str(context.get("doc_title") or ""))
+    cp.comments = ""
+    cp.content_status = ""
+    cp.identifier = ""
+    cp.language = "zh-TW" if traditional else "zh-CN"
+    cp.version = ""
+    cp.revision = 1
+    cp.created = stamp
+    cp.modified = stamp
+    cp.last_printed = stamp
+
+
+# --------------------------------------------------------------------------------------
+# Determinism and atomic writes
+# --------------------------------------------------------------------------------------
+
+
+def normalize_docx_bytes(data: bytes) -> bytes:
+    """Rewrite a .docx zip with constant timestamps and a stable entry order."""
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        names = src.namelist()
+        first = [n for n in ("[Content_Types].xml", "_rels/.rels") if n in names]
+        ordered = first + sorted(n for n in names if n not in first)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for name in ordered:
+                info = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.create_system = 0
+                info.external_attr = 0
+                dst.writestr(info, src.read(name), compresslevel=6)
+    return out.getvalue()
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    if hasattr(os, "O_DIRECTORY"):
+        with contextlib.suppress(OSError):
+            dfd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                os.fsync(dfd)
+            finally:
+                os.close(dfd)
+
+
+# --------------------------------------------------------------------------------------
+# Text extraction and leak scan
+# --------------------------------------------------------------------------------------
+
+_TEXT_PART = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml")
+
+
+def _xml_text(xml: bytes) -> str:
+    root = etree.fromstring(xml)
+    out: list[str] = []
+
+    def walk(el: Any) -> None:
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str):
+                continue
+            if tag in (_w("t"), _w("delText"), _w("instrText")):
+                if tag != _w("instrText"):
+                    out.append(child.text or "")
+            elif tag == _w("tab"):
+                out.append("\t")
+            elif tag in (_w("br"), _w("cr")):
+                out.append("\n")
+            else:
+                walk(child)
+                if tag == _w("p"):
+                    out.append("\n")
+
+    walk(root)
+    return "".join(out)
+
+
+def _part_sort_key(name: str) -> tuple[int, str]:
+    base = name.rsplit("/", 1)[-1]
+    rank = 0 if base == "document.xml" else 1
+    return (rank, name)
+
+
+def extract_text_bytes(data: bytes) -> str:
+    """All visible text of a .docx given as bytes (body, tables, headers, footers, notes)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = sorted((n for n in z.namelist() if _TEXT_PART.fullmatch(n)), key=_part_sort_key)
+        return "".join(_xml_text(z.read(n)) for n in names)
+
+
+def extract_text(path: Path | str) -> str:
+    """All visible text of a .docx file: paragraphs, tables, headers, footers, notes."""
+    return extract_text_bytes(Path(path).read_bytes())
+
+
+def _core_text_bytes(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        if "docProps/core.xml" not in z.namelist():
+            return ""
+        root = etree.fromstring(z.read("docProps/core.xml"))
+        return "\n".join((el.text or "") for el in root.iter() if el.text)
+
+
+_PHONE_RE = re.compile(r"(?<!\d)1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")
+_ID_RE = re.compile(r"(?<!\d)\d{6}[ -]?\d{8}[ -]?\d{3}[\dXx](?![\dXx])")
+_SEP_RE = re.compile(r"[\s\-—–_·.。,，、:：()（）]+")
+
+
+def _norm(s: str) -> str:
+    return _SEP_RE.sub("", s)
+
+
+def find_leaks_local(text: str, known: Iterable[str] = ()) -> list[str]:
+    """Small fallback leak finder: mobile numbers, ID numbers, known private strings."""
+    leaks = [m.group(0) for m in _PHONE_RE.finditer(text)]
+    leaks += [m.group(0) for m in _ID_RE.finditer(text)]
+    flat = _norm(text)
+    for k in known:
+        nk = _norm(str(k))
+        if len(nk) >= 3 and nk in flat:
+            leaks.append(str(k))
+    return list(dict.fromkeys(leaks))
+
+
+def _find_leaks(text: str, known: list[str]) -> list[str]:
+    """Leaks in ``text``: ``xsk.rules.privacy.find_leaks`` when available, else the local
+    fallback."""
+    try:
+        from xsk.rules.privacy import find_leaks
+    except ImportError:
+        return find_leaks_local(text, known)
+    return list(find_leaks(text, known))
+
+
+def _hide(leak: str) -> str:
+    """Partly hidden form of a leaked value for the error message (the message itself may end
+    up in a log)."""
+    s = leak.strip()
+    if len(s) >= 7:
+        return s[:3] + "*" * (len(s) - 5) + s[-2:]
+    return s[:1] + "*" * max(1, len(s) - 1)
+
+
+# --------------------------------------------------------------------------------------
+# Rendering
+# --------------------------------------------------------------------------------------
+
+
+def _template_line(tpl: Any, part: Any, lineno: int) -> str:
+    """Text of line ``lineno`` of the part's XML as docxtpl hands it to Jinja."""
+    try:
+        xml = tpl.get_xml() if part is tpl.docx.part else tpl.get_part_xml(part)
+        xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(xml))
+        lines = xml.splitlines()
+    except Exception:
+        return ""
+    if not 1 <= lineno <= len(lines):
+        return ""
+    return re.sub(r"<[^>]+>", "", lines[lineno - 1]).strip()
+
+
+def _runtime_lineno(exc: BaseException) -> int | None:
+    """Template line of a runtime error: Jinja rewrites tracebacks so that template frames
+    carry the template's line numbers."""
+    lineno = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            lineno = tb.tb_lineno
+        tb = tb.tb_next
+    return lineno
+
+
+def _template_error(template: Path, tpl: Any, exc: Exception) -> TemplateError:
+    part_obj = getattr(tpl, "current_rendering_part", None)
+    part = getattr(part_obj, "partname", None)
+    lineno = getattr(exc, "lineno", None)
+    if lineno is None:
+        lineno = _runtime_lineno(exc)
+    if isinstance(exc, jinja2.UndefinedError):
+        detail = f"模板引用了上下文中不存在的字段（{exc.message}）"
+    elif isinstance(exc, jinja2.exceptions.SecurityError):
+        detail = f"模板中有不允许的操作（{exc.message}）"
+    elif isinstance(exc, jinja2.TemplateSyntaxError):
+        detail = f"模板标签语法错误（{exc.message}）"
+    elif isinstance(exc, jinja2.TemplateError):
+        detail = f"模板错误（{exc.message}）"
+    else:
+        detail = f"计算模板表达式时出错（{type(exc).__name__}: {exc}）"
+    snippet = _template_line(tpl, part_obj, lineno) if lineno and part_obj is not None else ""
+    msg = f"文书模板 {template} 有错误"
+    if part:
+        msg += f"（{part}）"
+    if lineno is not None:
+        msg += f"：第 {lineno} 行（模板 XML 预处理后的行号，每个段落占一行）"
+    msg += f"，{detail}"
+    if snippet:
+        msg += f"。出错位置的文字：“{snippet[:120]}”"
+    err = TemplateError(msg)
+    err.template = template  # type: ignore[attr-defined]
+    err.lineno = lineno  # type: ignore[attr-defined]
+    return err
+
+
+def render_document_bytes(
+    kind: str,
+    context: Mapping[str, Any],
+    *,
+    template_dirs: Sequence[Path],
+    public: bool,
+    traditional: bool = False,
+) -> bytes:
+    """Render to deterministic .docx bytes (no leak scan, nothing written)."""
+    from docxtpl import DocxTemplate
+
+    template = find_template(kind, template_dirs)
+    ctx = _clean_context(copy.deepcopy(dict(context)))
+    try:
+        tpl = DocxTemplate(str(template))
+        tpl.init_docx()
+    except Exception as exc:
+        raise TemplateError(f"文书模板 {template} 无法打开，不是有效的 Word 文档：{exc}") from exc
+    _attach_images(ctx, tpl)
+    # docxtpl renders some core properties as templates; they are all set below anyway, and
+    # a stray brace typed into them in Word must not break rendering.
+    cp = tpl.docx.core_properties
+    for prop in ("author", "comments", "identifier", "language", "subject", "title"):
+        setattr(cp, prop, "")
+    env = make_jinja_env()
+    try:
+        tpl.render(ctx, jinja_env=env, autoescape=True)
+    except etree.XMLSyntaxError as exc:
+        raise TemplateError(f"文书模板 {template} 渲染后不是有效的 XML：{exc}") from exc
+    except Exception as exc:  # everything raised while evaluating the template
+        raise _template_error(template, tpl, exc) from exc
+
+    document = tpl.docx
+    styles = _StyleInfo(document.styles.element)
+    for root in _content_parts(document):
+        _enforce_run_fonts(root, styles)
+        _fix_table_widths(root)
+        if traditional:
+            _convert_text_nodes(root)
+    _set_core_properties(document, kind, ctx, public, traditional)
+
+    buf = io.BytesIO()
+    tpl.save(buf)
+    return normalize_docx_bytes(buf.getvalue())
+
+
+def render_document(
+    kind: str,
+    context: Mapping[str, Any],
+    out_path: Path,
+    *,
+    template_dirs: Sequence[Path],
+    public: bool,
+    traditional: bool = False,
+    known_private: Iterable[str] = (),
+    allowed_public: Iterable[str] = (),
+) -> Path:
+    """Render ``kind`` with ``context`` to ``out_path`` and return the path.
+
+    Raises TemplateError for a missing or broken template and PrivacyLeakError when a public
+    document would show a phone number, an ID number or one of ``known_private``; in that
+    case no file is left at ``out_path``. ``allowed_public`` lists values that may appear on a
+    public document although they look private (e.g. the community office's published phone
+    number); a finding equal to one of them, ignoring spaces and dashes, is not a leak.
+    """
+    out_path = Path(out_path)
+    data = render_document_bytes(
+        kind, context, template_dirs=template_dirs, public=public, traditional=traditional
+    )
+    if public:
+        known = [str(k) for k in known_private if k]
+        if traditional:
+            known += [to_traditional(k) for k in known]
+        text = extract_text_bytes(data) + "\n" + _core_text_bytes(data)
+        allowed = {_norm(str(a)) for a in allowed_public if a}
+        leaks = [x for x in _find_leaks(text, known) if _norm(x) not in allowed]
+        if leaks:
+            with contextlib.suppress(FileNotFoundError):
+                out_path.unlink()
+            shown = "、".join(dict.fromkeys(_hide(x) for x in leaks))
+            raise PrivacyLeakError(
+                f"公开文书《{context.get('doc_title') or DOC_KINDS.get(kind, kind)}》"
+                f"含有未脱敏的个人信息（{shown}），已停止生成 {out_path.name}。"
+                "请对联系电话、身份证号码、住址等信息脱敏后重新生成。",
+                leaks,
+            )
+    _atomic_write(out_path, data)
+    return out_path
