@@ -21,7 +21,6 @@ from xsk import steps, workflow
 from xsk import workspace as wsmod
 from xsk.answers import AnswersFile, meta_time, split_meta
 from xsk.errors import AnswerError, UsageError
-from xsk.paths import builtin_templates
 from xsk.prompts.base import NoInputPrompter
 from xsk.store import atomic
 from xsk.store import cases as store
@@ -30,8 +29,8 @@ TZ = dt.timezone(dt.timedelta(hours=8))
 
 
 def samples_dir() -> Path:
-    here = builtin_templates().parent
-    for candidate in (here / "sample-cases", builtin_templates() / "sample-cases"):
+    pkg = Path(__file__).resolve().parent
+    for candidate in (pkg / "_samples", pkg.parent / "sample-cases"):
         if candidate.is_dir():
             return candidate
     raise UsageError("找不到内置示例议题（sample-cases）")

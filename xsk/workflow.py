@@ -5,6 +5,7 @@ The CLI calls these functions; they never print (they return data) and never imp
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import secrets
@@ -278,6 +279,7 @@ def check_workspace(ws_root: Path) -> list[Problem]:
         return problems
     problems.extend(procedures.check_all(ws_root))
     problems.extend(store.check_cases(ws))
+    problems.extend(check_public_documents(ws))
     known = procedures.available(ws_root)
     for cid in store.case_ids(ws):
         path = store.case_file(ws, cid)
@@ -294,6 +296,60 @@ def check_workspace(ws_root: Path) -> list[Problem]:
                 )
             )
     return problems
+
+
+def private_strings(ws: Workspace) -> list[str]:
+    """Every phone, ID number and address recorded in the workspace's files."""
+    out: set[str] = set()
+    for cid in store.case_ids(ws):
+        case, _ = store.read_case(ws, store.case_file(ws, cid))
+        if case:
+            for p in case.proposers:
+                out.update(v for v in (p.phone, p.id_number, p.address) if v)
+    with contextlib.suppress(DataError):
+        out.update(e.phone for e in ws.roster if e.phone and e.kind == "person")
+    office = ws.settings.office_contact
+    return sorted(v for v in out if v != office)
+
+
+def check_public_documents(ws: Workspace) -> list[Problem]:
+    """Scan generated public documents (category 公开) for phone and ID numbers."""
+    if not ws.out_dir.is_dir():
+        return []
+    public = []
+    for path in sorted(ws.out_dir.rglob("*.docx")):
+        try:
+            from xsk.docscmd import properties
+
+            if properties(path)["category"] == "公开":
+                public.append(path)
+        except Exception:
+            problems = [Problem(ws.rel(path), 0, "E602", "不是有效的 Word 文件", "")]
+            return problems
+    if not public:
+        return []
+    from xsk.render.docx import extract_text
+    from xsk.rules.privacy import find_leaks
+
+    known = private_strings(ws)
+    allowed = [ws.settings.office_contact] if ws.settings.office_contact else []
+    found = []
+    for path in public:
+        leaks = [
+            x
+            for x in find_leaks(extract_text(path), known)
+            if not any(x.replace("-", "") == a.replace("-", "") for a in allowed)
+        ]
+        if leaks:
+            shown = "、".join(privacy_hint(x) for x in leaks[:3])
+            found.append(
+                Problem(ws.rel(path), 0, "E701", f"公开文书含疑似电话或证件号：{shown}", "")
+            )
+    return found
+
+
+def privacy_hint(value: str) -> str:
+    return value[:3] + "*" * max(len(value) - 5, 1) + value[-2:]
 
 
 # --- edit and sync ---------------------------------------------------------------------------
