@@ -78,6 +78,15 @@ def build(
     say: Callable[[str], None] = lambda s: None,
 ) -> wsmod.Workspace:
     folder = folder or samples_dir()
+    marker = target / wsmod.STATE_DIR / "demo"
+    if (target / wsmod.SETTINGS_FILE).exists():
+        if not marker.exists():
+            raise UsageError(f"{target} 已是一个工作区，演示不会覆盖它", hint="请换一个目录")
+        import shutil
+
+        shutil.rmtree(target)  # a previous demo: rebuild it from scratch
+    elif target.exists() and any(target.iterdir()):
+        raise UsageError(f"{target} 不是空目录，演示不会写入", hint="请换一个目录或先清空")
     setup = tomllib.loads((folder / "workspace.toml").read_text("utf-8"))
     info = setup["workspace"]
     first = min(
@@ -95,6 +104,7 @@ def build(
         date=(first - dt.timedelta(days=7)).isoformat(),
     )
     ws = wsmod.load(root)
+    atomic.write_text(root / wsmod.STATE_DIR / "demo", "xsk demo workspace\n")
     _apply_setup(ws, folder, setup, first - dt.timedelta(days=7))
     ws = wsmod.load(root)
     samples = load_samples(folder)

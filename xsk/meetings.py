@@ -90,8 +90,6 @@ def check_answer(
         vote = _vote(raw["vote"], out.get("attendees", []), errors, base_dir, rules)
         if vote is not None:
             out["vote"] = vote
-    if "id" not in out and not out.get("time") and "attendees" not in out:
-        errors.append("新会议需要时间（time），或用 id 加入已有会议")
     return (out if not errors else None), errors
 
 

@@ -232,6 +232,8 @@ def _meeting_id(ws: Workspace, case: Case, value: Mapping[str, Any], when: dt.da
     earlier = _case_meetings(case)
     if earlier:
         return earlier[-1]
+    if "time" not in value:
+        raise AnswerError("新会议需要会议时间（time），或用 id 加入已有会议")
     letter = numbering.require_series(ws.root)
     ws.meetings_dir.mkdir(exist_ok=True)
     year = value["time"].year if "time" in value else when.year
