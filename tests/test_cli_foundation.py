@@ -270,3 +270,16 @@ def test_startup_imports_stay_light(ws_path):
 
     r = subprocess.run([sys.executable, "-c", code, str(ws_path)], capture_output=True, text=True)
     assert "HEAVY []" in r.stdout, r.stdout + r.stderr
+
+
+def test_click_usage_errors_are_one_chinese_line(cli):
+    for args, needle in [
+        (("nosuchcmd",), "没有命令"),
+        (("show",), "缺少参数"),
+        (("status", "--bogus"), "没有选项"),
+        (("calendar", "add", "2026-01-01", "abc"), "值无效"),
+    ]:
+        r = cli(*args)
+        assert r.code == 2, args
+        lines = [x for x in r.err.splitlines() if x.strip()]
+        assert len(lines) == 1 and needle in lines[0] and "Traceback" not in r.err

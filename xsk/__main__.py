@@ -1,14 +1,34 @@
-"""Entry point: run the CLI and turn every XskError into one Chinese line and an exit code."""
+"""Entry point: run the CLI and turn every error into one Chinese line and an exit code."""
 
 from __future__ import annotations
 
 import os
+import re
 import sys
+
+# click's usage messages (typer ships its own copy of click) in Chinese
+_USAGE = [
+    (re.compile(r"No such command '(.+)'\."), r"没有命令“\1”（xsk --help 查看全部命令）"),
+    (re.compile(r"No such option: (\S+)"), r"没有选项 \1"),
+    (re.compile(r"Missing argument '(.+)'\."), r"缺少参数 \1"),
+    (re.compile(r"Missing option '(.+)'\."), r"缺少选项 \1"),
+    (re.compile(r"Option '(.+)' requires an argument\."), r"选项 \1 需要一个值"),
+    (re.compile(r"Invalid value for '(.+)': (.+)"), r"参数 \1 的值无效：\2"),
+    (re.compile(r"Got unexpected extra arguments? \((.+)\)"), r"多余的参数：\1"),
+]
+
+
+def _usage_message(text: str) -> str:
+    for pattern, zh in _USAGE:
+        if pattern.search(text):
+            return pattern.sub(zh, text)
+    return text
 
 
 def main(argv: list[str] | None = None) -> int:
-    from xsk.errors import EXIT_INTERRUPTED, XskError
+    from xsk.errors import EXIT_INTERRUPTED, EXIT_USAGE, XskError
 
+    debug = bool(os.environ.get("XSK_DEBUG"))
     try:
         from xsk.cli import command
 
@@ -16,34 +36,32 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(rv, int):
             return rv
     except XskError as exc:
-        if os.environ.get("XSK_DEBUG"):
+        if debug:
             raise
         sys.stderr.write(f"错误：{exc.format()}\n")
         return exc.exit_code
     except KeyboardInterrupt:
-        if os.environ.get("XSK_DEBUG"):
+        if debug:
             raise
         sys.stderr.write("\n已中断，未完成的修改没有写入。\n")
         return EXIT_INTERRUPTED
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
-    except Exception as exc:  # click usage errors and anything unexpected
-        import click
-
-        if isinstance(exc, click.exceptions.Abort):
+    except Exception as exc:
+        name = type(exc).__name__
+        if name == "Abort":  # click's Ctrl-C / EOF at a prompt
             sys.stderr.write("\n已中断，未完成的修改没有写入。\n")
             return EXIT_INTERRUPTED
-        if isinstance(exc, click.ClickException):
-            if os.environ.get("XSK_DEBUG"):
+        if hasattr(exc, "exit_code") and hasattr(exc, "format_message"):  # click usage errors
+            if debug:
                 raise
-            exc.show()
-            return 2
-        if os.environ.get("XSK_DEBUG"):
+            sys.stderr.write(f"错误：{_usage_message(exc.format_message())}\n")
+            code = exc.exit_code
+            return code if isinstance(code, int) and code else EXIT_USAGE
+        if debug:
             raise
-        sys.stderr.write(
-            f"内部错误：{type(exc).__name__}: {exc}（设置 XSK_DEBUG=1 可查看详细信息）\n"
-        )
+        sys.stderr.write(f"内部错误：{name}: {exc}（设置 XSK_DEBUG=1 可查看详细信息）\n")
         return 70
     return 0
 

@@ -173,16 +173,31 @@ def _summary(case: Case, view: PublicView | None) -> str:
 
 
 def _resolutions(ws: Workspace, data: CaseData) -> list[str]:
-    out: list[str] = []
-    for mid in data.meeting_ids:
+    """The resolutions of the latest meeting that decided this case (a re-consultation
+    supersedes the earlier meeting's)."""
+    for mid in reversed(data.meeting_ids):
         try:
             m = meetings.load(ws.meetings_dir, mid, ws.root)
         except Exception:
             continue
         for t in m.get("topics", []):
-            if t.get("case") == data.case.id:
-                out.extend(str(r) for r in t.get("resolutions", []))
-    return out
+            if t.get("case") == data.case.id and t.get("resolutions"):
+                return [str(r) for r in t["resolutions"]]
+    return []
+
+
+def _outcomes_date(ws: Workspace, case: Case) -> dt.date:
+    """The date the outcome items were confirmed (the step with the outcomes question)."""
+    try:
+        proc = procedures.load(case.procedure, ws.root)
+    except Exception:
+        return case.created
+    for s in proc.steps:
+        if any(q.type == "outcomes" for q in s.questions):
+            found = _step_date(case, s.id)
+            if found:
+                return found
+    return case.created
 
 
 # --- contexts per kind -----------------------------------------------------------------------
@@ -409,9 +424,9 @@ def reply_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
     proposer = c.proposers[0].name if c.proposers else "居民"
     if c.result == "out_of_scope":
         screen = next((a for a in c.answers.values() if "reason" in a), {})
+        reason = str(screen.get("reason", "不予协商的事项")).removeprefix("属于")
         result = (
-            f"经社区协商议事委员会研究，您反映的“{c.title}”属于“{screen.get('reason', '不予协商的事项')}”，"
-            "不纳入社区协商议事范围。"
+            f"经社区协商议事委员会研究，您反映的“{c.title}”属于“{reason}”，不纳入社区协商议事范围。"
         )
         handling = [c.close_reason] if c.close_reason else []
     else:
@@ -550,7 +565,7 @@ def jobs_for_cases(
                 units: dict[str, list[tuple[Case, outcomes.Outcome]]] = {}
                 for o in d.items:
                     units.setdefault(o.unit, []).append((c, o))
-                date = _step_date(c, "confirm") or c.created
+                date = _outcomes_date(ws, c)
                 for unit, rows in units.items():
                     ctx = responsibility_ctx(ws, unit, rows, today=date, supervision=False)
                     path = folder / f"{cid}-{name}-{_safe(unit)}.docx"

@@ -65,10 +65,12 @@ def check_answer(
             else:
                 out[key] = raw[key].strip()
     if "form" in raw:
-        if raw["form"] not in FORMS:
-            errors.append(f"会议形式“{raw['form']}”不在可选项中：{'、'.join(FORMS)}")
+        # FORMS are the usual forms offered in the walk; procedures name their own
+        # (民主恳谈会, 现场协商会 ...), so any non-empty name is accepted
+        if not isinstance(raw["form"], str) or not raw["form"].strip():
+            errors.append("会议形式（form）应为非空文本，如 议事会、恳谈会、听证会")
         else:
-            out["form"] = raw["form"]
+            out["form"] = raw["form"].strip()
     if "time" in raw:
         when, err = parse_datetime(raw["time"])
         if err:
@@ -177,6 +179,8 @@ def _vote(
         if isinstance(b, Mapping) and isinstance(b.get("area"), float):
             errors.append('选票面积请写成字符串（如 "85.30"），避免浮点误差')
             return None
+    if not attendees and "entitled" not in out:
+        return out  # a vote in a joined meeting: checked with the meeting's attendees later
     try:
         tally(out, attendees, rules if rules is not None else votes.load_rules(None))
     except votes.VoteError as exc:

@@ -21,6 +21,8 @@ from xsk.procedure.model import Procedure, Step
 from xsk.store import cases as store
 from xsk.workspace import Workspace
 
+SUPERVISOR_KEYS = ("supervisor", "supervisors", "tracker", "supervision", "monitor")
+
 
 @dataclass
 class StepReport:
@@ -158,13 +160,17 @@ def _apply(
             continue
         value = answers[q.id]
         if q.type == "meeting":
-            mid = _meeting_id(ws, case, value, when)
+            mid = _meeting_id(ws, case, proc, value, when)
+            if "vote" in value:
+                _check_vote(ws, mid, value, step, q.id)
             tx.track(meetings.meeting_path(ws.meetings_dir, mid))
             written.append(meetings.save(ws.meetings_dir, mid, cid, value))
             stored[q.id] = mid
             report.meeting_ids.append(mid)
         elif q.type == "outcomes":
-            supervisor = str(answers.get("supervisor", ""))
+            supervisor = next(
+                (str(answers[k]) for k in SUPERVISOR_KEYS if isinstance(answers.get(k), str)), ""
+            )
             mids = _case_meetings(case)
             items = [{**it, "meeting": mids[-1] if mids else ""} for it in value]
             written.append(outcomes.write_items(case_dir, items, supervisor))
@@ -223,21 +229,56 @@ def _case_meetings(case: Case) -> list[str]:
     return out
 
 
-def _meeting_id(ws: Workspace, case: Case, value: Mapping[str, Any], when: dt.datetime) -> str:
+def _meeting_id(
+    ws: Workspace, case: Case, proc: Procedure, value: Mapping[str, Any], when: dt.datetime
+) -> str:
     if "id" in value:
         mid = value["id"]
         if not meetings.meeting_path(ws.meetings_dir, mid).exists() and "time" not in value:
             raise AnswerError(f"会议 {mid} 不存在；新会议请提供 time 等信息")
         return mid
-    earlier = _case_meetings(case)
-    if earlier:
-        return earlier[-1]
+    planned = planned_meeting(case, proc)
+    if planned:
+        return planned
     if "time" not in value:
         raise AnswerError("新会议需要会议时间（time），或用 id 加入已有会议")
     letter = numbering.require_series(ws.root)
     ws.meetings_dir.mkdir(exist_ok=True)
     year = value["time"].year if "time" in value else when.year
     return meetings.allocate_id(ws.meetings_dir, year, letter)
+
+
+def planned_meeting(case: Case, proc: Procedure) -> str | None:
+    """The meeting this case announced (in a step that only publishes a notice) and has not
+    held yet: that is the meeting being held now. A meeting the case already held is
+    history, and a later meeting (a vote, a re-consultation) is a new one."""
+    last: tuple[str, str] | None = None
+    for h in case.history:
+        for value in case.answers.get(h.step, {}).values():
+            if isinstance(value, str) and meetings.MEETING_ID_RE.match(value):
+                last = (h.step, value)
+    if last is None:
+        return None
+    step = proc.step(last[0])
+    return last[1] if step is not None and is_announcing(step) else None
+
+
+def is_announcing(step: Step) -> bool:
+    """A step that publishes a meeting notice but does not hold the meeting."""
+    docs = {*step.documents, *(d for b in step.branches for d in b.documents)}
+    return "notice" in docs and not docs & {"minutes", "signin"}
+
+
+def _check_vote(ws: Workspace, mid: str, value: Mapping[str, Any], step: Step, qid: str) -> None:
+    """Count the vote with the attendees of the whole meeting (joined meetings too)."""
+    path = meetings.meeting_path(ws.meetings_dir, mid)
+    existing = meetings.load(ws.meetings_dir, mid, ws.root) if path.exists() else {}
+    people = {a["name"]: a for a in existing.get("attendees", [])}
+    people.update({a["name"]: a for a in value.get("attendees", [])})
+    try:
+        meetings.tally(value["vote"], list(people.values()), vote_rules(ws))
+    except (ValueError, KeyError) as exc:
+        raise AnswerError(f"步骤 {step.id}（{step.name}）问题 {qid}：表决：{exc}") from None
 
 
 def _next_due(items: list[outcomes.Outcome]) -> dt.date | None:

@@ -325,10 +325,12 @@ def ask_records(p: Prompter, q: Question, ctx: engine.Context, draft: Any) -> li
 def ask_meeting(
     ws: Workspace, p: Prompter, case: Case, step: Step, ctx: engine.Context, draft: Any
 ) -> dict[str, Any]:
-    earlier = steps._case_meetings(case)
+    from xsk.procedure import loader
+
+    planned = steps.planned_meeting(case, loader.load(case.procedure, ws.root))
     answer: dict[str, Any] = {}
-    if earlier:
-        mid = earlier[-1]
+    if planned:
+        mid = planned
         m = meetings.load(ws.meetings_dir, mid, ws.root)
         p.say(f"会议 {mid}：{m.get('title', '')}，{_show(m.get('time'))}，{m.get('venue', '')}")
         answer["id"] = mid
@@ -367,7 +369,7 @@ def ask_meeting(
         )
         answer["venue"] = _ask_typed(p, "会议地点", "text", "社区议事厅", ctx)
         answer["host"] = _ask_typed(p, "主持人", "text", ws.settings.facilitator or "", ctx)
-    if step.documents and set(step.documents) <= {"notice"}:
+    if steps.is_announcing(step):
         return answer  # announcing: attendance is recorded at the meeting itself
     answer["recorder"] = _ask_typed(p, "记录人", "text", ws.settings.facilitator or "", ctx)
     attendees = []
