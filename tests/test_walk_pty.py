@@ -18,7 +18,17 @@ TIMEOUT = 20
 
 
 def spawn(ws: Path, now: str, *args: str):
-    env = dict(os.environ, XSK_NOW=now, NO_COLOR="1", TERM="xterm", COLUMNS="80", LINES="24")
+    # a pseudo-terminal does not answer cursor-position requests: without this each prompt
+    # waits a second for the reply
+    env = dict(
+        os.environ,
+        XSK_NOW=now,
+        NO_COLOR="1",
+        TERM="xterm",
+        COLUMNS="80",
+        LINES="24",
+        PROMPT_TOOLKIT_NO_CPR="1",
+    )
     child = pexpect.spawn(
         sys.executable,
         ["-m", "xsk", "-C", str(ws), "walk", *args],

@@ -440,6 +440,20 @@ def ask_vote(
     if rules[rid].basis == "owners":
         vote["entitled"] = int(_ask_typed(p, "业主总人数", "number", None, ctx))
         vote["entitled_area"] = str(_ask_typed(p, "专有部分总面积（㎡）", "number", None, ctx))
+        if p.select("计票方式", ["从 CSV 导入选票（单元,业主,面积,意见）", "只录合计"],
+                    default="只录合计") != "只录合计":
+            from pathlib import Path
+
+            def readable(text: str) -> str | None:
+                try:
+                    meetings.read_ballots_csv(Path(text.strip()).expanduser())
+                except Exception as exc:  # shown to the facilitator, who types another path
+                    return str(exc)
+                return None
+
+            path = p.text("选票 CSV 文件路径", validate=readable)
+            vote["ballots"] = meetings.read_ballots_csv(Path(path.strip()).expanduser())
+            return vote
         for key, label in (("yes", "同意"), ("no", "反对"), ("abstain", "弃权")):
             vote[key] = int(_ask_typed(p, f"{label}人数", "number", 0, ctx))
             vote[f"{key}_area"] = str(_ask_typed(p, f"{label}面积（㎡）", "number", 0, ctx))
