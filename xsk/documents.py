@@ -76,10 +76,25 @@ class PublicView:
         for case in cases:
             for p in case.proposers:
                 self._add_person(p)
+        # residents named anywhere in free text: roster people who are neither officials nor
+        # consenting, and meeting attendees who take part as residents
+        for e in ws.roster:
+            if e.kind == "person" and not e.public_name:
+                self._add_person(Person(name=e.name, phone=e.phone))
+        for mid in {m for c in cases for m in _meeting_ids(c)}:
+            try:
+                m = meetings.load(ws.meetings_dir, mid, ws.root)
+            except Exception:
+                continue
+            for a in m.get("attendees", []):
+                if _is_resident(a):
+                    self._add_person(Person(name=str(a.get("name", ""))))
         self.allowed = [ws.settings.office_contact] if ws.settings.office_contact else []
 
     def _add_person(self, p: Person) -> None:
         pv = self._privacy
+        if len(p.name) < 2 and not (p.phone or p.id_number or p.address):
+            return
         if p.phone:
             self.replacements[p.phone] = pv.mask_phone(p.phone)
         if p.id_number:
@@ -112,6 +127,23 @@ class PublicView:
             )
             text = text.replace(leak, masked)
         return text
+
+
+RESIDENT_MARKS = ("居民", "村民", "业主", "股东", "楼长", "单元长", "住户", "租户")
+
+
+def _is_resident(attendee: Mapping[str, Any]) -> bool:
+    text = f"{attendee.get('subject_type', '')}{attendee.get('role', '')}"
+    return not attendee.get("unit") or any(m in text for m in RESIDENT_MARKS)
+
+
+def _meeting_ids(case: Case) -> list[str]:
+    return [
+        v
+        for ans in case.answers.values()
+        for v in ans.values()
+        if isinstance(v, str) and meetings.MEETING_ID_RE.match(v)
+    ]
 
 
 def _same(a: str, b: str) -> bool:
