@@ -23,22 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from xsk import events, meetings, outcomes
+
+# kind -> Chinese name, and the kinds that go on a public board: one table, the renderer's
+from xsk.kinds import KIND_NAMES, PUBLIC_KINDS
 from xsk.model import Case, Person
 from xsk.procedure import loader as procedures
 from xsk.store import cases as store
 from xsk.workspace import Workspace
 
-KIND_NAMES = {
-    "registration": "议题登记表",
-    "notice": "会议通知",
-    "signin": "签到表",
-    "minutes": "会议纪要",
-    "result": "协商结果公示",
-    "responsibility": "责任清单",
-    "reply": "办结回复单",
-    "visit": "回访评议表",
-}
-PUBLIC_KINDS = frozenset({"notice", "result"})
 MEETING_KINDS = ("notice", "signin", "minutes")
 WEEKDAYS = "一二三四五六日"
 

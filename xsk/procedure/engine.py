@@ -457,155 +457,80 @@ def advance(proc: Procedure, case: Case, step: Step, answers: Mapping[str, Any])
     fields = {q.field: answers[q.id] for q in step.questions if q.field and q.id in answers}
     level = fields.get("level", case.level)
     branch = fired_branch(step, answers)
-    docs = step.documents
     nxt = next_in_order(proc, step.id)
-    notes: list[str] = []
+    base = {"step": step.id, "level": level, "case_fields": fields, "documents": step.documents}
+
+    def finished(**kw: Any) -> Transition:
+        closed = {
+            "next_step": "",
+            "status": "closed",
+            "result": "resolved",
+            "action": "close",
+            "notes": ("流程完成，议题办结",),
+        }
+        return Transition(**{**base, **closed, **kw})
+
+    def moved(target: Step, **kw: Any) -> Transition:
+        return Transition(**{**base, "next_step": target.id, "status": "open", **kw})
+
     if branch is None:
         if step.final or nxt is None:
-            return Transition(
-                step.id,
-                "",
-                "closed",
-                level,
-                "resolved",
-                "",
-                None,
-                "",
-                "close",
-                docs,
-                fields,
-                ("流程完成，议题办结",),
-            )
-        return Transition(
-            step.id,
-            nxt.id,
-            "open",
-            level,
-            documents=docs,
-            case_fields=fields,
-            notes=(f"进入下一步：{nxt.name}",),
-        )
-    docs = tuple(dict.fromkeys((*docs, *branch.documents)))
+            return finished()
+        return moved(nxt, notes=(f"进入下一步：{nxt.name}",))
+    base["documents"] = tuple(dict.fromkeys((*step.documents, *branch.documents)))
     reason = str(answers.get(branch.reason, "")) if branch.reason else ""
     if branch.action == "close":
-        return Transition(
-            step.id,
-            "",
-            "closed",
-            level,
-            branch.result or "closed",
-            reason,
-            None,
-            branch.id,
-            "close",
-            docs,
-            fields,
-            (branch.label,),
+        return finished(
+            result=branch.result or "closed",
+            close_reason=reason,
+            branch=branch.id,
+            notes=(branch.label,),
         )
     if branch.action == "escalate":
         idx = LEVELS.index(level) if level in LEVELS else 2
-        level = LEVELS[min(idx + 1, len(LEVELS) - 1)]
-        notes.append(f"{branch.label}：层级升至{level}")
+        base["level"] = LEVELS[min(idx + 1, len(LEVELS) - 1)]
+        note = f"{branch.label}：层级升至{base['level']}"
         target = proc.step(branch.target) if branch.target else nxt
         if target is None:
-            return Transition(
-                step.id,
-                "",
-                "closed",
-                level,
-                "escalated",
-                reason,
-                None,
-                branch.id,
-                "escalate",
-                docs,
-                fields,
-                tuple(notes),
+            return finished(
+                result="escalated",
+                close_reason=reason,
+                branch=branch.id,
+                action="escalate",
+                notes=(note,),
             )
-        return Transition(
-            step.id,
-            target.id,
-            "open",
-            level,
-            "",
-            reason,
-            None,
-            branch.id,
-            "escalate",
-            docs,
-            fields,
-            (*notes, f"进入：{target.name}"),
+        return moved(
+            target,
+            close_reason=reason,
+            branch=branch.id,
+            action="escalate",
+            notes=(note, f"进入：{target.name}"),
         )
     if branch.action in ("goto", "vote"):
         target = proc.step(branch.target)
         assert target is not None  # checked when the procedure was loaded
-        return Transition(
-            step.id,
-            target.id,
-            "open",
-            level,
-            "",
-            reason,
-            None,
-            branch.id,
-            branch.action,
-            docs,
-            fields,
-            (f"{branch.label}，进入：{target.name}",),
+        return moved(
+            target,
+            close_reason=reason,
+            branch=branch.id,
+            action=branch.action,
+            notes=(f"{branch.label}，进入：{target.name}",),
         )
+    if nxt is None:
+        return finished(branch=branch.id)
     if branch.action == "wait":
         value = answers.get(branch.until)
         until = value.get("end") if isinstance(value, Mapping) else value
-        if nxt is None:
-            return Transition(
-                step.id,
-                "",
-                "closed",
-                level,
-                "resolved",
-                "",
-                None,
-                branch.id,
-                "close",
-                docs,
-                fields,
-                ("流程完成，议题办结",),
-            )
-        return Transition(
-            step.id,
-            nxt.id,
-            "open",
-            level,
-            "",
-            "",
-            until,
-            branch.id,
-            "wait",
-            docs,
-            fields,
-            (f"{branch.label}（至 {fmt_date(until)}）",)
-            if isinstance(until, dt.date)
-            else (branch.label,),
+        if not isinstance(until, dt.date):
+            return moved(nxt, branch=branch.id, action="wait", notes=(branch.label,))
+        return moved(
+            nxt,
+            wait_until=until,
+            branch=branch.id,
+            action="wait",
+            notes=(f"{branch.label}（至 {fmt_date(until)}）",),
         )
-    # action "next"
-    if nxt is None:
-        return Transition(
-            step.id,
-            "",
-            "closed",
-            level,
-            "resolved",
-            "",
-            None,
-            branch.id,
-            "close",
-            docs,
-            fields,
-            ("流程完成，议题办结",),
-        )
-    return Transition(
-        step.id, nxt.id, "open", level, documents=docs, case_fields=fields, branch=branch.id
-    )
+    return moved(nxt, branch=branch.id)  # action "next"
 
 
 def step_for(proc: Procedure, case: Case) -> Step | None:

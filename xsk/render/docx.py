@@ -13,9 +13,7 @@ import contextlib
 import copy
 import datetime as _dt
 import io
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
@@ -52,19 +50,7 @@ __all__ = [
 # builder folds this into its cache key.
 RENDERER_VERSION = "1"
 
-# kind -> Chinese name of the kind of document (used for the core "title" property).
-DOC_KINDS: dict[str, str] = {
-    "registration": "议题登记表",
-    "notice": "会议通知",
-    "signin": "签到表",
-    "minutes": "会议纪要",
-    "result": "协商结果公示",
-    "responsibility": "责任清单",
-    "reply": "办结回复单",
-    "visit": "回访评议表",
-    "report": "工作报告",
-}
-PUBLIC_KINDS: frozenset[str] = frozenset({"notice", "result"})
+from xsk.kinds import DOC_KINDS, PUBLIC_KINDS  # noqa: E402  (kind -> Chinese name)
 
 # Fonts (GB/T 9704-2012).
 FONT_BODY = "仿宋_GB2312"
@@ -526,25 +512,10 @@ def normalize_docx_bytes(data: bytes) -> bytes:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    if hasattr(os, "O_DIRECTORY"):
-        with contextlib.suppress(OSError):
-            dfd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-            try:
-                os.fsync(dfd)
-            finally:
-                os.close(dfd)
+    """Temp file, fsync, rename: a crash leaves the old file or the new one."""
+    from xsk.store.atomic import write_bytes
+
+    write_bytes(path, data)
 
 
 # --------------------------------------------------------------------------------------
