@@ -892,3 +892,8 @@ def walk(
         walkmod.home(ws, prompter)
     else:
         walkmod.walk_case(ws, prompter, case_id)
+
+
+from xsk.cli_reports import register as _register_reports  # noqa: E402
+
+_register_reports(app)

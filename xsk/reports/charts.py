@@ -1,0 +1,172 @@
+"""Charts for the report (PNG through matplotlib's Agg backend, imported only here, lazily).
+
+Chinese labels need a CJK font; :func:`find_cjk_font` looks for one that matplotlib knows
+(Noto Sans CJK from ``fonts-noto-cjk``, Source Han Sans, WenQuanYi, SimHei, Microsoft YaHei,
+PingFang...). Without one, :func:`make_charts` returns no charts and a warning in Chinese,
+and the report is built without them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+# Preferred fonts, best first (Simplified Chinese faces before the others).
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "Noto Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Heiti SC",
+    "Noto Sans CJK JP",
+    "Noto Serif CJK SC",
+    "AR PL UMing CN",
+)
+NO_FONT_WARNING = (
+    "未找到中文字体，统计报告将不含图表（可安装 fonts-noto-cjk："
+    "apt-get install fonts-noto-cjk，然后删除 ~/.cache/matplotlib 后重试）"
+)
+TOP = 12  # bars per chart; the rest are summed as 其他
+
+
+def _matplotlib() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def find_cjk_font() -> str | None:
+    """Name of an installed CJK font matplotlib can use, or None."""
+    _matplotlib()
+    from matplotlib import font_manager
+
+    available = {f.name for f in font_manager.fontManager.ttflist}
+    for name in CJK_FONTS:
+        if name in available:
+            return name
+    for name in sorted(available):
+        if any(tag in name for tag in ("CJK", "Hei", "Song", "Kai", "Ming", "Han Sans")):
+            return name
+    return None
+
+
+def make_charts(
+    report: Mapping[str, Any], out_dir: Path, *, font: str | None = None
+) -> tuple[list[dict[str, str]], list[str]]:
+    """Draw the report's charts into ``out_dir``.
+
+    Returns ``([{heading, image_path}], warnings)``; no CJK font -> no charts, one warning.
+    """
+    font = font or find_cjk_font()
+    if font is None:
+        return [], [NO_FONT_WARNING]
+    plt = _matplotlib()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    style = {
+        "font.family": "sans-serif",
+        "font.sans-serif": [font, "DejaVu Sans"],
+        "axes.unicode_minus": False,
+        "svg.hashsalt": "xsk",
+    }
+    charts: list[dict[str, str]] = []
+    with plt.rc_context(style):
+        if report["by_category"]:
+            path = out_dir / "by_category.png"
+            _barh(plt, _top(report["by_category"]), "议题数（个）", path)
+            charts.append({"heading": "议题类别分布", "image_path": str(path)})
+        sat = report["satisfaction"]
+        if sat["visits"]:
+            path = out_dir / "satisfaction.png"
+            _pie(plt, {k: v for k, v in sat["counts"].items() if v}, path)
+            charts.append({"heading": "回访满意度", "image_path": str(path)})
+        rated = {
+            unit: u["on_time_rate"]
+            for unit, u in report["by_unit"].items()
+            if u["on_time_rate"] is not None
+        }
+        if rated:
+            path = out_dir / "on_time.png"
+            top = dict(list(rated.items())[:TOP])
+            _barh(plt, top, "按时办结率（%）", path, limit=100)
+            charts.append({"heading": "责任单位按时办结率", "image_path": str(path)})
+        if report["cases"]:
+            path = out_dir / "resolution.png"
+            _bars(
+                plt,
+                {
+                    "已办结": report["closed"],
+                    "本级解决": report["on_site"],
+                    "提请上级": report["escalated"],
+                    "提交表决": report["voted"],
+                    "直接实施": report["direct"],
+                },
+                path,
+            )
+            charts.append({"heading": "议题办理方式", "image_path": str(path)})
+    return charts, []
+
+
+def _top(counts: Mapping[str, int]) -> dict[str, int]:
+    items = list(counts.items())
+    if len(items) <= TOP:
+        return dict(items)
+    head = dict(items[: TOP - 1])
+    head["其他"] = sum(v for _, v in items[TOP - 1 :])
+    return head
+
+
+def _save(plt: Any, fig: Any, path: Path) -> None:
+    fig.tight_layout()
+    fig.savefig(path, dpi=150, metadata={"Software": None})
+    plt.close(fig)
+
+
+def _barh(
+    plt: Any, values: Mapping[str, float], xlabel: str, path: Path, limit: float | None = None
+) -> None:
+    labels = list(values)[::-1]
+    data = [values[k] for k in labels]
+    fig, ax = plt.subplots(figsize=(7.2, 0.42 * len(labels) + 1.2))
+    bars = ax.barh(labels, data, color="#C0504D")
+    ax.set_xlabel(xlabel)
+    if limit is not None:
+        ax.set_xlim(0, limit * 1.12)
+    for bar, value in zip(bars, data, strict=True):
+        text = f"{value:.2f}" if isinstance(value, float) else str(value)
+        ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" {text}", va="center")
+    ax.spines[["top", "right"]].set_visible(False)
+    _save(plt, fig, path)
+
+
+def _bars(plt: Any, values: Mapping[str, int], path: Path) -> None:
+    fig, ax = plt.subplots(figsize=(7.2, 3.6))
+    bars = ax.bar(list(values), list(values.values()), color="#4F81BD")
+    for bar, value in zip(bars, values.values(), strict=True):
+        ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height(), str(value), ha="center")
+    ax.set_ylabel("议题数（个）")
+    ax.spines[["top", "right"]].set_visible(False)
+    _save(plt, fig, path)
+
+
+def _pie(plt: Any, values: Mapping[str, int], path: Path) -> None:
+    fig, ax = plt.subplots(figsize=(5.6, 4.2))
+    colours = {"满意": "#9BBB59", "基本满意": "#F79646", "不满意": "#C0504D"}
+    ax.pie(
+        list(values.values()),
+        labels=list(values),
+        autopct="%1.1f%%",
+        startangle=90,
+        counterclock=False,
+        colors=[colours.get(k, "#4F81BD") for k in values],
+    )
+    ax.axis("equal")
+    _save(plt, fig, path)

@@ -1,0 +1,107 @@
+"""The statistics report as an official document (.docx, GB/T 9704 layout, with charts).
+
+Rendering goes through :func:`xsk.render.docx.render_document` with the ``report`` template
+(workspace override in ``templates/documents/report.docx`` first, then the built-in one).
+The report is internal (``public=False``): it holds only aggregate figures anyway.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from xsk.reports import stats
+
+MAX_ROWS = 12  # rows per table in the printed report (the ledger has every row)
+
+
+def title_and_issuer(workspaces: Sequence[Any]) -> tuple[str, str]:
+    """Document title and issuing body: the community's, or the street's for several."""
+    first = workspaces[0].settings
+    if len(workspaces) == 1:
+        return f"{first.community}协商议事工作统计报告", first.issuing_body
+    streets = {ws.settings.street for ws in workspaces}
+    street = first.street if len(streets) == 1 and first.street else ""
+    if street:
+        return f"{street}社区协商议事工作统计报告", f"{street}办事处"
+    return "社区协商议事工作统计报告", first.issuing_body
+
+
+def context(
+    workspaces: Sequence[Any],
+    report: Mapping[str, Any],
+    tables: Sequence[Mapping[str, Any]],
+    charts: Sequence[Mapping[str, str]],
+    period: stats.Period,
+    today: dt.date,
+) -> dict[str, Any]:
+    """The ``report`` template's context."""
+    title, issuer = title_and_issuer(workspaces)
+    community = "、".join(ws.settings.community for ws in workspaces)
+    return {
+        "doc_title": title,
+        "issuer": issuer,
+        "date": stats.cn_date(today),
+        "case_ids": _id_span(workspaces),
+        "community": community,
+        "period": f"统计期间：{period.label()}；统计日期：{stats.cn_date(today)}",
+        "summary_lines": stats.summary_lines(report),
+        "tables": [dict(t) for t in tables],
+        "charts": [dict(c) for c in charts],
+    }
+
+
+def _id_span(workspaces: Sequence[Any]) -> list[str]:
+    """The keywords of the report: the span of case numbers it covers (listing 10,000
+    numbers in the document properties would help nobody)."""
+    from xsk.store import cases as store
+
+    ids = sorted(cid for ws in workspaces for cid in store.case_ids(ws))
+    if len(ids) <= 3:
+        return ids
+    return [f"{ids[0]}～{ids[-1]}（共{len(ids)}个议题）"]
+
+
+def template_dirs(workspaces: Sequence[Any]) -> list[Path]:
+    from xsk.render.docx import builtin_templates_dir
+
+    return [workspaces[0].templates_dir / "documents", builtin_templates_dir()]
+
+
+def write_report(
+    workspaces: Sequence[Any],
+    report: Mapping[str, Any],
+    tables: Sequence[Mapping[str, Any]],
+    out_path: Path,
+    *,
+    period: stats.Period,
+    today: dt.date,
+    charts: bool = True,
+) -> tuple[Path, list[str]]:
+    """Render the report to ``out_path``; returns the path and warnings (e.g. no CJK font)."""
+    from xsk.errors import UsageError
+    from xsk.render import docx
+
+    warnings: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="xsk-charts-") as tmp:
+        images: list[dict[str, str]] = []
+        if charts:
+            from xsk.reports import charts as chartmod
+
+            images, warnings = chartmod.make_charts(report, Path(tmp))
+        ctx = context(workspaces, report, tables, images, period, today)
+        try:
+            docx.render_document(
+                "report",
+                ctx,
+                Path(out_path),
+                template_dirs=template_dirs(workspaces),
+                public=False,
+                traditional=workspaces[0].settings.traditional,
+            )
+        except docx.TemplateError as exc:
+            raise UsageError(str(exc)) from None
+    return Path(out_path), warnings

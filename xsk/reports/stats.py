@@ -1,0 +1,492 @@
+"""The figures people report, computed exactly from the index records.
+
+Definitions (also printed in ``xsk report --help``):
+
+* A case is in the period by its ``created`` date; a meeting by the date of its ``time``.
+  Without ``--from``/``--to`` everything counts.
+* ``cases``: cases in the period. ``closed``: those of them whose status is closed (for any
+  result: resolved, explained and closed as out of scope, ...).
+* ``resolved_rate``: closed / cases × 100, computed with fractions and rounded half up to two
+  decimals (``xsk.rules.votes.percent``); a number such as ``98.13``, ``null`` without cases.
+* ``meetings``: meetings held in the period. ``participants`` (人次): attendees marked 出席 or
+  列席, summed over those meetings.
+* ``escalated``: cases with an escalation event or a history entry with action "escalate"
+  (transferred or escalated to a higher level). ``on_site``: closed cases without any
+  escalation (resolved at their own level).
+* ``voted``: cases whose topic in a meeting file has a ``vote`` table, or whose history has
+  action "vote". ``direct``: cases − voted (implemented directly).
+* ``by_category``, ``by_level``, ``by_source`` (the source channel) and ``by_procedure``:
+  case counts; each sums to ``cases`` (an empty value counts as 未分类 / 未注明).
+* ``by_unit``: per responsible unit, from the outcome items of the cases in the period:
+  ``items``, ``done`` (已办结), ``overdue`` (not done, deadline before today), ``on_time``
+  (done on or before the deadline), ``on_time_rate`` = on_time / (done items with a deadline
+  and a completion date + overdue items) × 100, ``ratings`` (下评上 rating events naming the
+  unit) and ``average_rating`` (mean score, two decimals).
+* ``satisfaction``: follow-up visits (回访) of the cases in the period: ``visits``,
+  ``cases_visited``, ``counts`` per 满意/基本满意/不满意 and ``satisfied_rate`` =
+  (满意 + 基本满意) / visits × 100.
+
+Rates are exact decimal strings turned into numbers only for output (``float("98.13")``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from xsk.model import LEVELS, SATISFACTION
+from xsk.rules.votes import percent
+
+KEYS = (
+    "cases",
+    "closed",
+    "resolved_rate",
+    "meetings",
+    "participants",
+    "on_site",
+    "escalated",
+    "voted",
+    "direct",
+    "by_category",
+    "by_level",
+    "by_source",
+    "by_procedure",
+    "by_unit",
+    "satisfaction",
+)
+NO_CATEGORY = "未分类"
+NO_SOURCE = "未注明"
+RESULT_LABELS = {
+    "resolved": "已办结",
+    "out_of_scope": "不予协商",
+    "not_feasible": "不具备实施条件",
+    "escalated": "提请上级处理",
+    "closed": "已办结",
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """Inclusive date range; an open end is unbounded."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def contains(self, iso: str | None) -> bool:
+        """Whether an ISO date (or datetime) string falls in the period."""
+        if self.start is None and self.end is None:
+            return True
+        if not iso:
+            return False
+        day = iso[:10]
+        if self.start is not None and day < self.start.isoformat():
+            return False
+        return not (self.end is not None and day > self.end.isoformat())
+
+    def label(self) -> str:
+        if self.start is None and self.end is None:
+            return "全部议题"
+        start = cn_date(self.start) if self.start else "建档以来"
+        end = cn_date(self.end) if self.end else "至今"
+        return f"{start}至{end}"
+
+
+def cn_date(day: dt.date) -> str:
+    """``2026年3月2日`` (GB/T 9704: Arabic numerals, no leading zeros)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+@dataclass
+class Dataset:
+    """The records of one workspace (one community)."""
+
+    name: str
+    cases: list[dict[str, Any]]
+    meetings: list[dict[str, Any]] = field(default_factory=list)
+    procedure_names: dict[str, str] = field(default_factory=dict)
+
+
+def load_dataset(ws: Any, *, ledger: bool = False) -> Dataset:
+    """Read one workspace through the index cache (with every field for the ledger)."""
+    from xsk import index
+    from xsk.procedure import loader
+
+    idx = index.load(ws, level="ledger" if ledger else "report")
+    names: dict[str, str] = {}
+    for proc_id in {r["procedure"] for r in idx.cases}:
+        try:
+            names[proc_id] = loader.load(proc_id, ws.root).name
+        except Exception:  # an unknown procedure is reported by check
+            names[proc_id] = proc_id
+    return Dataset(ws.settings.community, idx.cases, idx.meetings, names)
+
+
+def rate(numerator: int, denominator: int) -> float | None:
+    """Exact percentage rounded half up to two decimals, as a number for output."""
+    return float(percent(numerator, denominator)) if denominator else None
+
+
+def average(total: int, count: int) -> float | None:
+    """Exact mean rounded half up to two decimals (percent of total / (count × 100))."""
+    return float(percent(total, count * 100)) if count else None
+
+
+def _sorted_counts(counter: Counter[str]) -> dict[str, int]:
+    return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def voted_cases(meetings: Iterable[Mapping[str, Any]]) -> set[str]:
+    return {t["case"] for m in meetings for t in m.get("topics", ()) if t.get("voted")}
+
+
+def is_escalated(rec: Mapping[str, Any]) -> bool:
+    """An escalation event, or a history entry with action "escalate"."""
+    return bool(rec["escalated"])
+
+
+def is_voted(rec: Mapping[str, Any], voted_ids: set[str]) -> bool:
+    """A vote table in the case's meeting topic, or a history entry with action "vote"."""
+    return bool(rec["vote_action"]) or rec["id"] in voted_ids
+
+
+def compute(
+    datasets: Sequence[Dataset], period: Period | None = None, today: dt.date | None = None
+) -> dict[str, Any]:
+    """The report figures (keys exactly :data:`KEYS`) for one or more workspaces."""
+    period = period or Period()
+    today_iso = (today or dt.date.today()).isoformat()
+    cases = closed = on_site = escalated = voted = 0
+    by_category: Counter[str] = Counter()
+    by_level: Counter[str] = Counter()
+    by_source: Counter[str] = Counter()
+    by_procedure: Counter[str] = Counter()
+    units: dict[str, dict[str, int]] = {}
+    scores: dict[str, list[int]] = {}
+    sat: Counter[str] = Counter()
+    cases_visited = 0
+    meetings = participants = 0
+    for data in datasets:
+        voted_ids = voted_cases(data.meetings)
+        for rec in data.cases:
+            if not period.contains(rec["created"]):
+                continue
+            cases += 1
+            is_closed = rec["status"] == "closed"
+            closed += is_closed
+            esc = rec["escalated"]
+            escalated += esc
+            on_site += is_closed and not esc
+            voted += rec["vote_action"] or rec["id"] in voted_ids
+            by_category[rec["category"] or NO_CATEGORY] += 1
+            by_level[rec["level"]] += 1
+            by_source[rec["channel"] or NO_SOURCE] += 1
+            by_procedure[rec["procedure"]] += 1
+            for unit, status, deadline, done in rec["items"]:
+                u = units.get(unit)
+                if u is None:
+                    u = units[unit] = _unit_counts()
+                u["items"] += 1
+                if status == "已办结":
+                    u["done"] += 1
+                    if deadline and done:
+                        u["decided"] += 1
+                        u["on_time"] += done <= deadline
+                elif deadline and deadline < today_iso:
+                    u["overdue"] += 1
+                    u["decided"] += 1
+            visits = rec["visits"]
+            for _day, satisfaction in visits:
+                sat[satisfaction] += 1
+            for unit, score in rec["ratings"]:
+                scores.setdefault(unit, []).append(score)
+            cases_visited += bool(visits)
+        for m in data.meetings:
+            if not period.contains(m.get("date")):
+                continue
+            meetings += 1
+            att = m.get("attendance", {})
+            participants += att.get("出席", 0) + att.get("列席", 0)
+    for unit in scores:
+        units.setdefault(unit, _unit_counts())
+    by_unit = {}
+    for unit in sorted(units, key=lambda u: (-units[u]["items"], u)):
+        u = units[unit]
+        s = scores.get(unit, [])
+        by_unit[unit] = {
+            "items": u["items"],
+            "done": u["done"],
+            "overdue": u["overdue"],
+            "on_time": u["on_time"],
+            "on_time_rate": rate(u["on_time"], u["decided"]),
+            "ratings": len(s),
+            "average_rating": average(sum(s), len(s)),
+        }
+    visits = sum(sat.values())
+    level_order = {lv: i for i, lv in enumerate(LEVELS)}
+    return {
+        "cases": cases,
+        "closed": closed,
+        "resolved_rate": rate(closed, cases),
+        "meetings": meetings,
+        "participants": participants,
+        "on_site": on_site,
+        "escalated": escalated,
+        "voted": voted,
+        "direct": cases - voted,
+        "by_category": _sorted_counts(by_category),
+        "by_level": dict(sorted(by_level.items(), key=lambda kv: level_order.get(kv[0], 99))),
+        "by_source": _sorted_counts(by_source),
+        "by_procedure": _sorted_counts(by_procedure),
+        "by_unit": by_unit,
+        "satisfaction": {
+            "visits": visits,
+            "cases_visited": cases_visited,
+            "counts": {s: sat.get(s, 0) for s in SATISFACTION},
+            "satisfied_rate": rate(sat.get("满意", 0) + sat.get("基本满意", 0), visits),
+        },
+    }
+
+
+def _top_units(
+    by_unit: Mapping[str, Mapping[str, Any]], max_rows: int | None
+) -> list[tuple[str, Mapping[str, Any]]]:
+    units = list(by_unit.items())
+    if max_rows is None or len(units) <= max_rows:
+        return units
+    rest = units[max_rows - 1 :]
+    merged: dict[str, Any] = {
+        k: sum(u[k] for _, u in rest) for k in ("items", "done", "overdue", "on_time", "ratings")
+    }
+    merged["on_time_rate"] = merged["average_rating"] = None
+    return [*units[: max_rows - 1], (f"其他 {len(rest)} 个单位", merged)]
+
+
+def _unit_counts() -> dict[str, int]:
+    return {"items": 0, "done": 0, "overdue": 0, "on_time": 0, "decided": 0}
+
+
+# --- presentation ----------------------------------------------------------------------------
+
+
+def pct(value: float | None) -> str:
+    """``98.13`` -> ``"98.13%"``; no value -> ``"—"``."""
+    return "—" if value is None else f"{value:.2f}%"
+
+
+def num(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def summary_lines(report: Mapping[str, Any]) -> list[str]:
+    """The overview paragraph of the report, one sentence per line."""
+    sat = report["satisfaction"]
+    lines = [
+        f"共受理协商议题{report['cases']}个，已办结{report['closed']}个，"
+        f"办结率{pct(report['resolved_rate'])}。",
+        f"召开协商会议{report['meetings']}场，参与群众和各方代表{report['participants']}人次。",
+        f"在本级解决{report['on_site']}个，转交或提请上级协调{report['escalated']}个；"
+        f"提交居民（代表）会议等表决{report['voted']}个，直接组织实施{report['direct']}个。",
+    ]
+    if sat["visits"]:
+        c = sat["counts"]
+        lines.append(
+            f"回访{sat['visits']}次（涉及议题{sat['cases_visited']}个），满意{c['满意']}次、"
+            f"基本满意{c['基本满意']}次、不满意{c['不满意']}次，"
+            f"满意率（含基本满意）{pct(sat['satisfied_rate'])}。"
+        )
+    return lines
+
+
+def tables(
+    report: Mapping[str, Any],
+    procedure_names: Mapping[str, str] | None = None,
+    per_workspace: Sequence[tuple[str, Mapping[str, Any]]] = (),
+    *,
+    max_rows: int | None = None,
+) -> list[dict[str, Any]]:
+    """The report's tables as text: ``[{heading, columns, rows}]`` (for screen, .docx).
+
+    With ``max_rows`` (the printed report) a longer count table keeps its largest rows and
+    sums the rest into one 其他 row; the complete lists are in the ledger.
+    """
+    total = report["cases"]
+    names = procedure_names or {}
+
+    def share(n: int) -> str:
+        return pct(rate(n, total))
+
+    def count_table(heading: str, label: str, counts: Mapping[str, int], rename=None):
+        items = [(rename(k) if rename else k, v) for k, v in counts.items()]
+        if max_rows is not None and len(items) > max_rows:
+            rest = items[max_rows - 1 :]
+            items = [*items[: max_rows - 1], (f"其他（{len(rest)} 项）", sum(v for _, v in rest))]
+        rows = [[k, str(v), share(v)] for k, v in items]
+        return {"heading": heading, "columns": [label, "议题数", "占比"], "rows": rows}
+
+    out = []
+    if len(per_workspace) > 1:
+        out.append(
+            {
+                "heading": "各社区情况",
+                "columns": ["社区", "议题数", "已办结", "办结率", "协商会议", "参与人次"],
+                "rows": [
+                    [
+                        name,
+                        str(r["cases"]),
+                        str(r["closed"]),
+                        pct(r["resolved_rate"]),
+                        str(r["meetings"]),
+                        str(r["participants"]),
+                    ]
+                    for name, r in per_workspace
+                ],
+            }
+        )
+    out += [
+        count_table("议题类别", "类别", report["by_category"]),
+        count_table("协商层级", "层级", report["by_level"]),
+        count_table("议题来源", "来源", report["by_source"]),
+        count_table(
+            "协商程序",
+            "协商程序",
+            report["by_procedure"],
+            lambda p: names.get(p, p) if max_rows or names.get(p, p) == p else f"{names[p]}（{p}）",
+        ),
+        {
+            "heading": "责任单位办理情况",
+            "columns": [
+                "责任单位",
+                "事项数",
+                "已办结",
+                "逾期",
+                "按时办结率",
+                "评议次数",
+                "平均评分",
+            ],
+            "rows": [
+                [
+                    unit,
+                    str(u["items"]),
+                    str(u["done"]),
+                    str(u["overdue"]),
+                    pct(u["on_time_rate"]),
+                    str(u["ratings"]),
+                    num(u["average_rating"]),
+                ]
+                for unit, u in _top_units(report["by_unit"], max_rows)
+            ],
+        },
+    ]
+    sat = report["satisfaction"]
+    if sat["visits"]:
+        out.append(
+            {
+                "heading": "群众满意度",
+                "columns": ["满意度", "回访次数", "占比"],
+                "rows": [
+                    [k, str(v), pct(rate(v, sat["visits"]))] for k, v in sat["counts"].items()
+                ],
+            }
+        )
+    return out
+
+
+# --- supervision (督办) ------------------------------------------------------------------------
+
+
+def due_by_unit(
+    ws: Any, today: dt.date, within: int | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Pending outcome items of open cases, grouped by responsible unit.
+
+    Overdue items (deadline before ``today``) are always included; with ``within`` also the
+    items due within that many working days (the workspace calendar, 调休 included). Each
+    item: case_id, case_title, no, item, unit, deadline (date), status, progress, supervisor,
+    meeting, overdue (bool) and workdays_left (negative when overdue). Units are sorted by
+    name, items by deadline then case.
+    """
+    from xsk import index
+    from xsk.rules.workdays import Calendar
+
+    cal = Calendar(ws.settings.calendar_holidays, ws.settings.calendar_workdays)
+    limit = cal.add_workdays(today, within) if within is not None else today - dt.timedelta(days=1)
+    limit_iso = limit.isoformat()
+    today_iso = today.isoformat()
+    groups: dict[str, list[dict[str, Any]]] = {}
+    workdays = WorkdayCounter(cal)
+    for rec in index.load(ws, level="ledger").cases:
+        if rec["status"] != "open":
+            continue
+        for it in rec.get("outcomes", ()):
+            deadline = it["deadline"]
+            if it["status"] == "已办结" or not deadline:
+                continue
+            overdue = deadline < today_iso
+            if not overdue and deadline > limit_iso:
+                continue
+            day = dt.date.fromisoformat(deadline)
+            groups.setdefault(it["unit"], []).append(
+                {
+                    "case_id": rec["id"],
+                    "case_title": rec["title"],
+                    "no": it["no"],
+                    "item": it["item"],
+                    "unit": it["unit"],
+                    "deadline": day,
+                    "status": it["status"],
+                    "progress": it["progress"],
+                    "supervisor": it["supervisor"],
+                    "meeting": it["meeting"],
+                    "overdue": overdue,
+                    "workdays_left": workdays.between(today, day),
+                }
+            )
+    for items in groups.values():
+        items.sort(key=lambda i: (i["deadline"], i["case_id"], i["no"]))
+    return dict(sorted(groups.items()))
+
+
+class WorkdayCounter:
+    """``Calendar.workdays_between`` for many dates: each day is looked up once and counts
+    come from running totals (an item overdue for a year costs one subtraction, not 365
+    calendar look-ups)."""
+
+    def __init__(self, cal: Any) -> None:
+        self.cal = cal
+        self.start = dt.date.max
+        self.totals: list[int] = []  # totals[i]: working days in [start, start + i]
+
+    def _cover(self, lo: dt.date, hi: dt.date) -> None:
+        if lo < self.start:  # rebuild from an earlier start (rare: a month's margin)
+            end = self.start + dt.timedelta(days=len(self.totals) - 1) if self.totals else hi
+            self.start, self.totals = lo - dt.timedelta(days=31), []
+            hi = max(hi, end)
+        day = self.start + dt.timedelta(days=len(self.totals))
+        total = self.totals[-1] if self.totals else 0
+        while day <= hi:
+            total += self.cal.is_workday(day)
+            self.totals.append(total)
+            day += dt.timedelta(days=1)
+
+    def _total(self, day: dt.date) -> int:
+        return self.totals[(day - self.start).days]
+
+    def between(self, a: dt.date, b: dt.date) -> int:
+        """Working days in (a, b]; minus those in [b, a) when b is before a."""
+        one = dt.timedelta(days=1)
+        self._cover(min(a, b) - one, max(a, b))
+        if b >= a:
+            return self._total(b) - self._total(a)
+        return -(self._total(a - one) - self._total(b - one))
+
+
+def overdue_by_unit(ws: Any, today: dt.date) -> dict[str, list[dict[str, Any]]]:
+    """Overdue items of open cases grouped by responsible unit (one 督办单 per unit).
+
+    Same item fields as :func:`due_by_unit`; ``workdays_left`` is negative (working days
+    overdue).
+    """
+    return due_by_unit(ws, today, None)
