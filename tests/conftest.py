@@ -46,6 +46,7 @@ def cli(capsys, monkeypatch):
 def run_xsk(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: int = 120):
     """Run xsk in a subprocess (for start-up, tracebacks and signals)."""
     full = dict(os.environ)
+    full["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     full.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "xsk", *args],

@@ -112,3 +112,18 @@ def test_demo_report_and_ledger(demo):
     assert ws.max_row == len(rows) + 1
     header = [c.value for c in ws[1]]
     assert "议题编号" in header and "议题名称" in header
+
+
+@pytest.mark.slow
+def test_demo_inside_another_repository_gets_its_own(tmp_path):
+    outer = tmp_path / "repo"
+    outer.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=outer, check=True)
+    (outer / ".gitignore").write_text("xsk-demo/\n")
+    r = run_xsk("demo", "xsk-demo", "--no-docs", cwd=outer, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert (outer / "xsk-demo" / ".git").is_dir()
+    log = subprocess.run(
+        ["git", "log", "--oneline"], cwd=outer / "xsk-demo", capture_output=True, text=True
+    ).stdout
+    assert len(log.splitlines()) > 20

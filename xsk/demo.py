@@ -102,6 +102,7 @@ def build(
         procedure=info.get("procedure", "dongguan-6"),
         facilitator=info.get("facilitator", ""),
         date=(first - dt.timedelta(days=7)).isoformat(),
+        own_repo=True,
     )
     ws = wsmod.load(root)
     atomic.write_text(root / wsmod.STATE_DIR / "demo", "xsk demo workspace\n")

@@ -217,8 +217,13 @@ def create(
     procedure: str,
     facilitator: str = "",
     date: str | None = None,
+    own_repo: bool = False,
 ) -> Path:
-    """Create a workspace in ``target`` and commit it. Refuses an existing workspace."""
+    """Create a workspace in ``target`` and commit it. Refuses an existing workspace.
+
+    The workspace joins the git repository it is created in, if any, unless ``own_repo``
+    (the demo always gets a repository of its own).
+    """
     target = target.expanduser()
     if (target / SETTINGS_FILE).exists():
         raise WorkspaceError(f"{target / SETTINGS_FILE} 已存在，不会覆盖现有工作区")
@@ -236,7 +241,7 @@ def create(
         procedure=_q(procedure),
     )
     top = vcs.toplevel(root)
-    if top is None:
+    if top is None or (own_repo and top.resolve() != root):
         vcs.init(root)
     files = {
         root / SETTINGS_FILE: text,
