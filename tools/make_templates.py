@@ -952,18 +952,21 @@ def make_report() -> Builder:
     b.tag("{%p endfor %}")
     b.tag("{%p for tb in tables %}")
     b.h1("{{ (loop.index + 1)|cn }}、{{ tb.heading }}")
-    # Dynamic columns: docxtpl's {%tc %} removes the cells holding it.
-    table = b.new_table([40, 76, 40], 6)
+    # Dynamic columns: docxtpl's {%tc %} removes the cells holding it. The first column
+    # names the row (a category, a unit) and stays outside the loop, twice as wide.
+    table = b.new_table([56, 20, 60, 20], 6)
     header = table.rows[0].cells
-    b.fill(header[0], "{%tc for c in tb.columns %}", S_HEAD)
-    b.fill(header[1], "{{ c }}", S_HEAD)
-    b.fill(header[2], "{%tc endfor %}", S_HEAD)
+    b.fill(header[0], "{{ tb.columns[0] }}", S_HEAD)
+    b.fill(header[1], "{%tc for c in tb.columns[1:] %}", S_HEAD)
+    b.fill(header[2], "{{ c }}", S_HEAD)
+    b.fill(header[3], "{%tc endfor %}", S_HEAD)
     b.repeat_header(table.rows[0])
     b.tag_row(table, 1, "{%tr for row in tb.rows %}")
     data = table.rows[2].cells
-    b.fill(data[0], "{%tc for v in row %}", S_CELL_C)
-    b.fill(data[1], "{{ v }}", S_CELL_C)
-    b.fill(data[2], "{%tc endfor %}", S_CELL_C)
+    b.fill(data[0], "{{ row[0] }}", S_CELL_C)
+    b.fill(data[1], "{%tc for v in row[1:] %}", S_CELL_C)
+    b.fill(data[2], "{{ v }}", S_CELL_C)
+    b.fill(data[3], "{%tc endfor %}", S_CELL_C)
     b.tag_row(table, 3, "{%tr endfor %}")
     # Rows 4 and 5 are removed below (python-docx cannot create a 4-row table with merges
     # as easily as a 6-row one and delete two).

@@ -48,7 +48,7 @@ __all__ = [
 
 # Bump whenever the rendering pipeline changes in a way that alters output bytes: the batch
 # builder folds this into its cache key.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 from xsk.kinds import DOC_KINDS, PUBLIC_KINDS  # noqa: E402  (kind -> Chinese name)
 
