@@ -440,8 +440,14 @@ def ask_vote(
     if rules[rid].basis == "owners":
         vote["entitled"] = int(_ask_typed(p, "业主总人数", "number", None, ctx))
         vote["entitled_area"] = str(_ask_typed(p, "专有部分总面积（㎡）", "number", None, ctx))
-        if p.select("计票方式", ["从 CSV 导入选票（单元,业主,面积,意见）", "只录合计"],
-                    default="只录合计") != "只录合计":
+        if (
+            p.select(
+                "计票方式",
+                ["从 CSV 导入选票（单元,业主,面积,意见）", "只录合计"],
+                default="只录合计",
+            )
+            != "只录合计"
+        ):
             from pathlib import Path
 
             def readable(text: str) -> str | None:
