@@ -194,6 +194,17 @@ def test_multi_issue_meeting_four_units_and_overdue(ws_path, cli, tmp_path):
     r = cli("-C", str(ws_path), "status", "--overdue", "--json")
     overdue = json.loads(r.out)
     assert [row["id"] for row in overdue] == [ids[0]]
+    r = cli("-C", str(ws_path), "status", "--overdue")
+    assert "红桥物业公司（逾期 1 项）" in r.out and "楼道照明维修" in r.out
+    r = cli("-C", str(ws_path), "due", "--notices")
+    assert r.code == 0, r.err
+    notice = ws_path / "out" / "督办" / "督办单-红桥物业公司.docx"
+    from docx import Document
+
+    doc = Document(str(notice))
+    assert doc.core_properties.title == "督办单" and doc.core_properties.category == "内部"
+    assert "楼道照明维修" in "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    assert len(list((ws_path / "out" / "督办").glob("*.docx"))) == 1
 
 
 def test_tally_json_and_observer_cannot_vote(ws_path, cli, tmp_path):

@@ -217,6 +217,29 @@ def status(
     if json_:
         emit_json(rows)
         return
+    if overdue and rows:
+        from xsk import workflow
+        from xsk.output import echo
+        from xsk.reports import stats
+
+        for unit, items in stats.overdue_by_unit(ws, workflow.now().date()).items():
+            table(
+                ["议题编号", "议题", "事项", "办结时限", "逾期（工作日）"],
+                [
+                    [
+                        i["case_id"],
+                        i["case_title"],
+                        i["item"],
+                        i["deadline"].isoformat(),
+                        -i["workdays_left"],
+                    ]
+                    for i in items
+                ],
+                title=f"{unit}（逾期 {len(items)} 项）",
+            )
+            echo("")
+        echo("生成督办单：xsk due --notices")
+        return
     table(
         ["编号", "议题", "程序", "步骤", "状态", "层级", "类别", "时限"],
         [

@@ -157,6 +157,11 @@ def demo_outputs(ws: Any) -> list[str]:
         [ws], figures, tables, ws.out_dir / "统计报告.docx", period=period, today=today
     )
     lines = [f"统计报告：{ws.rel(docx)}", f"台账：{ws.rel(xlsx)}"]
+    from xsk import documents
+
+    notices = documents.run_jobs(ws, documents.supervision_jobs(ws, today))
+    for path in [*notices.built, *notices.skipped]:
+        lines.append(f"督办单：{ws.rel(path)}")
     return lines + [f"提示：{w}" for w in warnings]
 
 
@@ -229,19 +234,31 @@ def due(
         ),
     ] = 5,
     overdue: Annotated[bool, typer.Option("--overdue", help="只列出已逾期的事项")] = False,
+    notices: Annotated[
+        bool, typer.Option("--notices", help="为每个有逾期事项的责任单位生成督办单（Word）")
+    ] = False,
     json_: JsonOpt = False,
 ) -> None:
     """按责任单位列出即将到期和已逾期的协商成果事项（督办）。
 
     时限按工作日计算（法定节假日和调休按国家安排，可在 xsk.toml [calendar] 调整）。
 
-    示例：xsk due --within 3
+    示例：xsk due --within 3；xsk due --notices（生成督办单）
     """
     from xsk.output import echo, emit_json, table
     from xsk.reports import stats
 
     ws = _current_ws()
     today = _today()
+    if notices:
+        from xsk import documents
+
+        result = documents.run_jobs(ws, documents.supervision_jobs(ws, today), force=True)
+        for path in result.built:
+            echo(f"已生成督办单：{ws.rel(path)}")
+        if not result.built:
+            echo("没有逾期事项，无需督办。")
+        return
     groups = stats.overdue_by_unit(ws, today) if overdue else stats.due_by_unit(ws, today, within)
     if json_:
         emit_json(groups)

@@ -597,6 +597,35 @@ def jobs_for_cases(
     return jobs
 
 
+def supervision_jobs(ws: Workspace, today: dt.date) -> list[Any]:
+    """A 督办单 for each responsible unit with overdue items (``out/督办/督办单-<unit>.docx``)."""
+    from xsk.reports import stats
+
+    jobs = []
+    for unit, items in stats.overdue_by_unit(ws, today).items():
+        rows = []
+        for i in items:
+            case = store.load_case(ws, i["case_id"])
+            rows.append(
+                (
+                    case,
+                    outcomes.Outcome(
+                        no=i["no"],
+                        item=i["item"],
+                        unit=unit,
+                        deadline=i["deadline"],
+                        status=i["status"],
+                        progress=i.get("progress", ""),
+                        supervisor=i.get("supervisor", ""),
+                    ),
+                )
+            )
+        ctx = responsibility_ctx(ws, unit, rows, today=today, supervision=True)
+        path = ws.out_dir / "督办" / f"督办单-{_safe(unit)}.docx"
+        jobs.append(_job(ws, "responsibility", ctx, path, None))
+    return jobs
+
+
 def template_dirs(ws: Workspace) -> list[Path]:
     from xsk.render.docx import builtin_templates_dir
 
