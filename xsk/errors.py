@@ -6,7 +6,17 @@ tool; 130 interrupted.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """A message stays on one line and prints no control characters (a value typed into a
+    file may hold a newline or an escape sequence)."""
+    return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -27,7 +37,7 @@ class Problem:
 
     def format(self) -> str:
         loc = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{loc}: {self.code} {self.message}"
+        return one_line(f"{loc}: {self.code} {self.message}")
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -50,7 +60,7 @@ class XskError(Exception):
         self.hint = hint
 
     def format(self) -> str:
-        return f"{self.message}（{self.hint}）" if self.hint else self.message
+        return one_line(f"{self.message}（{self.hint}）" if self.hint else self.message)
 
 
 class UsageError(XskError):

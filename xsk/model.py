@@ -39,6 +39,8 @@ class Reader:
         from xsk.store.tomlio import locate
 
         line = locate(self.text, keypath) if self.text else 0
+        if not line and self.text:
+            line = 1  # a key missing at the top of the file: point at the file's start
         name = ".".join(str(k) for k in keypath)
         self.problems.append(Problem(self.path, line, code, f"字段 {name}：{message}", name))
 

@@ -281,9 +281,28 @@ def check_workspace(ws_root: Path) -> list[Problem]:
     problems.extend(store.check_cases(ws))
     problems.extend(check_public_documents(ws))
     known = procedures.available(ws_root)
+    step_ids: dict[str, set[str] | None] = {}
     for cid in store.case_ids(ws):
         path = store.case_file(ws, cid)
         case, _found = store.read_case(ws, path)
+        if case and case.procedure in known and case.is_open:
+            if case.procedure not in step_ids:
+                try:
+                    proc = procedures.load(case.procedure, ws_root)
+                    step_ids[case.procedure] = {st.id for st in proc.steps}
+                except DataError:  # the procedure's own problems are listed above
+                    step_ids[case.procedure] = None
+            steps = step_ids[case.procedure]
+            if steps is not None and case.step not in steps:
+                problems.append(
+                    Problem(
+                        ws.rel(path),
+                        tomlio.locate(path.read_text("utf-8"), ("step",)) or 1,
+                        "E302",
+                        f"字段 step：程序 {case.procedure} 中没有步骤“{case.step}”",
+                        "step",
+                    )
+                )
         if case and case.procedure not in known:
             text = path.read_text("utf-8")
             problems.append(
@@ -396,7 +415,18 @@ def sync(ws: Workspace) -> str:
     remote = "origin" if "origin" in remotes else remotes[0]
     upstream = vcs.run_git(["ls-remote", "--heads", remote, branch], ws.root).stdout.strip()
     if upstream:
-        vcs.run_git(["pull", "--rebase", "-q", remote, branch], ws.root)
+        pulled = vcs.run_git(["pull", "--rebase", "-q", remote, branch], ws.root, check=False)
+        if pulled.returncode != 0:
+            conflicts = vcs.run_git(
+                ["diff", "--name-only", "--diff-filter=U"], ws.root, check=False
+            ).stdout.split()
+            vcs.run_git(["rebase", "--abort"], ws.root, check=False)
+            where = "、".join(conflicts[:3]) or "若干文件"
+            raise UsageError(
+                f"同步冲突：本机和远程都修改了 {where}，已撤销本次同步，本机内容未变",
+                hint="请与另一台电脑的同事商定保留哪一方的修改，在一台电脑上改好并同步后，"
+                "另一台再运行 xsk sync",
+            )
     vcs.run_git(["push", "-q", remote, f"HEAD:{branch}"], ws.root)
     return f"已与 {remote} 同步（分支 {branch}）"
 

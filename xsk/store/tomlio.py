@@ -19,6 +19,7 @@ from xsk.store import atomic
 KeyPath = Sequence[str | int]
 
 _LINE_RE = re.compile(r"at line (\d+), column (\d+)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u0085]")
 
 
 def display_path(path: Path, root: Path | None = None) -> str:
@@ -57,8 +58,13 @@ def read(path: Path, root: Path | None = None) -> tuple[dict[str, Any], str]:
 def syntax_problem(shown: str, text: str, exc: tomllib.TOMLDecodeError) -> Problem:
     msg = str(exc)
     m = _LINE_RE.search(msg)
-    line = int(m.group(1)) if m else 1
-    reason = _LINE_RE.sub("", msg).strip(" ()")
+    if m:
+        line = int(m.group(1))
+    elif "at end of document" in msg:  # a truncated file: the error is on its last line
+        line = text.count("\n") + (0 if text.endswith("\n") else 1)
+    else:
+        line = 1
+    reason = _LINE_RE.sub("", msg).replace("(at end of document)", "").strip(" ()")
     return Problem(shown, line, "E003", f"TOML 语法错误：{_translate(reason)}")
 
 
@@ -94,7 +100,8 @@ def locate(text: str, keypath: KeyPath) -> int:
     best = 0
     best_len = -1
     in_multiline: str | None = None
-    for lineno, raw in enumerate(text.splitlines(), start=1):
+    # TOML counts lines by \n only (str.splitlines would also break at U+2028, \f ...)
+    for lineno, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
         if in_multiline:
             if in_multiline in line:
@@ -192,7 +199,8 @@ def write_new(path: Path, data: Any, header: str = "") -> None:
 
     text = tomlkit.dumps(data)
     if header:
-        text = "".join(f"# {h}\n" if h else "#\n" for h in header.splitlines()) + text
+        lines = [_CONTROL.sub(" ", h) for h in header.split("\n")]  # a comment holds no controls
+        text = "".join(f"# {h}\n" if h else "#\n" for h in lines) + text
     atomic.write_text(path, text)
 
 
