@@ -14,10 +14,7 @@ from test_reports import TODAY, build_sample
 
 @pytest.fixture
 def fixed_today(monkeypatch):
-    from xsk import workflow
-
-    tz = dt.timezone(dt.timedelta(hours=8))
-    monkeypatch.setattr(workflow, "now", lambda: dt.datetime(2026, 6, 1, 10, tzinfo=tz))
+    monkeypatch.setenv("XSK_NOW", "2026-06-01T10:00:00+08:00")
 
 
 @pytest.fixture

@@ -152,11 +152,7 @@ def build_sample(ws: Any, prefix: str = "") -> dict[str, str]:
 
 @pytest.fixture
 def fixed_today(monkeypatch):
-    from xsk import workflow
-
-    monkeypatch.setattr(
-        workflow, "now", lambda: dt.datetime(TODAY.year, TODAY.month, TODAY.day, 10, tzinfo=TZ)
-    )
+    monkeypatch.setenv("XSK_NOW", f"{TODAY.isoformat()}T10:00:00+08:00")
     return TODAY
 
 

@@ -21,12 +21,12 @@ ANSWERS = ROOT / "sample-cases" / "01-transformer" / "answers.toml"
 @pytest.fixture(scope="module", autouse=True)
 def _fast_cli():
     """Build typer's click command once instead of at every in-process call (~65 ms each)."""
-    import functools
+    from conftest import cached_command
 
     import xsk.cli
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(xsk.cli, "command", functools.cache(xsk.cli.command))
+        mp.setattr(xsk.cli, "command", cached_command())
         yield
 
 

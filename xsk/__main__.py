@@ -32,7 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from xsk.cli import command
 
-        rv = command().main(args=argv, prog_name="xsk", standalone_mode=False)
+        rv = command(argv).main(args=argv, prog_name="xsk", standalone_mode=False)
+        if rv == EXIT_INTERRUPTED:  # typer turns Ctrl-C into Exit(130) itself
+            sys.stderr.write("\n已中断，未完成的修改没有写入。\n")
         if isinstance(rv, int):
             return rv
     except XskError as exc:

@@ -14,7 +14,7 @@ import typer
 
 from xsk import __version__
 
-app = typer.Typer(
+_APP_SETTINGS = dict(
     name="xsk",
     help="社区协商议事工具：议题登记、协商流程引导、公文生成、台账与统计。\n\n"
     "示例：xsk init 红桥社区 --community 红桥社区 && cd 红桥社区 && xsk new --title 三号楼加装电梯",
@@ -24,6 +24,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+app = typer.Typer(**_APP_SETTINGS)
 
 _state: dict[str, Path | None] = {"dir": None}
 
@@ -48,8 +49,46 @@ def _main(
     _state["dir"] = directory
 
 
-def command():
-    return typer.main.get_command(app)
+def command(argv: list[str] | None = None):
+    """The click command for ``argv``: with a subcommand named, only that one is built.
+
+    typer analyses every command's signature when it builds the tree; for ``xsk status``
+    that was a third of the start-up. ``--help``, completion and unknown names get them all.
+    """
+    name = _subcommand(sys.argv[1:] if argv is None else argv)
+    if name is None:
+        return typer.main.get_command(app)
+    commands = [c for c in app.registered_commands if _name(c) == name]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if not commands and not groups:
+        return typer.main.get_command(app)
+    lean = typer.Typer(**_APP_SETTINGS)
+    lean.registered_callback = app.registered_callback
+    lean.registered_commands = commands
+    lean.registered_groups = groups
+    return typer.main.get_command(lean)
+
+
+def _name(info) -> str:
+    return info.name or typer.main.get_command_name(info.callback.__name__)
+
+
+def _subcommand(argv: list[str]) -> str | None:
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "-C":
+            i += 2
+            continue
+        if arg.startswith("-C") or arg.startswith("--"):
+            if arg.startswith(("--help", "--version", "--install-completion", "--show-completion")):
+                return None
+            i += 1
+            continue
+        if arg.startswith("-"):
+            return None
+        return arg
+    return None
 
 
 def _ws():
@@ -101,6 +140,9 @@ def init(
         procedure=procedure,
         facilitator=facilitator,
     )
+    from xsk import bytecode
+
+    bytecode.warm()
     echo(f"已创建工作区：{root}")
     echo("下一步：xsk new --title 议题名称")
 

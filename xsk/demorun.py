@@ -12,6 +12,9 @@ from xsk.output import echo
 
 def run(target: Path, *, render: bool = True) -> None:
     start = time.monotonic()
+    from xsk import bytecode
+
+    bytecode.warm()
     quiet = not sys.stdout.isatty()
     ws = demo.build(target, say=(lambda s: None) if quiet else echo)
     from xsk.store import cases as store

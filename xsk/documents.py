@@ -642,7 +642,11 @@ def run_jobs(
     progress: Any = None,
 ) -> Any:
     from xsk.render.build import build_documents
+    from xsk.txn import remove_stray_temp_files
 
+    for folder in (ws.out_dir, ws.state_dir):  # left by a build that was killed
+        if folder.is_dir():
+            remove_stray_temp_files(folder)
     return build_documents(
         jobs,
         template_dirs=template_dirs(ws),

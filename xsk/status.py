@@ -14,7 +14,7 @@ from xsk.workspace import Workspace
 
 
 def today() -> dt.date:
-    from xsk.workflow import now
+    from xsk.clock import now
 
     return now().date()
 
@@ -42,12 +42,8 @@ def rows(
         if overdue_only and not overdue:
             continue
         procedure = rec["procedure"]
-        if procedure not in names:
-            try:
-                proc = loader.load(procedure, ws.root)
-                names[procedure] = {s.id: s.name for s in proc.steps}
-            except Exception:  # an unknown procedure is reported by check
-                names[procedure] = {}
+        if procedure not in names:  # an unknown procedure is reported by check
+            names[procedure] = loader.step_names(procedure, ws.root, ws.state_dir)
         out.append(
             {
                 "id": rec["id"],

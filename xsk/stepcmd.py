@@ -26,6 +26,10 @@ def run_file(
     shown = str(path)
     done = 0
     while True:
+        if not dry_run:
+            from xsk import txn
+
+            txn.recover(ws.root, ws.state_dir)  # before reading: a crash may have left it half
         case = store.load_case(ws, cid)
         if not case.is_open:
             if done == 0:

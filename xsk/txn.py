@@ -47,11 +47,15 @@ class Transaction:
 def recover(root: Path, state_dir: Path) -> list[str]:
     """Roll back an interrupted change; returns the paths restored."""
     journal = state_dir / JOURNAL
+    if state_dir.is_dir():  # the index or a manifest being rewritten when a crash came
+        remove_stray_temp_files(state_dir)
     if not journal.exists():
         return []
-    lock = root / ".git" / "index.lock"
-    if lock.exists():
-        lock.unlink()
+    # a git command killed with us leaves its lock files; no git runs while xsk recovers
+    git_dir = root / ".git"
+    for lock in (git_dir / "index.lock", git_dir / "HEAD.lock", *git_dir.glob("refs/heads/*.lock")):
+        with contextlib.suppress(FileNotFoundError):
+            lock.unlink()
     rel = [line.strip() for line in journal.read_text("utf-8").splitlines() if line.strip()]
     restored = []
     for r in dict.fromkeys(rel):
@@ -61,11 +65,17 @@ def recover(root: Path, state_dir: Path) -> list[str]:
             vcs.run_git(["checkout", "HEAD", "--", r], root)
         vcs.run_git(["clean", "-fdq", "--", r], root, check=False)
         restored.append(r)
-    for tmp in root.rglob(".*.tmp"):
-        if ".git" not in tmp.parts:
-            tmp.unlink()
+    remove_stray_temp_files(root)
     journal.unlink()
     return restored
+
+
+def remove_stray_temp_files(root: Path) -> None:
+    """Temp files of atomic writes interrupted by a crash (``.<name>.<random>.tmp``)."""
+    for tmp in root.rglob(".*.tmp"):
+        if ".git" not in tmp.parts:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
 
 
 @contextlib.contextmanager

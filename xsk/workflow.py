@@ -38,20 +38,7 @@ CHANNELS = (
 )
 
 
-def now() -> dt.datetime:
-    """The current time in China (UTC+8); tests and replays pass their own.
-
-    ``XSK_NOW`` (ISO date or date-time) fixes the clock, for rehearsals and terminal tests.
-    """
-    tz = dt.timezone(dt.timedelta(hours=8))
-    fixed = os.environ.get("XSK_NOW")
-    if fixed:
-        try:
-            value = dt.datetime.fromisoformat(fixed)
-        except ValueError:
-            raise UsageError(f"环境变量 XSK_NOW 不是有效的日期时间：“{fixed}”") from None
-        return value if value.tzinfo else value.replace(tzinfo=tz)
-    return dt.datetime.now(tz).replace(microsecond=0)
+from xsk.clock import now  # noqa: E402  (re-exported: the walk and commands use it)
 
 
 def init_workspace(

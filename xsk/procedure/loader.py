@@ -6,6 +6,7 @@ Built-in procedures ship in the package; a workspace overrides or adds its own i
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -271,6 +272,49 @@ def _ref_ok(ref: str, step_id: str, qids: Mapping[str, set[str]]) -> bool:
         sid, qid = ref.split(".", 1)
         return qid in qids.get(sid, set()) or qid in ("end", "start")  # computed publicity keys
     return ref in qids.get(step_id, set())
+
+
+def step_names(pid: str, ws_root: Path | None, cache_dir: Path | None = None) -> dict[str, str]:
+    """Step id -> Chinese name, without validating the whole file (for listings).
+
+    Kept in ``cache_dir/steps.json`` keyed by the file's path, mtime and size, so ``xsk
+    status`` does not parse five procedure files on every run. Unknown procedure: ``{}``.
+    """
+    import json
+
+    path = available(ws_root).get(pid)
+    if path is None:
+        return {}
+    st = path.stat()
+    key = f"{path}|{st.st_mtime_ns}|{st.st_size}"
+    cache_file = cache_dir / "steps.json" if cache_dir else None
+    cache: dict[str, Any] = {}
+    if cache_file and cache_file.exists():
+        try:
+            cache = json.loads(cache_file.read_text("utf-8"))
+        except (OSError, ValueError):
+            cache = {}
+    if key in cache:
+        return dict(cache[key])
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    names = {
+        str(s.get("id")): str(s.get("name", ""))
+        for s in data.get("steps", [])
+        if isinstance(s, Mapping) and "id" in s
+    }
+    if cache_file:
+        from xsk.store import atomic
+
+        fresh = {k: v for k, v in cache.items() if not k.startswith(f"{path}|")}
+        fresh[key] = names
+        with contextlib.suppress(OSError):  # a read-only workspace still lists its cases
+            atomic.write_text(cache_file, json.dumps(fresh, ensure_ascii=False))
+    return names
 
 
 def check_all(ws_root: Path | None) -> list[Problem]:
