@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -156,7 +156,24 @@ def chinese_numeral(n: Any) -> str:
 
 
 class _DocEnvironment(SandboxedEnvironment):
-    """Sandboxed environment where ``d.items`` means the key "items", not ``dict.items``."""
+    """Sandboxed environment where ``d.items`` means the key "items", not ``dict.items``.
+
+    Compiled templates are kept per process: docxtpl hands over the same preprocessed XML
+    for every document built from one template, and compiling it was a third of the time.
+    """
+
+    _compiled: ClassVar[dict[str, Any]] = {}
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
+        if globals or template_class or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        cached = _DocEnvironment._compiled.get(source)
+        if cached is None:
+            if len(_DocEnvironment._compiled) > 64:
+                _DocEnvironment._compiled.clear()
+            cached = super().from_string(source)
+            _DocEnvironment._compiled[source] = cached
+        return cached
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if isinstance(obj, Mapping) and attribute in obj:
@@ -164,12 +181,17 @@ class _DocEnvironment(SandboxedEnvironment):
         return super().getattr(obj, attribute)
 
 
+_ENV: SandboxedEnvironment | None = None
+
+
 def make_jinja_env() -> SandboxedEnvironment:
-    """The environment used for every template (sandboxed, autoescaping)."""
-    # StrictUndefined: a misspelt field in an edited template is an error, not a blank.
-    env = _DocEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
-    env.filters["cn"] = chinese_numeral
-    return env
+    """The environment used for every template (sandboxed, autoescaping), one per process."""
+    global _ENV
+    if _ENV is None:
+        # StrictUndefined: a misspelt field in an edited template is an error, not a blank.
+        _ENV = _DocEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+        _ENV.filters["cn"] = chinese_numeral
+    return _ENV
 
 
 # --------------------------------------------------------------------------------------
