@@ -29,11 +29,25 @@ def sample(ws):
     return ws, build_sample(ws)
 
 
+def status_row(case, step_name: str = ""):
+    return {
+        "id": case.id,
+        "title": case.title,
+        "procedure": case.procedure,
+        "step": case.step,
+        "step_name": step_name,
+        "status": case.status,
+        "level": case.level,
+        "category": case.category,
+        "created": case.created.isoformat(),
+        "due": case.due.isoformat() if case.due else None,
+    }
+
+
 def direct_rows(ws, on: dt.date, include_closed=True):
     """What status showed before the index: every case read from its file."""
     from xsk.procedure import loader
     from xsk.store import cases as store
-    from xsk.workflow import status_row
 
     out = []
     for case in store.iter_cases(ws):

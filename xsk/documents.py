@@ -73,7 +73,7 @@ class PublicView:
         for e in ws.roster:
             if e.kind == "person" and not e.public_name:
                 self._add_person(Person(name=e.name, phone=e.phone))
-        for mid in {m for c in cases for m in _meeting_ids(c)}:
+        for mid in {m for c in cases for m in meetings.case_meeting_ids(c.answers)}:
             try:
                 m = meetings.load(ws.meetings_dir, mid, ws.root)
             except Exception:
@@ -129,15 +129,6 @@ def _is_resident(attendee: Mapping[str, Any]) -> bool:
     return not attendee.get("unit") or any(m in text for m in RESIDENT_MARKS)
 
 
-def _meeting_ids(case: Case) -> list[str]:
-    return [
-        v
-        for ans in case.answers.values()
-        for v in ans.values()
-        if isinstance(v, str) and meetings.MEETING_ID_RE.match(v)
-    ]
-
-
 def _same(a: str, b: str) -> bool:
     strip = lambda s: re.sub(r"[\s-]", "", s)  # noqa: E731
     return strip(a) == strip(b)
@@ -157,11 +148,7 @@ class CaseData:
 def gather(ws: Workspace, cid: str) -> CaseData:
     case = store.load_case(ws, cid)
     folder = store.case_dir(ws, cid)
-    mids: list[str] = []
-    for ans in case.answers.values():
-        for value in ans.values():
-            if isinstance(value, str) and meetings.MEETING_ID_RE.match(value) and value not in mids:
-                mids.append(value)
+    mids = meetings.case_meeting_ids(case.answers)
     return CaseData(case, outcomes.load(folder, ws.root), events.read_all(folder, ws.root), mids)
 
 

@@ -55,9 +55,9 @@ def add(ws: Workspace, cid: str, kind: str, when: dt.datetime, opts: dict[str, A
             "date": when.date(),
         }
         paths.append(outcomes.apply_progress(folder, [up]))
-        items = outcomes.load(folder, ws.root)
-        pending = [o.deadline for o in items if o.status != "已办结" and o.deadline]
-        due = min(pending) if pending else None
+        from xsk.steps import next_due
+
+        due = next_due(outcomes.load(folder, ws.root))
 
         def mutate(doc: Any) -> None:
             if due:

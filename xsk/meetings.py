@@ -279,6 +279,16 @@ def read_ballots_csv(path: Path) -> list[dict[str, Any]]:
 # --- storage ---------------------------------------------------------------------------------
 
 
+def case_meeting_ids(answers: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """The meetings a case refers to in its step answers, in order, each once."""
+    found: list[str] = []
+    for table in answers.values():
+        for value in table.values():
+            if isinstance(value, str) and MEETING_ID_RE.match(value) and value not in found:
+                found.append(value)
+    return found
+
+
 def meeting_path(meetings_dir: Path, mid: str) -> Path:
     return meetings_dir / f"{mid}.toml"
 

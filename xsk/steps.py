@@ -171,17 +171,17 @@ def _apply(
             supervisor = next(
                 (str(answers[k]) for k in SUPERVISOR_KEYS if isinstance(answers.get(k), str)), ""
             )
-            mids = _case_meetings(case)
+            mids = meetings.case_meeting_ids(case.answers)
             items = [{**it, "meeting": mids[-1] if mids else ""} for it in value]
             written.append(outcomes.write_items(case_dir, items, supervisor))
             stored[q.id] = len(value)
-            due, due_changed = _next_due(outcomes.load(case_dir, ws.root)), True
+            due, due_changed = next_due(outcomes.load(case_dir, ws.root)), True
         elif q.type == "progress":
             written.append(outcomes.apply_progress(case_dir, value))
             for up in value:
                 written.append(events.write(case_dir, "progress", when, up))
             stored[q.id] = len(value)
-            due, due_changed = _next_due(outcomes.load(case_dir, ws.root)), True
+            due, due_changed = next_due(outcomes.load(case_dir, ws.root)), True
         elif q.type == "ratings":
             for v in value:
                 written.append(events.write(case_dir, "rating", when, v))
@@ -218,15 +218,6 @@ def _apply(
     tail = f" → {nxt.name}" if nxt else "，结案" if trans.status == "closed" else ""
     message = f"议题 {cid}：完成“{step.name}”{tail}（{target}）"
     report.committed = ws.commit(written, message, date=when.isoformat())
-
-
-def _case_meetings(case: Case) -> list[str]:
-    out = []
-    for ans in case.answers.values():
-        for value in ans.values():
-            if isinstance(value, str) and meetings.MEETING_ID_RE.match(value):
-                out.append(value)
-    return out
 
 
 def _meeting_id(
@@ -281,16 +272,17 @@ def _check_vote(ws: Workspace, mid: str, value: Mapping[str, Any], step: Step, q
         raise AnswerError(f"步骤 {step.id}（{step.name}）问题 {qid}：表决：{exc}") from None
 
 
-def _next_due(items: list[outcomes.Outcome]) -> dt.date | None:
+def next_due(items: list[outcomes.Outcome]) -> dt.date | None:
     pending = [o.deadline for o in items if o.status != "已办结" and o.deadline]
-    return min(pending) if pending else None
+    return min(pending) if pending else None  # earliest deadline still pending
 
 
-def _toml_value(value: Any) -> Any:
+def toml_value(value: Any) -> Any:
+    """Plain data TOML can hold: tables and arrays without None values."""
     if isinstance(value, Mapping):
-        return {k: _toml_value(v) for k, v in value.items() if v is not None}
+        return {k: toml_value(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
-        return [_toml_value(v) for v in value]
+        return [toml_value(v) for v in value]
     return value
 
 
@@ -311,14 +303,14 @@ def _update_case(
             doc["answers"] = tomlkit.table(is_super_table=True)
         table = tomlkit.table()
         for key, value in stored.items():
-            table[key] = _toml_value(value)
+            table[key] = toml_value(value)
         doc["answers"][step.id] = table
         doc["step"] = trans.next_step or step.id
         doc["status"] = trans.status
         doc["level"] = trans.level
         for key, value in trans.case_fields.items():
             if key != "level":
-                doc[key] = _toml_value(value)
+                doc[key] = toml_value(value)
         if due is not None:
             doc["due"] = due
         elif "due" in doc:
@@ -341,7 +333,7 @@ def _update_case(
             action=trans.action,
             note="；".join(trans.notes),
         )
-        doc["history"].append(_toml_value(history_dict(entry)))
+        doc["history"].append(toml_value(history_dict(entry)))
 
     return store.update(ws, case.id, mutate)
 
@@ -364,7 +356,7 @@ def reopen(ws: Workspace, cid: str, step_id: str, reason: str, when: dt.datetime
         if "history" not in doc:
             doc["history"] = tomlkit.aot()
         doc["history"].append(
-            _toml_value(
+            toml_value(
                 history_dict(HistoryEntry(step_id, when, ws.settings.facilitator, "reopen", reason))
             )
         )

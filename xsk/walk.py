@@ -54,20 +54,12 @@ def load_draft(ws: Workspace, cid: str, step_id: str) -> dict[str, Any]:
 def save_draft(ws: Workspace, cid: str, step_id: str, answers: Mapping[str, Any]) -> None:
     atomic.write_text(
         _draft_path(ws, cid),
-        tomlio.dumps({"step": step_id, "answers": _plain(answers)}),
+        tomlio.dumps({"step": step_id, "answers": steps.toml_value(answers)}),
     )
 
 
 def clear_draft(ws: Workspace, cid: str) -> None:
     _draft_path(ws, cid).unlink(missing_ok=True)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 # --- the home menu ---------------------------------------------------------------------------

@@ -242,21 +242,6 @@ def case_view(case: Case, *, reveal: bool = False) -> dict[str, Any]:
     }
 
 
-def status_row(case: Case, step_name: str = "") -> dict[str, Any]:
-    return {
-        "id": case.id,
-        "title": case.title,
-        "procedure": case.procedure,
-        "step": case.step,
-        "step_name": step_name,
-        "status": case.status,
-        "level": case.level,
-        "category": case.category,
-        "created": case.created.isoformat(),
-        "due": case.due.isoformat() if case.due else None,
-    }
-
-
 def check_workspace(ws_root: Path) -> list[Problem]:
     """Every problem in the workspace: settings, roster, procedures, cases."""
     problems = wsmod.check_settings(ws_root)
