@@ -15,9 +15,10 @@ Output layout (under the workspace's ``out/``, not tracked by git)::
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,7 +76,7 @@ class PublicView:
                 self._add_person(Person(name=e.name, phone=e.phone))
         for mid in {m for c in cases for m in meetings.case_meeting_ids(c.answers)}:
             try:
-                m = meetings.load(ws.meetings_dir, mid, ws.root)
+                m = load_meeting(ws, mid)
             except Exception:
                 continue
             for a in m.get("attendees", []):
@@ -145,11 +146,47 @@ class CaseData:
     meeting_ids: list[str]
 
 
+# While documents are planned, a case or meeting is read once: a meeting's documents read
+# every case it discussed, and each of those cases reads its meetings again.
+_MEMO: dict[tuple[str, ...], Any] | None = None
+
+
+@contextlib.contextmanager
+def reading_once() -> Iterator[None]:
+    """Within this block, ``gather`` and ``load_meeting`` read each file once (the files must
+    not change inside the block)."""
+    global _MEMO
+    outer = _MEMO
+    if outer is None:
+        _MEMO = {}
+    try:
+        yield
+    finally:
+        _MEMO = outer
+
+
 def gather(ws: Workspace, cid: str) -> CaseData:
+    key = ("case", str(ws.root), cid)
+    if _MEMO is not None and key in _MEMO:
+        return _MEMO[key]
     case = store.load_case(ws, cid)
     folder = store.case_dir(ws, cid)
     mids = meetings.case_meeting_ids(case.answers)
-    return CaseData(case, outcomes.load(folder, ws.root), events.read_all(folder, ws.root), mids)
+    data = CaseData(case, outcomes.load(folder, ws.root), events.read_all(folder, ws.root), mids)
+    if _MEMO is not None:
+        _MEMO[key] = data
+    return data
+
+
+def load_meeting(ws: Workspace, mid: str) -> dict[str, Any]:
+    """``meetings.load`` for this workspace, read once inside ``reading_once``."""
+    key = ("meeting", str(ws.root), mid)
+    if _MEMO is not None and key in _MEMO:
+        return _MEMO[key]
+    m = meetings.load(ws.meetings_dir, mid, ws.root)
+    if _MEMO is not None:
+        _MEMO[key] = m
+    return m
 
 
 def _common(ws: Workspace, kind: str, case_ids: Sequence[str], date: dt.date | None) -> dict:
@@ -188,7 +225,7 @@ def _resolutions(ws: Workspace, data: CaseData) -> list[str]:
     supersedes the earlier meeting's)."""
     for mid in reversed(data.meeting_ids):
         try:
-            m = meetings.load(ws.meetings_dir, mid, ws.root)
+            m = load_meeting(ws, mid)
         except Exception:
             continue
         for t in m.get("topics", []):
@@ -528,6 +565,11 @@ def jobs_for_cases(
     kinds: Iterable[str] | None = None,
     today: dt.date | None = None,
 ) -> list[Any]:
+    with reading_once():
+        return _jobs_for_cases(ws, ids, kinds)
+
+
+def _jobs_for_cases(ws: Workspace, ids: Iterable[str], kinds: Iterable[str] | None) -> list[Any]:
     wanted = set(kinds) if kinds else None
     jobs = []
     done_meetings: set[str] = set()
@@ -547,7 +589,7 @@ def jobs_for_cases(
                         continue
                     done_meetings.add(key)
                     try:
-                        m = meetings.load(ws.meetings_dir, mid, ws.root)
+                        m = load_meeting(ws, mid)
                     except Exception:
                         continue
                     if kind in ("signin", "minutes") and not m.get("attendees"):

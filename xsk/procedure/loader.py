@@ -68,6 +68,11 @@ def available(ws_root: Path | None) -> dict[str, Path]:
     return dict(sorted(found.items()))
 
 
+# Procedures read in this process, by file and its stat (a batch of documents asks for the
+# same few procedures hundreds of times).
+_LOADED: dict[tuple[str, str, int, int], Procedure] = {}
+
+
 def load(pid: str, ws_root: Path | None) -> Procedure:
     paths = available(ws_root)
     if pid not in paths:
@@ -75,10 +80,19 @@ def load(pid: str, ws_root: Path | None) -> Procedure:
             f"未知的协商程序“{pid}”",
             hint=f"可用：{'、'.join(paths) or '无'}（xsk procedures list）",
         )
-    proc, problems = read(paths[pid], ws_root)
+    path = paths[pid]
+    st = path.stat()
+    key = (str(path), str(ws_root), st.st_mtime_ns, st.st_size)
+    cached = _LOADED.get(key)
+    if cached is not None:
+        return cached
+    proc, problems = read(path, ws_root)
     if problems:
         raise DataError(problems[0])
     assert proc is not None
+    if len(_LOADED) > 64:
+        _LOADED.clear()
+    _LOADED[key] = proc
     return proc
 
 
