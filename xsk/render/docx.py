@@ -15,7 +15,7 @@ import datetime as _dt
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
@@ -48,7 +48,7 @@ __all__ = [
 
 # Bump whenever the rendering pipeline changes in a way that alters output bytes: the batch
 # builder folds this into its cache key.
-RENDERER_VERSION = "3"
+RENDERER_VERSION = "4"
 
 from xsk.kinds import DOC_KINDS, PUBLIC_KINDS  # noqa: E402  (kind -> Chinese name)
 
@@ -481,9 +481,10 @@ def _content_parts(document: Any) -> list[Any]:
     return roots
 
 
-def _set_core_properties(
-    document: Any, kind: str, context: Mapping[str, Any], public: bool, traditional: bool
-) -> None:
+def _core_values(
+    kind: str, context: Mapping[str, Any], public: bool, traditional: bool
+) -> dict[str, Any]:
+    """The document properties: title = the kind, category = 公开/内部, keywords = case ids."""
     title = DOC_KINDS.get(kind) or str(context.get("doc_title") or kind)
     if kind == "responsibility" and context.get("supervision"):
         title = "督办单"
@@ -492,23 +493,30 @@ def _set_core_properties(
         case_ids = [case_ids]
     issuer = str(context.get("issuer") or "")
     stamp = _fixed_datetime(context.get("date"))
-    cp = document.core_properties
     conv = to_traditional if traditional else (lambda s: s)
-    cp.title = conv(title)
-    cp.category = conv("公开" if public else "内部")
-    cp.keywords = "、".join(str(c) for c in case_ids)
-    cp.author = conv(issuer)
-    cp.last_modified_by = conv(issuer)
-    cp.subject = conv(str(context.get("doc_title") or ""))
-    cp.comments = ""
-    cp.content_status = ""
-    cp.identifier = ""
-    cp.language = "zh-TW" if traditional else "zh-CN"
-    cp.version = ""
-    cp.revision = 1
-    cp.created = stamp
-    cp.modified = stamp
-    cp.last_printed = stamp
+    return {
+        "title": conv(title),
+        "subject": conv(str(context.get("doc_title") or "")),
+        "author": conv(issuer),
+        "keywords": "、".join(str(c) for c in case_ids),
+        "comments": "",
+        "last_modified_by": conv(issuer),
+        "revision": 1,
+        "created": stamp,
+        "modified": stamp,
+        "category": conv("公开" if public else "内部"),
+        "identifier": "",
+        "language": "zh-TW" if traditional else "zh-CN",
+        "content_status": "",
+        "version": "",
+        "last_printed": stamp,
+    }
+
+
+def _set_core_properties(document: Any, values: Mapping[str, Any]) -> None:
+    cp = document.core_properties
+    for key, value in values.items():
+        setattr(cp, key, value)
 
 
 # --------------------------------------------------------------------------------------
@@ -518,19 +526,10 @@ def _set_core_properties(
 
 def normalize_docx_bytes(data: bytes) -> bytes:
     """Rewrite a .docx zip with constant timestamps and a stable entry order."""
+    from xsk.render.docx_package import entry_order, write_zip
+
     with zipfile.ZipFile(io.BytesIO(data)) as src:
-        names = src.namelist()
-        first = [n for n in ("[Content_Types].xml", "_rels/.rels") if n in names]
-        ordered = first + sorted(n for n in names if n not in first)
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-            for name in ordered:
-                info = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.create_system = 0
-                info.external_attr = 0
-                dst.writestr(info, src.read(name), compresslevel=1)
-    return out.getvalue()
+        return write_zip([(n, src.read(n)) for n in entry_order(src.namelist())])
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -643,14 +642,18 @@ def _hide(leak: str) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def _template_line(tpl: Any, part: Any, lineno: int) -> str:
-    """Text of line ``lineno`` of the part's XML as docxtpl hands it to Jinja."""
+def _docxtpl_source(tpl: Any, part: Any) -> str:
+    """The part's XML as docxtpl hands it to Jinja (one paragraph per line)."""
     try:
         xml = tpl.get_xml() if part is tpl.docx.part else tpl.get_part_xml(part)
-        xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(xml))
-        lines = xml.splitlines()
+        return re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(xml))
     except Exception:
         return ""
+
+
+def _source_line(source: str, lineno: int) -> str:
+    """Text of line ``lineno`` of a part's template source, without the XML tags."""
+    lines = source.splitlines()
     if not 1 <= lineno <= len(lines):
         return ""
     return re.sub(r"<[^>]+>", "", lines[lineno - 1]).strip()
@@ -668,9 +671,9 @@ def _runtime_lineno(exc: BaseException) -> int | None:
     return lineno
 
 
-def _template_error(template: Path, tpl: Any, exc: Exception) -> TemplateError:
-    part_obj = getattr(tpl, "current_rendering_part", None)
-    part = getattr(part_obj, "partname", None)
+def _template_error(
+    template: Path, part: str | None, source: Callable[[], str], exc: Exception
+) -> TemplateError:
     lineno = getattr(exc, "lineno", None)
     if lineno is None:
         lineno = _runtime_lineno(exc)
@@ -684,7 +687,7 @@ def _template_error(template: Path, tpl: Any, exc: Exception) -> TemplateError:
         detail = f"模板错误（{exc.message}）"
     else:
         detail = f"计算模板表达式时出错（{type(exc).__name__}: {exc}）"
-    snippet = _template_line(tpl, part_obj, lineno) if lineno and part_obj is not None else ""
+    snippet = _source_line(source(), lineno) if lineno and part else ""
     msg = f"文书模板 {template} 有错误"
     if part:
         msg += f"（{part}）"
@@ -699,7 +702,6 @@ def _template_error(template: Path, tpl: Any, exc: Exception) -> TemplateError:
     return err
 
 
-_STYLES: dict[tuple[str, int, int], _StyleInfo] = {}
 _TEMPLATE_CLASS: Any = None
 
 
@@ -725,6 +727,82 @@ def _template_class() -> Any:
     return _TEMPLATE_CLASS
 
 
+class _DocxtplSteps:
+    """docxtpl's steps after Jinja (they use nothing of the template object), for the
+    prepared-template path."""
+
+    def __init__(self) -> None:
+        from docxtpl import DocxTemplate
+
+        self.base = DocxTemplate
+
+    def patch_xml(self, xml: str) -> str:
+        return self.base.patch_xml(self, xml)
+
+    def resolve_listing(self, xml: str) -> str:
+        return self.base.resolve_listing(self, xml)
+
+    def fix_tables(self, xml: str) -> Any:
+        return self.base.fix_tables(self, xml)
+
+    def fix_docpr_ids(self, tree: Any) -> None:
+        # docxtpl renumbers drawing ids from 1001 in each document
+        wp = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+        for i, elt in enumerate(tree.iter(f"{{{wp}}}docPr"), start=1001):
+            elt.attrib["id"] = str(i)
+
+
+_PREPARED: dict[tuple[str, int, int], Any] = {}
+_STEPS: _DocxtplSteps | None = None
+
+
+def _prepared(template: Path) -> tuple[Any, _StyleInfo | None]:
+    """The template read once per process (None when only docxtpl can render it) and the
+    style chain of its styles part."""
+    global _STEPS
+    from xsk.render import docx_package
+
+    st = template.stat()
+    key = (str(template), st.st_mtime_ns, st.st_size)
+    found = _PREPARED.get(key)
+    if found is None:
+        if _STEPS is None:
+            _STEPS = _DocxtplSteps()
+        try:
+            with zipfile.ZipFile(template) as z:
+                raw = {n: z.read(n) for n in z.namelist() if not n.endswith("/")}
+            prep = docx_package.prepare(template, raw, _STEPS.patch_xml)
+        except (zipfile.BadZipFile, KeyError, OSError, etree.XMLSyntaxError) as exc:
+            raise TemplateError(
+                f"文书模板 {template} 无法打开，不是有效的 Word 文档：{exc}"
+            ) from exc
+        styles = _StyleInfo(prep.styles_root if prep is not None else None)
+        if prep is None:  # docxtpl reads the styles through python-docx
+            styles = None
+        if len(_PREPARED) > 32:
+            _PREPARED.clear()
+        found = _PREPARED[key] = (prep, styles)
+    return found
+
+
+def _has_images(value: Any) -> bool:
+    if isinstance(value, Mapping):
+        return bool(value.get("image_path")) or any(_has_images(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_images(v) for v in value)
+    return False
+
+
+def _postprocess(styles: _StyleInfo, traditional: bool) -> Callable[[Any], None]:
+    def run(root: Any) -> None:
+        _enforce_run_fonts(root, styles)
+        _fix_table_widths(root)
+        if traditional:
+            _convert_text_nodes(root)
+
+    return run
+
+
 def render_document_bytes(
     kind: str,
     context: Mapping[str, Any],
@@ -734,8 +812,40 @@ def render_document_bytes(
     traditional: bool = False,
 ) -> bytes:
     """Render to deterministic .docx bytes (no leak scan, nothing written)."""
+    from xsk.render import docx_package
+
     template = find_template(kind, template_dirs)
     ctx = _clean_context(copy.deepcopy(dict(context)))
+    core = _core_values(kind, ctx, public, traditional)
+    prep, styles = _prepared(template)
+    if prep is None or _has_images(ctx):
+        return _render_with_docxtpl(template, ctx, core, traditional)
+    assert styles is not None and _STEPS is not None
+    try:
+        return docx_package.render(
+            prep,
+            ctx,
+            env=make_jinja_env(),
+            docxtpl_steps=_STEPS,
+            postprocess=_postprocess(styles, traditional),
+            core_xml=docx_package.core_properties_xml(core),
+            variant=traditional,
+        )
+    except docx_package.PartError as exc:
+        part = exc.part
+        raise _template_error(
+            template, "/" + part.name, lambda: part.source, exc.cause
+        ) from exc.cause
+    except etree.XMLSyntaxError as exc:
+        raise TemplateError(f"文书模板 {template} 渲染后不是有效的 XML：{exc}") from exc
+
+
+def _render_with_docxtpl(
+    template: Path, ctx: dict[str, Any], core: Mapping[str, Any], traditional: bool
+) -> bytes:
+    """docxtpl's own way: python-docx opens the template for each document. Used for
+    documents with pictures (docxtpl adds the media parts) and packages the prepared path
+    does not handle."""
     try:
         tpl = _template_class()(str(template))
         tpl.init_docx()
@@ -753,20 +863,22 @@ def render_document_bytes(
     except etree.XMLSyntaxError as exc:
         raise TemplateError(f"文书模板 {template} 渲染后不是有效的 XML：{exc}") from exc
     except Exception as exc:  # everything raised while evaluating the template
-        raise _template_error(template, tpl, exc) from exc
+        part_obj = getattr(tpl, "current_rendering_part", None)
+        raise _template_error(
+            template,
+            getattr(part_obj, "partname", None),
+            lambda: _docxtpl_source(tpl, part_obj),
+            exc,
+        ) from exc
 
     document = tpl.docx
-    st = template.stat()
-    key = (str(template), st.st_mtime_ns, st.st_size)
-    styles = _STYLES.get(key)
-    if styles is None:  # rendering never changes the styles part: one lookup per template
-        styles = _STYLES[key] = _StyleInfo(copy.deepcopy(document.styles.element))
+    styles = _StyleInfo(document.styles.element)
     for root in _content_parts(document):
         _enforce_run_fonts(root, styles)
         _fix_table_widths(root)
         if traditional:
             _convert_text_nodes(root)
-    _set_core_properties(document, kind, ctx, public, traditional)
+    _set_core_properties(document, core)
 
     buf = io.BytesIO()
     tpl.save(buf)
