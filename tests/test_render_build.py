@@ -129,6 +129,26 @@ def test_failed_job_keeps_others_recorded(tmp_path: Path) -> None:
     assert not (tmp_path / "notice.docx").exists()
 
 
+def test_failed_job_in_a_worker_batch_keeps_the_others(tmp_path: Path) -> None:
+    """Workers get jobs in batches: one failure costs only its own document, and the error
+    (with its details) reaches the caller."""
+    bad = job("notice", tmp_path)
+    bad.context["meeting"]["contact"] = "手机13812345678"
+    good = [job(k, tmp_path / "ok") for k in ("reply", "signin", "minutes", "visit")]
+    manifest = tmp_path / "m.json"
+    with pytest.raises(PrivacyLeakError) as info:
+        build_documents(
+            [good[0], good[1], bad, good[2], good[3]],
+            template_dirs=TEMPLATES,
+            manifest_path=manifest,
+            jobs_n=2,
+        )
+    assert info.value.leaks == ["13812345678"]
+    entries = json.loads(manifest.read_text(encoding="utf-8"))["entries"]
+    assert sorted(entries) == sorted(f"ok/{j.out_path.name}" for j in good)
+    assert not bad.out_path.exists()
+
+
 def test_corrupt_manifest_means_rebuild(tmp_path: Path) -> None:
     manifest = tmp_path / "m.json"
     manifest.write_text("{not json", encoding="utf-8")

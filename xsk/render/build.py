@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import math
+import multiprocessing
 import os
 import re
 import shutil
@@ -21,7 +22,13 @@ from typing import Any
 
 from lxml import etree
 
-from xsk.render.docx import RENDERER_VERSION, _atomic_write, find_template, render_document
+from xsk.render.docx import (
+    RENDERER_VERSION,
+    _atomic_write,
+    find_template,
+    render_document,
+    warm,
+)
 
 __all__ = [
     "BuildResult",
@@ -127,6 +134,19 @@ def _run_job(job: DocJob, template_dirs: Sequence[Path], traditional: bool) -> P
     )
 
 
+def _run_batch(
+    jobs: Sequence[DocJob], template_dirs: Sequence[Path], traditional: bool
+) -> list[Path | Exception]:
+    """Run jobs in a worker; a failed job gives its exception, the others still run."""
+    out: list[Path | Exception] = []
+    for job in jobs:
+        try:
+            out.append(_run_job(job, template_dirs, traditional))
+        except Exception as exc:
+            out.append(exc)
+    return out
+
+
 def _manifest_key(out_path: Path, manifest_path: Path) -> str:
     out = Path(out_path).resolve()
     base = Path(manifest_path).resolve().parent
@@ -212,17 +232,30 @@ def build_documents(
     try:
         if jobs_n > 1 and len(todo) > 1:
             workers = min(jobs_n, len(todo))
+            if multiprocessing.get_start_method(allow_none=True) in (None, "fork"):
+                warm((job.kind for job, _, _ in todo), template_dirs)
+            # Jobs go to the workers in small batches: one round trip per document cost
+            # more than rendering a short one.
+            size = max(1, math.ceil(len(todo) / (workers * 6)))
+            batches = [todo[i : i + size] for i in range(0, len(todo), size)]
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 futures = {
-                    pool.submit(_run_job, job, list(template_dirs), traditional): (key, digest)
-                    for job, key, digest in todo
+                    pool.submit(
+                        _run_batch, [job for job, _, _ in batch], list(template_dirs), traditional
+                    ): batch
+                    for batch in batches
                 }
                 for fut in as_completed(futures):
-                    key, digest = futures[fut]
+                    batch = futures[fut]
                     try:
-                        finished(key, digest, fut.result())
-                    except Exception as exc:
-                        failed(key, exc)
+                        outcomes = fut.result()
+                    except Exception as exc:  # the worker died
+                        outcomes = [exc] * len(batch)
+                    for (_job, key, digest), outcome in zip(batch, outcomes, strict=True):
+                        if isinstance(outcome, BaseException):
+                            failed(key, outcome)
+                        else:
+                            finished(key, digest, outcome)
         else:
             for job, key, digest in todo:
                 try:

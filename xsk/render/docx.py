@@ -298,6 +298,7 @@ class _StyleInfo:
         self.default_para: str | None = None
         self.doc_default_east: str | None = None
         self.doc_default_sz: str | None = None
+        self._resolved: dict[str | None, tuple[str | None, str | None]] = {}
         if styles_root is None:
             return
         for st in styles_root.iter(_w("style")):
@@ -316,6 +317,12 @@ class _StyleInfo:
                 self.doc_default_sz = sz.get(_w("val"))
 
     def resolve(self, style_id: str | None) -> tuple[str | None, str | None]:
+        found = self._resolved.get(style_id)
+        if found is None:
+            found = self._resolved[style_id] = self._resolve(style_id)
+        return found
+
+    def _resolve(self, style_id: str | None) -> tuple[str | None, str | None]:
         east: str | None = None
         sz: str | None = None
         sid = style_id or self.default_para
@@ -338,47 +345,56 @@ class _StyleInfo:
         return east or self.doc_default_east, sz or self.doc_default_sz
 
 
+_P, _PPR, _PSTYLE, _R, _RPR, _RFONTS, _SZ = (
+    _w(t) for t in ("p", "pPr", "pStyle", "r", "rPr", "rFonts", "sz")
+)
+_VAL, _EAST, _EAST_THEME, _HINT, _ASCII, _ASCII_THEME, _HANSI = (
+    _w(t) for t in ("val", "eastAsia", "eastAsiaTheme", "hint", "ascii", "asciiTheme", "hAnsi")
+)
+
+
 def _enforce_run_fonts(root: Any, styles: _StyleInfo) -> None:
     """Every run gets an explicit East Asian font (and a size when nothing gives one)."""
-    for p in root.iter(_w("p")):
-        ppr = p.find(_w("pPr"))
-        pstyle = None
-        if ppr is not None and ppr.find(_w("pStyle")) is not None:
-            pstyle = ppr.find(_w("pStyle")).get(_w("val"))
+    for p in root.iter(_P):
+        ppr = p.find(_PPR)
+        pstyle_el = ppr.find(_PSTYLE) if ppr is not None else None
+        pstyle = pstyle_el.get(_VAL) if pstyle_el is not None else None
         style_east, style_sz = styles.resolve(pstyle)
-        for r in p.iter(_w("r")):
-            rpr = r.find(_w("rPr"))
+        for r in p.iter(_R):
+            rpr = r.find(_RPR)
             if rpr is None:
-                rpr = etree.Element(_w("rPr"))
+                rpr = etree.Element(_RPR)
                 r.insert(0, rpr)
-            fonts = rpr.find(_w("rFonts"))
+            fonts = rpr.find(_RFONTS)
             if fonts is None:
-                fonts = etree.Element(_w("rFonts"))
+                fonts = etree.Element(_RFONTS)
                 _insert_ordered(rpr, fonts, _RPR_ORDER)
-            if not fonts.get(_w("eastAsia")):
+            if not fonts.get(_EAST):
                 # Theme font references would override the explicit name: drop them.
-                for attr in ("eastAsiaTheme",):
-                    fonts.attrib.pop(_w(attr), None)
+                fonts.attrib.pop(_EAST_THEME, None)
                 east = style_east if style_east and not style_east.startswith("+") else None
-                fonts.set(_w("eastAsia"), east or FONT_BODY)
-                fonts.set(_w("hint"), "eastAsia")
-                if not fonts.get(_w("ascii")) and not fonts.get(_w("asciiTheme")):
-                    fonts.set(_w("ascii"), FONT_LATIN)
-                    fonts.set(_w("hAnsi"), FONT_LATIN)
-                if rpr.find(_w("sz")) is None and not style_sz:
+                fonts.set(_EAST, east or FONT_BODY)
+                fonts.set(_HINT, "eastAsia")
+                if not fonts.get(_ASCII) and not fonts.get(_ASCII_THEME):
+                    fonts.set(_ASCII, FONT_LATIN)
+                    fonts.set(_HANSI, FONT_LATIN)
+                if rpr.find(_SZ) is None and not style_sz:
                     for tag in ("sz", "szCs"):
                         el = etree.Element(_w(tag))
-                        el.set(_w("val"), str(BODY_SIZE_HALF_POINTS))
+                        el.set(_VAL, str(BODY_SIZE_HALF_POINTS))
                         _insert_ordered(rpr, el, _RPR_ORDER)
 
 
+_TCPR, _GRIDSPAN = _w("tcPr"), _w("gridSpan")
+
+
 def _grid_span(tc: Any) -> int:
-    tcpr = tc.find(_w("tcPr"))
+    tcpr = tc.find(_TCPR)
     if tcpr is not None:
-        gs = tcpr.find(_w("gridSpan"))
+        gs = tcpr.find(_GRIDSPAN)
         if gs is not None:
             with contextlib.suppress(TypeError, ValueError):
-                return max(1, int(gs.get(_w("val"))))
+                return max(1, int(gs.get(_VAL)))
     return 1
 
 
@@ -783,6 +799,19 @@ def _prepared(template: Path) -> tuple[Any, _StyleInfo | None]:
             _PREPARED.clear()
         found = _PREPARED[key] = (prep, styles)
     return found
+
+
+def warm(kinds: Iterable[str], template_dirs: Sequence[Path]) -> None:
+    """Read the templates of ``kinds`` and compile their Jinja sources now: a process pool
+    forked afterwards starts with them ready instead of every worker doing it again."""
+    env = make_jinja_env()
+    for kind in dict.fromkeys(kinds):
+        with contextlib.suppress(TemplateError):
+            prep, _ = _prepared(find_template(kind, template_dirs))
+            if prep is not None:
+                for part in (prep.body, *prep.others):
+                    with contextlib.suppress(Exception):  # reported when the job renders
+                        env.from_string(part.source)
 
 
 def _has_images(value: Any) -> bool:

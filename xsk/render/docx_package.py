@@ -85,42 +85,18 @@ def write_zip(entries: Sequence[tuple[str, bytes | Compressed]]) -> bytes:
         comp = value if isinstance(value, Compressed) else Compressed.of(value)
         raw_name = name.encode("utf-8")
         flags = 0 if raw_name.isascii() else 0x800
+        # flags, method, time, date, crc, compressed size, size, name length
+        common = (flags, zlib.DEFLATED, _DOS_TIME, _DOS_DATE, comp.crc, len(comp.data))
+        common += (comp.size, len(raw_name))
         offset = len(out)
-        out += struct.pack(
-            "<4s5H3L2H",
-            b"PK\x03\x04",
-            20,
-            flags,
-            zlib.DEFLATED,
-            _DOS_TIME,
-            _DOS_DATE,
-            comp.crc,
-            len(comp.data),
-            comp.size,
-            len(raw_name),
-            0,
-        )
+        # local header: version needed, the common fields, no extra field
+        out += struct.pack("<4sH4H3LHH", b"PK\x03\x04", 20, *common, 0)
         out += raw_name
         out += comp.data
+        # central directory: version made by and needed, the common fields, no extra field,
+        # comment, disk or internal attributes; external attributes; offset of the header
         central += struct.pack(
-            "<4s6H3L5H2L",
-            b"PK\x01\x02",
-            20,
-            20,
-            flags,
-            zlib.DEFLATED,
-            _DOS_TIME,
-            _DOS_DATE,
-            comp.crc,
-            len(comp.data),
-            comp.size,
-            len(raw_name),
-            0,
-            0,
-            0,
-            0,
-            _EXTERNAL_ATTR,
-            offset,
+            "<4s2H4H3LH4H2L", b"PK\x01\x02", 20, 20, *common, 0, 0, 0, 0, _EXTERNAL_ATTR, offset
         )
         central += raw_name
     start = len(out)
