@@ -496,6 +496,12 @@ def test_locate_finds_every_leaf_of_generated_documents(data) -> None:
         assert tomllib.loads(lines[n - 1]) == {keypath[-1]: value}, (keypath, n, text)
 
 
+def test_locate_subtable_of_an_array_with_the_same_key() -> None:
+    # found by hypothesis: [0.0] below [[0]] is a table in the array's last element
+    text = "[[0]]\n[0.0]\n0 = 0\n"
+    assert tomlio.locate(text, ("0", 0, "0", "0")) == 3
+
+
 def test_locate_counts_only_newlines() -> None:
     text = 'description = "第一段\u2028第二段"\n[source]\nchannel = 5\n'
     assert tomllib.loads(text)["source"]["channel"] == 5

@@ -125,9 +125,10 @@ def locate(text: str, keypath: KeyPath) -> int:
         if line.startswith("["):
             name = _split_key(line[1 : line.find("]")])
             base = []
-            for part in name:
+            for i, part in enumerate(name):
                 base.append(part)
-                if tuple(base) in array_counts and part != name[-1]:
+                # [a.b] below [[a]] belongs to a's latest element ("a.a" names a twice)
+                if tuple(base) in array_counts and i < len(name) - 1:
                     base.append(array_counts[tuple(base)] - 1)
             current = tuple(base)
             if _is_prefix(current, target) and len(current) > best_len:
