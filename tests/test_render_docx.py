@@ -325,8 +325,12 @@ def test_control_characters_and_newlines(tmp_path: Path) -> None:
     ctx["result"] = "第一行\n第二行\x00\x07\x0c\r\n第三行"
     out = render("reply", tmp_path, ctx)
     document = docx.Document(str(out))
-    p = next(p for p in document.paragraphs if p.text.startswith("第一行"))
-    assert p.text == "第一行\n第二行\n第三行"
+    texts = [p.text for p in document.paragraphs]
+    i = texts.index("第一行")
+    # each line of a justified body field is a paragraph of its own, in the same style
+    assert texts[i : i + 3] == ["第一行", "第二行", "第三行"]
+    styles = {document.paragraphs[j].style.name for j in range(i, i + 3)}
+    assert len(styles) == 1
 
 
 def _template_with(tmp_path: Path, kind: str, bad_text: str, after: str) -> Path:

@@ -216,3 +216,86 @@ def test_zip_writer_matches_zipfile_for_the_templates() -> None:
     """The committed templates were written with zipfile: the writer gives the same bytes."""
     for path in sorted(R.builtin_templates_dir().glob("*.docx")):
         assert R.normalize_docx_bytes(path.read_bytes()) == path.read_bytes(), path.name
+
+
+# --------------------------------------------------------------------------------------
+# Line breaks typed into fields
+# --------------------------------------------------------------------------------------
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _paragraphs(data: bytes) -> list[Any]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        body = etree.fromstring(z.read("word/document.xml")).find(f"{W}body")
+    return list(body.iter(f"{W}p"))
+
+
+def _ptext(p: Any) -> str:
+    return "".join(
+        "\n" if el.tag == f"{W}br" else (el.text or "") for el in p.iter(f"{W}t", f"{W}br")
+    )
+
+
+def test_lines_of_a_body_field_become_indented_paragraphs() -> None:
+    ctx = sample_context("reply")
+    ctx["result"] = "第一段办理情况。\n\n第二段：已完成。\n第三段"
+    data = R.render_document_bytes("reply", ctx, template_dirs=TEMPLATES, public=False)
+    paras = _paragraphs(data)
+    texts = [_ptext(p) for p in paras]
+    i = texts.index("第一段办理情况。")
+    assert texts[i : i + 3] == ["第一段办理情况。", "第二段：已完成。", "第三段"]
+    ppr = [etree.tostring(paras[j].find(f"{W}pPr")) for j in range(i, i + 3)]
+    assert ppr[0] == ppr[1] == ppr[2]
+    for j in range(i, i + 3):
+        assert paras[j].find(f".//{W}br") is None
+        fonts = paras[j].find(f"{W}r/{W}rPr/{W}rFonts")
+        assert fonts is not None and fonts.get(f"{W}eastAsia")
+
+
+def test_centred_title_and_table_cells_keep_their_line_breaks() -> None:
+    ctx = sample_context("minutes")
+    ctx["doc_title"] = "红桥\n社区协商议事会议纪要"
+    ctx["meeting"]["topics"][0]["items"][0]["item"] = "第一项\n第二项"
+    data = R.render_document_bytes("minutes", ctx, template_dirs=TEMPLATES, public=False)
+    texts = [_ptext(p) for p in _paragraphs(data)]
+    assert texts[0] == "红桥\n社区协商议事会议纪要"  # the centred title
+    assert "第一项\n第二项" in texts  # a left-aligned table cell
+
+
+def test_split_keeps_the_section_break_on_the_last_part() -> None:
+    xml = (
+        f'<w:body xmlns:w="{W[1:-1]}"><w:p><w:pPr><w:jc w:val="both"/>'
+        '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr></w:pPr>'
+        "<w:r><w:rPr><w:b/></w:rPr><w:t>甲</w:t><w:br/><w:t>乙</w:t></w:r>"
+        "<w:r><w:t>丙</w:t></w:r></w:p></w:body>"
+    )
+    root = etree.fromstring(xml)
+    R._split_line_breaks(root, R._StyleInfo(None))
+    paras = root.findall(f"{W}p")
+    assert [_ptext(p) for p in paras] == ["甲", "乙丙"]
+    assert paras[0].find(f"{W}pPr/{W}sectPr") is None
+    assert paras[1].find(f"{W}pPr/{W}sectPr") is not None
+    assert paras[1].find(f"{W}pPr/{W}jc") is not None
+    assert paras[1].find(f"{W}r/{W}rPr/{W}b") is not None  # the split run keeps its format
+    assert paras[1].findall(f"{W}r")[1].find(f"{W}rPr") is None  # the next run is untouched
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet="办理结果已完成居民满意度 abcXYZ123，。", max_size=12),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_any_multiline_field_keeps_its_text_in_order(lines: list[str]) -> None:
+    ctx = sample_context("reply")
+    marker = "【开始】"
+    ctx["result"] = marker + "\n".join(lines)
+    data = R.render_document_bytes("reply", ctx, template_dirs=TEMPLATES, public=False)
+    texts = [_ptext(p) for p in _paragraphs(data)]
+    start = next(i for i, t in enumerate(texts) if t.startswith(marker))
+    expected = [x for x in (marker + "\n".join(lines)).split("\n") if x.strip()]
+    assert texts[start : start + len(expected)] == expected
+    docx.Document(io.BytesIO(data))  # still a valid package

@@ -48,7 +48,7 @@ __all__ = [
 
 # Bump whenever the rendering pipeline changes in a way that alters output bytes: the batch
 # builder folds this into its cache key.
-RENDERER_VERSION = "4"
+RENDERER_VERSION = "5"
 
 from xsk.kinds import DOC_KINDS, PUBLIC_KINDS  # noqa: E402  (kind -> Chinese name)
 
@@ -299,6 +299,7 @@ class _StyleInfo:
         self.doc_default_east: str | None = None
         self.doc_default_sz: str | None = None
         self._resolved: dict[str | None, tuple[str | None, str | None]] = {}
+        self._jc: dict[tuple[str, str | None], str | None] = {}
         if styles_root is None:
             return
         for st in styles_root.iter(_w("style")):
@@ -315,6 +316,24 @@ class _StyleInfo:
             sz = rpr.find(_w("sz"))
             if sz is not None:
                 self.doc_default_sz = sz.get(_w("val"))
+
+    def alignment(self, style_id: str | None) -> str | None:
+        """The paragraph alignment (w:jc) a style gives, through its basedOn chain."""
+        key = ("jc", style_id)
+        if key not in self._jc:
+            sid, seen, found = style_id or self.default_para, set(), None
+            while sid and sid not in seen and found is None:
+                seen.add(sid)
+                st = self.styles.get(sid)
+                if st is None:
+                    break
+                jc = st.find(f"{_PPR}/{_w('jc')}")
+                if jc is not None:
+                    found = jc.get(_VAL)
+                based = st.find(_w("basedOn"))
+                sid = based.get(_VAL) if based is not None else None
+            self._jc[key] = found
+        return self._jc[key]
 
     def resolve(self, style_id: str | None) -> tuple[str | None, str | None]:
         found = self._resolved.get(style_id)
@@ -343,6 +362,105 @@ class _StyleInfo:
             based = st.find(_w("basedOn"))
             sid = based.get(_w("val")) if based is not None else None
         return east or self.doc_default_east, sz or self.doc_default_sz
+
+
+_BR, _T, _JC, _NUMPR, _SECTPR, _TYPE = (_w(t) for t in ("br", "t", "jc", "numPr", "sectPr", "type"))
+_JUSTIFIED = ("both", "distribute", "lowKashida", "mediumKashida", "highKashida", "thaiDistribute")
+
+
+def _split_line_breaks(root: Any, styles: _StyleInfo) -> None:
+    """A line typed into a field becomes a paragraph of its own in justified text.
+
+    Official text indents every paragraph by two characters, and Word and LibreOffice both
+    stretch a justified line that ends in a manual line break across the whole width. So a
+    justified paragraph is split at each line break of its runs: every part keeps the
+    paragraph's properties (the section break stays on the last one), blank lines are dropped.
+    Centred, right-aligned, numbered paragraphs and table text keep their line breaks.
+    """
+    for p in list(root.iter(_P)):
+        breaks = [
+            br
+            for br in p.iter(_BR)
+            if br.get(_TYPE) in (None, "textWrapping") and br.getparent().getparent() is p
+        ]
+        if not breaks:
+            continue
+        ppr = p.find(_PPR)
+        pstyle = ppr.find(_PSTYLE) if ppr is not None else None
+        own_jc = ppr.find(_JC) if ppr is not None else None
+        if own_jc is not None:
+            jc = own_jc.get(_VAL)
+        else:
+            jc = styles.alignment(pstyle.get(_VAL) if pstyle is not None else None)
+        if jc not in _JUSTIFIED or (ppr is not None and ppr.find(_NUMPR) is not None):
+            continue
+        # the runs and other children of each line, in order
+        lines: list[list[Any]] = [[]]
+        for child in list(p):
+            if child is ppr:
+                continue
+            if child.tag != _R or not any(br in breaks for br in child):
+                lines[-1].append(child)
+                continue
+            rpr = child.find(_RPR)
+
+            def new_run(rpr: Any = rpr) -> Any:
+                run = etree.Element(_R)
+                if rpr is not None:
+                    run.append(copy.deepcopy(rpr))
+                return run
+
+            run = new_run()
+            for piece in list(child):
+                if piece is rpr:
+                    continue
+                if piece in breaks:
+                    lines[-1].append(run)
+                    lines.append([])
+                    run = new_run()
+                else:
+                    run.append(piece)
+            lines[-1].append(run)
+        lines = [line for line in lines if _has_content(line)] or [[]]
+        sect = ppr.find(_SECTPR) if ppr is not None else None
+        if sect is not None:
+            ppr.remove(sect)
+        for child in list(p):
+            if child is not ppr:
+                p.remove(child)
+        p.extend(lines[0])
+        last = p
+        for line in lines[1:]:
+            para = etree.Element(_P)
+            if ppr is not None:
+                para.append(copy.deepcopy(ppr))
+            para.extend(line)
+            last.addnext(para)
+            last = para
+        if sect is not None:
+            last_ppr = last.find(_PPR)
+            if last_ppr is None:
+                last_ppr = etree.Element(_PPR)
+                last.insert(0, last_ppr)
+            change = last_ppr.find(_w("pPrChange"))  # the only element after sectPr
+            if change is not None:
+                change.addprevious(sect)
+            else:
+                last_ppr.append(sect)
+
+
+def _has_content(line: list[Any]) -> bool:
+    """Whether a line has text or anything else than empty runs (a tab, a picture...)."""
+    for el in line:
+        if el.tag != _R:
+            return True
+        for child in el:
+            if child.tag == _T:
+                if (child.text or "").strip():
+                    return True
+            elif child.tag != _RPR:
+                return True
+    return False
 
 
 _P, _PPR, _PSTYLE, _R, _RPR, _RFONTS, _SZ = (
@@ -824,6 +942,7 @@ def _has_images(value: Any) -> bool:
 
 def _postprocess(styles: _StyleInfo, traditional: bool) -> Callable[[Any], None]:
     def run(root: Any) -> None:
+        _split_line_breaks(root, styles)
         _enforce_run_fonts(root, styles)
         _fix_table_widths(root)
         if traditional:
@@ -903,10 +1022,7 @@ def _render_with_docxtpl(
     document = tpl.docx
     styles = _StyleInfo(document.styles.element)
     for root in _content_parts(document):
-        _enforce_run_fonts(root, styles)
-        _fix_table_widths(root)
-        if traditional:
-            _convert_text_nodes(root)
+        _postprocess(styles, traditional)(root)
     _set_core_properties(document, core)
 
     buf = io.BytesIO()
