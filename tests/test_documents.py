@@ -64,6 +64,24 @@ def test_every_kind_is_built_and_well_formed(closed_case, cli):
     assert cli("-C", str(ws), "check").code == 0
 
 
+def test_reply_and_visit_read_as_a_facilitator_would_write_them(closed_case, cli):
+    ws, cid = closed_case
+    reply = extract_text(next((ws / "out").rglob("*办结回复单.docx")))
+    lines = [x.strip() for x in reply.splitlines() if x.strip()]
+    # the template numbers the items once: "1. ...", never "1. 1. ..."
+    numbered = [x for x in lines if x[:1].isdigit() and ". " in x]
+    assert numbered and all(not x.split(". ", 1)[1][:1].isdigit() for x in numbered)
+    contact = next(x for x in lines if x.startswith("如对办理结果有疑问"))
+    assert contact.count("请联系") == 1 and "居民委员会" in contact
+    r = cli("-C", str(ws), "event", cid, "visit", "--satisfaction", "基本满意", "--text", "还可以")
+    assert r.code == 0, r.err
+    assert cli("-C", str(ws), "docs", "build", cid, "--kind", "visit").code == 0
+    visit = extract_text(next((ws / "out").rglob("*回访评议表.docx")))
+    assert "基本满意" in visit and "还可以" in visit
+    assert "被评议单位" in visit and "业委会" in visit  # the rating of the answers file
+    assert "暂无对责任单位的评议记录" not in visit
+
+
 def test_incremental_and_deterministic(closed_case, cli):
     ws, _cid = closed_case
     cli("-C", str(ws), "docs", "build")  # the steps built theirs; this adds any others

@@ -597,6 +597,16 @@ def test_templates_are_editable_word_documents() -> None:
                 assert font in fonts
 
 
+def test_visit_form_without_ratings_says_so(tmp_path: Path) -> None:
+    ctx = sample_context("visit")
+    ctx["ratings"] = []
+    text = extract_text(render("visit", tmp_path, ctx))
+    assert "二、评议情况" in text and "暂无对责任单位的评议记录" in text
+    assert "被评议单位" not in text  # no table with only a header
+    document = docx.Document(str(tmp_path / "visit.docx"))
+    assert len(document.tables) == 1
+
+
 def test_misspelt_field_is_an_error(tmp_path: Path) -> None:
     override = _template_with(tmp_path, "reply", "{{ case.titel }}", "办理结果")
     with pytest.raises(TemplateError, match=r"不存在的字段.*titel"):

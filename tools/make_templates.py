@@ -920,14 +920,17 @@ def make_visit() -> Builder:
     b.list_table(
         "v in visits",
         [
-            Col("回访日期", 32, "{{ v.date }}"),
+            # 16 pt: "2026年12月25日" needs 44 mm with the cell margins, "入户回访" and
+            # "基本满意" 27 mm; the comments wrap
+            Col("回访日期", 44, "{{ v.date }}"),
             Col("回访人", 22, "{{ v.visitor }}"),
-            Col("回访方式", 26, "{{ v.method }}"),
-            Col("满意度", 22, "{{ v.satisfaction }}"),
-            Col("意见建议", 54, "{{ v.comment }}", centered=False),
+            Col("回访方式", 27, "{{ v.method }}"),
+            Col("满意度", 27, "{{ v.satisfaction }}"),
+            Col("意见建议", 36, "{{ v.comment }}", centered=False),
         ],
     )
     b.h1("二、评议情况")
+    b.tag("{%p if ratings %}")
     b.list_table(
         "r in ratings",
         [
@@ -937,6 +940,9 @@ def make_visit() -> Builder:
             Col("评议意见", 74, "{{ r.comment }}", centered=False),
         ],
     )
+    b.tag("{%p else %}")
+    b.body("本议题暂无对责任单位的评议记录。")
+    b.tag("{%p endif %}")
     b.signature()
     return b
 

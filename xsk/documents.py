@@ -480,20 +480,22 @@ def reply_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
     else:
         done = [o for o in d.items if o.status == "已办结"]
         result = f"您反映的“{c.title}”已经社区协商议事，形成协商成果 {len(d.items)} 项，已办结 {len(done)} 项。"
+        # the template numbers the items
         handling = [
-            f"{o.no}. {o.item}（责任单位：{o.unit}，办结时限：{cn_date(o.deadline)}，"
+            f"{o.item}（责任单位：{o.unit}，办结时限：{cn_date(o.deadline)}，"
             f"办理情况：{o.status}{'，' + o.progress if o.progress else ''}）"
             for o in d.items
         ]
         replies = [e for e in d.events if e.get("kind") == "reply"]
-        if replies:
-            handling.append(str(replies[-1].get("text", "")))
+        if replies and str(replies[-1].get("text", "")).strip():
+            # the facilitator's own answer follows the summary, as a paragraph of its own
+            result += "\n" + str(replies[-1]["text"]).strip()
     ctx["case"] = {"id": c.id, "title": c.title}
     ctx["proposer"] = proposer
     ctx["result"] = result
     ctx["handling"] = [h for h in handling if h]
-    ctx["contact"] = f"如有疑问，请联系{ws.settings.community}居民委员会" + (
-        f"（电话 {ws.settings.office_contact}）" if ws.settings.office_contact else ""
+    ctx["contact"] = f"{ws.settings.community}居民委员会" + (
+        f"，电话 {ws.settings.office_contact}" if ws.settings.office_contact else ""
     )
     return ctx
 
