@@ -299,3 +299,47 @@ def test_any_multiline_field_keeps_its_text_in_order(lines: list[str]) -> None:
     expected = [x for x in (marker + "\n".join(lines)).split("\n") if x.strip()]
     assert texts[start : start + len(expected)] == expected
     docx.Document(io.BytesIO(data))  # still a valid package
+
+
+# --------------------------------------------------------------------------------------
+# Widths of columns made by a loop (the report's tables)
+# --------------------------------------------------------------------------------------
+
+
+def _table(rows: list[list[str]]) -> list[Any]:
+    xml = (
+        f'<w:tbl xmlns:w="{W[1:-1]}">'
+        + "".join(
+            "<w:tr>"
+            + "".join(f"<w:tc><w:p><w:r><w:t>{c}</w:t></w:r></w:p></w:tc>" for c in r)
+            + "</w:tr>"
+            for r in rows
+        )
+        + "</w:tbl>"
+    )
+    return etree.fromstring(xml).findall(f"{W}tr")
+
+
+def test_loop_columns_fit_their_content_and_fill_the_page() -> None:
+    counts = [
+        ["类别", "议题数", "占比"],
+        ["党群服务中心开放管理", "1", "5.88%"],
+        ["供水", "12", "70.59%"],
+    ]
+    levels = [["层级", "议题数", "占比"], ["网格", "1", "5.88%"], ["社区", "6", "35.29%"]]
+    a = R._content_widths(_table(counts), 3, R.TEXT_WIDTH_TWIPS)
+    b = R._content_widths(_table(levels), 3, R.TEXT_WIDTH_TWIPS)
+    assert sum(a) <= R.TEXT_WIDTH_TWIPS and sum(b) <= R.TEXT_WIDTH_TWIPS
+    assert a[1:] == b[1:], "the number columns line up from table to table"
+    assert a[0] > 2 * a[1] and a[1] >= 4 * R.CHAR_TWIPS  # "议题数" and a character to spare
+    units = [
+        ["责任单位", "事项数", "已办结", "逾期", "按时办结率", "评议次数", "平均评分"],
+        ["柳州建工市政工程有限公司", "5", "5", "0", "100.00%", "1", "4.00"],
+        ["红桥社区居民委员会", "8", "7", "0", "85.71%", "1", "5.00"],
+    ]
+    w = R._content_widths(_table(units), 7, R.TEXT_WIDTH_TWIPS)
+    assert sum(w) <= R.TEXT_WIDTH_TWIPS
+    assert w[0] == max(w) and w[0] >= 8 * R.CHAR_TWIPS  # unit names wrap to two lines at most
+    # every number fits on one line; headers may take two
+    assert all(x >= 2 * R.CHAR_TWIPS + R.CELL_MARGINS_TWIPS for x in w[1:])
+    assert w[4] >= int(0.55 * 7 * R.CHAR_TWIPS) + R.CELL_MARGINS_TWIPS  # "100.00%"

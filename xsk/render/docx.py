@@ -48,7 +48,7 @@ __all__ = [
 
 # Bump whenever the rendering pipeline changes in a way that alters output bytes: the batch
 # builder folds this into its cache key.
-RENDERER_VERSION = "5"
+RENDERER_VERSION = "6"
 
 from xsk.kinds import DOC_KINDS, PUBLIC_KINDS  # noqa: E402  (kind -> Chinese name)
 
@@ -560,7 +560,11 @@ def _fix_table_widths(root: Any) -> None:
         # docxtpl rescales grids with truncating division: a grid a few twips short of the
         # text block is meant to fill it.
         target = TEXT_WIDTH_TWIPS if total <= 0 or total > TEXT_WIDTH_TWIPS - 50 else total
-        if n_cols == len(cols) and all(widths):
+        spans = [_grid_span(tc) for tr in rows for tc in tr.findall(_w("tc"))]
+        if all(span == 1 for span in spans):
+            # columns made by a loop ({%tc %}): the template's widths say nothing about them
+            new = _content_widths(rows, n_cols, target)
+        elif n_cols == len(cols) and all(widths):
             new = [w * target // total for w in widths]
         else:
             new = [target // n_cols] * n_cols
@@ -594,6 +598,58 @@ def _fix_table_widths(root: Any) -> None:
             if tblw is not None:
                 tblw.set(_w("w"), str(target))
                 tblw.set(_w("type"), "dxa")
+
+
+CELL_MARGINS_TWIPS = 216  # Word's default left + right cell margins (1.9 mm each)
+CHAR_TWIPS = BODY_SIZE_HALF_POINTS * 10  # one CJK character at 16 pt
+_LONGEST_LINE = 14  # characters a column asks for at most: longer text wraps
+_SHORT = 4  # a column of up to this many characters should not wrap
+
+
+def _text_width(text: str) -> float:
+    """Width of the longest line of ``text`` in CJK characters (Latin letters and digits are
+    about half as wide)."""
+    lines = text.split("\n") or [""]
+    return max(sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in line) for line in lines)
+
+
+def _content_widths(rows: list[Any], n_cols: int, target: int) -> list[int]:
+    """Column widths from what the columns hold (the first column names the row).
+
+    In order of preference: every column as wide as its longest cell and header, the others
+    with a character to spare and the first column taking the rest; then headers on two
+    lines; then short columns (up to four characters) kept and the long ones wrapping.
+    """
+    body = [0.0] * n_cols
+    head = [0.0] * n_cols
+    for r, tr in enumerate(rows):
+        for i, tc in enumerate(tr.findall(_w("tc"))[:n_cols]):
+            text = "\n".join("".join(t.text or "" for t in p.iter(_T)) for p in tc.iter(_P))
+            width = min(_text_width(text), _LONGEST_LINE)
+            if r == 0:
+                head[i] = width
+            else:
+                body[i] = max(body[i], width)
+    full = [max(b, h, 1.0) for b, h in zip(body, head, strict=True)]
+    compact = [min(max(b, h / 2, 2.0), f) for b, h, f in zip(body, head, full, strict=True)]
+    room = (target - n_cols * CELL_MARGINS_TWIPS) / CHAR_TWIPS
+    if sum(full) <= room:
+        spare = 1.0 if sum(full) + n_cols - 1 <= room else 0.0
+        chars = [full[0]] + [f + spare for f in full[1:]]
+        chars[0] += room - sum(chars)
+    elif sum(compact) <= room:
+        more = [f - c for f, c in zip(full, compact, strict=True)]
+        left = room - sum(compact)
+        chars = [c + left * m / sum(more) for c, m in zip(compact, more, strict=True)]
+    else:
+        floor = [min(c, _SHORT) for c in compact]
+        extra = [c - f for c, f in zip(compact, floor, strict=True)]
+        if sum(floor) >= room or not sum(extra):
+            chars = [f * room / sum(floor) for f in floor]
+        else:
+            left = room - sum(floor)
+            chars = [f + left * e / sum(extra) for f, e in zip(floor, extra, strict=True)]
+    return [max(1, int(c * CHAR_TWIPS) + CELL_MARGINS_TWIPS) for c in chars]
 
 
 def _convert_text_nodes(root: Any) -> None:
