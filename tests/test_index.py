@@ -110,6 +110,20 @@ def test_warm_run_parses_nothing_and_changes_are_seen(sample, trusting):
     assert idx.parsed == 1
     rec = next(r for r in idx.cases if r["id"] == ids["d"])
     assert rec["events"][0]["visitor"] == "乙"
+    # edited in place by hand (same inode, the folder untouched): seen as well
+    folder_mtime = path.parent.stat().st_mtime_ns
+    with path.open("r+", encoding="utf-8") as f:
+        text = f.read().replace("不满意", "满意")
+        f.seek(0)
+        f.write(text)
+        f.truncate()
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    assert path.parent.stat().st_mtime_ns == folder_mtime
+    idx = index.load(ws)
+    assert idx.parsed == 1
+    rec = next(r for r in idx.cases if r["id"] == ids["d"])
+    assert [e["satisfaction"] for e in rec["events"]] == ["满意"]
     path.unlink()
     assert index.load(ws).cases[3]["events"] == []
 

@@ -10,11 +10,11 @@ Rules (the index is a cache, never a source of truth):
 * It lives in the workspace's untracked state folder (``.xsk/``, ignored by git); deleting it
   only costs one slow run.
 * An entry is keyed by its folder (``cases/<id>``) or file (``meetings/<id>.toml``). Its
-  signature is ``[mtime_ns, ctime_ns, size, inode]`` of ``case.toml``, ``outcomes.toml`` and
-  the ``events/`` folder (whose mtime and ctime change when an event file is added, removed,
-  renamed or replaced, as xsk's atomic writes and git checkouts do). Any difference and the
-  entry is parsed again. (An event file edited in place by hand, without a new file, is the
-  one change not seen: run :func:`clear`, ``rm -r .xsk``, after such an edit.)
+  signature is ``[mtime_ns, ctime_ns, size, inode]`` of ``case.toml``, ``outcomes.toml``, the
+  ``events/`` folder (whose mtime and ctime change when an event file is added, removed,
+  renamed or replaced, as xsk's atomic writes and git checkouts do) and each event file (so
+  an event edited in place by hand is seen too). Any difference and the entry is parsed
+  again.
 * Three files, so each command reads only what it needs: ``index.json`` (status rows, from
   case.toml alone), ``stats.json`` (the report figures and the meetings) and
   ``details.json`` (everything the ledger shows).
@@ -356,17 +356,28 @@ def _file_key(path: str, name: str = "") -> FileKey | None:
 
 
 def _folder_keys(folder: str, case_key: FileKey) -> list[FileKey | None]:
-    """Keys of case.toml, outcomes.toml and the events folder.
+    """Keys of case.toml, outcomes.toml, the events folder and each event file.
 
-    Events are written once, each in a new file (atomically: a temporary file renamed into
-    place), so every new, removed or renamed event changes the folder's mtime and ctime; one
-    stat per folder instead of one per event keeps a warm report on 10,000 cases fast.
+    xsk writes every event once, in a new file, so the folder's mtime and ctime would show
+    it; the files' own keys also catch an event edited in place by hand. Only ``report`` and
+    the ledger pay for them: ``status`` reads case.toml alone.
     """
-    return [
+    keys = [
         case_key,
         _file_key(f"{folder}/{OUTCOMES_FILE}", OUTCOMES_FILE),
         _file_key(f"{folder}/{EVENTS_DIR}", EVENTS_DIR),
     ]
+    if keys[2] is not None:
+        try:
+            with os.scandir(f"{folder}/{EVENTS_DIR}") as it:
+                entries = sorted((e for e in it if e.name.endswith(".toml")), key=lambda e: e.name)
+                for e in entries:
+                    with contextlib.suppress(FileNotFoundError):
+                        st = e.stat()
+                        keys.append((st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, e.name))
+        except (FileNotFoundError, NotADirectoryError):
+            pass
+    return keys
 
 
 def _sig(keys: list[FileKey | None]) -> int:
