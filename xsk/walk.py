@@ -173,7 +173,13 @@ def ask_step(
     for q in step.questions:
         if not engine.applies(q, answers):
             continue
-        value = ask_question(ws, p, case, step, q, ctx, draft.get(q.id))
+
+        def keep(partial: Any, qid: str = q.id) -> None:
+            # a long answer (a meeting) is kept part by part: Ctrl-C in the middle of it
+            # loses only the part being typed
+            save_draft(ws, case.id, step.id, {**raw, qid: partial})
+
+        value = ask_question(ws, p, case, step, q, ctx, draft.get(q.id), keep)
         if value is None:
             continue
         raw[q.id] = value
@@ -202,6 +208,7 @@ def ask_question(
     q: Question,
     ctx: engine.Context,
     draft: Any,
+    keep: Callable[[Any], None] = lambda _partial: None,
 ) -> Any:
     label = q.prompt + ("" if q.required else "（可留空）")
     default = draft if draft is not None else _known(case, q)
@@ -211,7 +218,7 @@ def ask_question(
         default = engine.default_for(q, ctx)
     t = q.type
     if t == "meeting":
-        return ask_meeting(ws, p, case, step, ctx, draft)
+        return ask_meeting(ws, p, case, step, ctx, draft, keep)
     if t == "outcomes":
         return ask_outcomes(ws, p, ctx, draft)
     if t == "progress":
@@ -314,13 +321,36 @@ def ask_records(p: Prompter, q: Question, ctx: engine.Context, draft: Any) -> li
     return out
 
 
+PARTIAL = "_partial"  # marks a meeting answer kept in a draft before it was finished
+
+
 def ask_meeting(
-    ws: Workspace, p: Prompter, case: Case, step: Step, ctx: engine.Context, draft: Any
+    ws: Workspace,
+    p: Prompter,
+    case: Case,
+    step: Step,
+    ctx: engine.Context,
+    draft: Any,
+    keep: Callable[[Any], None] = lambda _partial: None,
 ) -> dict[str, Any]:
+    """The meeting: when, where, who came, what was said, the vote and the resolutions.
+
+    After each part (and each attendee, speech and resolution) the answer so far goes to
+    ``keep`` (the step's draft); resumed from a draft, what was entered is offered again.
+    """
     from xsk.procedure import loader
 
-    planned = steps.planned_meeting(case, loader.load(case.procedure, ws.root))
+    d = dict(draft) if isinstance(draft, Mapping) else {}
+    if d and not d.get(PARTIAL):
+        p.say("沿用草稿中已填写完的会议记录。")
+        return d
+    d.pop(PARTIAL, None)
     answer: dict[str, Any] = {}
+
+    def kept(**more: Any) -> None:
+        keep({**answer, **more, PARTIAL: True})
+
+    planned = steps.planned_meeting(case, loader.load(case.procedure, ws.root))
     if planned:
         mid = planned
         m = meetings.load(ws.meetings_dir, mid, ws.root)
@@ -347,24 +377,32 @@ def ask_meeting(
             answer["id"] = pick.split()[0]
             return answer
         answer["title"] = _ask_typed(
-            p, "会议名称", "text", f"{ws.settings.community}协商议事会", ctx
+            p, "会议名称", "text", d.get("title", f"{ws.settings.community}协商议事会"), ctx
         )
         screen_form = next((a.get("form") for a in case.answers.values() if a.get("form")), None)
-        form = screen_form if screen_form in meetings.FORMS else "议事会"
+        form = d.get("form", screen_form)
+        form = form if form in meetings.FORMS else "议事会"
         answer["form"] = p.select("会议形式", list(meetings.FORMS), default=form)
         answer["time"] = _ask_typed(
             p,
             "会议时间（如 2026-11-28 14:30）",
             "datetime",
-            dt.datetime.combine(ctx.today, dt.time(14, 30)),
+            d.get("time", dt.datetime.combine(ctx.today, dt.time(14, 30))),
             ctx,
         )
-        answer["venue"] = _ask_typed(p, "会议地点", "text", "社区议事厅", ctx)
-        answer["host"] = _ask_typed(p, "主持人", "text", ws.settings.facilitator or "", ctx)
+        answer["venue"] = _ask_typed(p, "会议地点", "text", d.get("venue", "社区议事厅"), ctx)
+        host = d.get("host", ws.settings.facilitator or "")
+        answer["host"] = _ask_typed(p, "主持人", "text", host, ctx)
     if steps.is_announcing(step):
         return answer  # announcing: attendance is recorded at the meeting itself
-    answer["recorder"] = _ask_typed(p, "记录人", "text", ws.settings.facilitator or "", ctx)
-    attendees = []
+    kept()
+    recorder = d.get("recorder", ws.settings.facilitator or "")
+    answer["recorder"] = _ask_typed(p, "记录人", "text", recorder, ctx)
+    kept()
+    attendees = [a for a in d.get("attendees", []) if isinstance(a, Mapping)]
+    if attendees:
+        names = "、".join(str(a.get("name", "")) for a in attendees)
+        p.say(f"草稿中已录入参会人员 {len(attendees)} 位：{names}")
     roster = {e.name: e for e in ws.roster}
     while _loop(p, "位参会人员", not attendees):
         name = _ask_typed(p, "姓名", "text", None, ctx)
@@ -390,16 +428,20 @@ def ask_meeting(
                 "role": entry.role if entry else "",
             }
         )
+        kept(attendees=attendees)
     answer["attendees"] = attendees
     answer["background"] = _ask_typed(
         p,
         "议题背景",
         "longtext",
-        case.description,
+        d.get("background", case.description),
         ctx,
         Question(id="bg", prompt="背景", required=False),
     )
-    speeches = []
+    kept()
+    speeches = [x for x in d.get("speeches", []) if isinstance(x, Mapping)]
+    if speeches:
+        p.say(f"草稿中已录入发言 {len(speeches)} 条")
     while _loop(p, "条发言", not speeches):
         speeches.append(
             {
@@ -408,12 +450,20 @@ def ask_meeting(
                 "summary": _ask_typed(p, "发言要点", "longtext", None, ctx),
             }
         )
+        kept(speeches=speeches)
     answer["speeches"] = speeches
-    if p.confirm("是否进行表决？", default=False):
+    if isinstance(d.get("vote"), Mapping):
+        p.say("沿用草稿中的表决情况。")
+        answer["vote"] = d["vote"]
+    elif p.confirm("是否进行表决？", default=False):
         answer["vote"] = ask_vote(ws, p, case, ctx, attendees)
-    resolutions = []
+    kept()
+    resolutions = [str(r) for r in d.get("resolutions", []) if r]
+    if resolutions:
+        p.say(f"草稿中已录入协商意见 {len(resolutions)} 条")
     while _loop(p, "条协商意见（决议）", not resolutions):
         resolutions.append(_ask_typed(p, "协商意见", "text", None, ctx))
+        kept(resolutions=resolutions)
     answer["resolutions"] = resolutions
     return answer
 
