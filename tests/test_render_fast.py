@@ -72,7 +72,7 @@ def test_prepared_template_gives_docxtpls_xml(kind: str, traditional: bool) -> N
     template = R.find_template(kind, TEMPLATES)
     assert R._prepared(template)[0] is not None, "the built-in template takes the fast path"
     ctx = sample_context(kind)
-    assert not R._has_images(ctx)
+    assert next(R.image_holders(ctx), None) is None
     fast, slow = _both_ways(kind, ctx, traditional)
     a, b = _parts(fast), _parts(slow)
     assert set(b) <= set(a)

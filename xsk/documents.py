@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -165,28 +165,32 @@ def reading_once() -> Iterator[None]:
         _MEMO = outer
 
 
+def _once(key: tuple[str, ...], read: Callable[[], Any]) -> Any:
+    """``read()``, or inside ``reading_once`` what it gave the first time for ``key``."""
+    if _MEMO is None:
+        return read()
+    if key not in _MEMO:
+        _MEMO[key] = read()
+    return _MEMO[key]
+
+
 def gather(ws: Workspace, cid: str) -> CaseData:
-    key = ("case", str(ws.root), cid)
-    if _MEMO is not None and key in _MEMO:
-        return _MEMO[key]
-    case = store.load_case(ws, cid)
-    folder = store.case_dir(ws, cid)
-    mids = meetings.case_meeting_ids(case.answers)
-    data = CaseData(case, outcomes.load(folder, ws.root), events.read_all(folder, ws.root), mids)
-    if _MEMO is not None:
-        _MEMO[key] = data
-    return data
+    def read() -> CaseData:
+        case = store.load_case(ws, cid)
+        folder = store.case_dir(ws, cid)
+        mids = meetings.case_meeting_ids(case.answers)
+        return CaseData(
+            case, outcomes.load(folder, ws.root), events.read_all(folder, ws.root), mids
+        )
+
+    return _once(("case", str(ws.root), cid), read)
 
 
 def load_meeting(ws: Workspace, mid: str) -> dict[str, Any]:
     """``meetings.load`` for this workspace, read once inside ``reading_once``."""
-    key = ("meeting", str(ws.root), mid)
-    if _MEMO is not None and key in _MEMO:
-        return _MEMO[key]
-    m = meetings.load(ws.meetings_dir, mid, ws.root)
-    if _MEMO is not None:
-        _MEMO[key] = m
-    return m
+    return _once(
+        ("meeting", str(ws.root), mid), lambda: meetings.load(ws.meetings_dir, mid, ws.root)
+    )
 
 
 def _common(ws: Workspace, kind: str, case_ids: Sequence[str], date: dt.date | None) -> dict:
@@ -562,10 +566,7 @@ def available_kinds(d: CaseData) -> list[str]:
 
 
 def jobs_for_cases(
-    ws: Workspace,
-    ids: Iterable[str],
-    kinds: Iterable[str] | None = None,
-    today: dt.date | None = None,
+    ws: Workspace, ids: Iterable[str], kinds: Iterable[str] | None = None
 ) -> list[Any]:
     with reading_once():
         return _jobs_for_cases(ws, ids, kinds)

@@ -48,7 +48,7 @@ from typing import Any
 
 import xsk
 from xsk.errors import DataError, Problem
-from xsk.model import ATTENDANCE, SATISFACTION, Reader, case_from_dict
+from xsk.model import ATTENDANCE, SATISFACTION, Reader, case_from_dict, case_summary
 from xsk.workspace import Workspace
 
 FORMAT = 2
@@ -462,7 +462,7 @@ def _iso(value: Any) -> str | None:
 def build_case_summary(ws: Workspace, name: str) -> tuple[dict[str, Any] | None, Problem | None]:
     """Only what ``status`` needs, from case.toml alone."""
     case, problem = _read_case(ws, name)
-    return (None, problem) if case is None else (_summary(case), None)
+    return (None, problem) if case is None else (case_summary(case), None)
 
 
 def _read_case(ws: Workspace, name: str) -> tuple[Any, Problem | None]:
@@ -506,20 +506,6 @@ def _read_toml(ws: Workspace, path: Path) -> tuple[dict[str, Any], str]:
     return data, text
 
 
-def _summary(case: Any) -> dict[str, Any]:
-    return {
-        "id": case.id,
-        "title": case.title,
-        "procedure": case.procedure,
-        "step": case.step,
-        "status": case.status,
-        "level": case.level,
-        "category": case.category,
-        "created": case.created.isoformat(),
-        "due": _iso(case.due),
-    }
-
-
 def build_case(
     ws: Workspace, name: str
 ) -> tuple[dict[str, Any] | None, Problem | None, Problem | None]:
@@ -558,7 +544,7 @@ def build_case(
                 form = value
         if step_id == "import":
             imported = {k: _plain(v) for k, v in table.items()}
-    rec: dict[str, Any] = _summary(case)
+    rec: dict[str, Any] = case_summary(case)
     rec |= {
         "closed": _iso(case.closed),
         "result": case.result,

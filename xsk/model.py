@@ -317,6 +317,22 @@ def case_from_dict(data: Mapping[str, Any], r: Reader, folder_id: str = "") -> C
     )
 
 
+def case_summary(case: Case) -> dict[str, Any]:
+    """The fields that name a case and say where it stands, as JSON-ready data (the rows of
+    ``status`` and the head of ``show --json``)."""
+    return {
+        "id": case.id,
+        "title": case.title,
+        "procedure": case.procedure,
+        "step": case.step,
+        "status": case.status,
+        "level": case.level,
+        "category": case.category,
+        "created": case.created.isoformat(),
+        "due": case.due.isoformat() if case.due else None,
+    }
+
+
 def case_to_dict(case: Case) -> dict[str, Any]:
     """Plain data for a new case.toml (key order is the file's order)."""
     out: dict[str, Any] = {

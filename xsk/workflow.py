@@ -18,7 +18,7 @@ from typing import Any
 from xsk import numbering, vcs
 from xsk import workspace as wsmod
 from xsk.errors import DataError, Problem, UsageError, WorkspaceError
-from xsk.model import LEVELS, Case, HistoryEntry, Person, Source, history_dict
+from xsk.model import LEVELS, Case, HistoryEntry, Person, Source, case_summary, history_dict
 from xsk.procedure import loader as procedures
 from xsk.prompts.base import Prompter
 from xsk.store import cases as store
@@ -217,15 +217,7 @@ def case_view(case: Case, *, reveal: bool = False) -> dict[str, Any]:
         }
 
     return {
-        "id": case.id,
-        "title": case.title,
-        "procedure": case.procedure,
-        "step": case.step,
-        "status": case.status,
-        "level": case.level,
-        "category": case.category,
-        "created": case.created.isoformat(),
-        "due": case.due.isoformat() if case.due else None,
+        **case_summary(case),
         "closed": case.closed.isoformat() if case.closed else None,
         "close_reason": case.close_reason,
         "result": case.result,

@@ -26,6 +26,7 @@ from xsk.render.docx import (
     RENDERER_VERSION,
     _atomic_write,
     find_template,
+    image_holders,
     render_document,
     warm,
 )
@@ -79,27 +80,21 @@ def _job_context(job: DocJob) -> dict[str, Any]:
     return ctx
 
 
-def _image_digests(value: Any, out: list[str]) -> None:
+def _image_digests(value: Any) -> list[str]:
     """Chart images are part of the output: hash their bytes too."""
-    if isinstance(value, Mapping):
-        path = value.get("image_path")
-        if isinstance(path, (str, Path)) and path:
-            p = Path(path)
-            digest = hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "missing"
-            out.append(f"{p}:{digest}")
-        for v in value.values():
-            _image_digests(v, out)
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            _image_digests(v, out)
+    out = []
+    for holder in image_holders(value):
+        p = Path(holder["image_path"])
+        digest = hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "missing"
+        out.append(f"{p}:{digest}")
+    return out
 
 
 def job_hash(job: DocJob, template_dirs: Sequence[Path], traditional: bool) -> str:
     """Cache key of a job: context, template bytes, kind, flags and renderer version."""
     ctx = _job_context(job)
     template = find_template(job.kind, template_dirs)
-    images: list[str] = []
-    _image_digests(ctx, images)
+    images = _image_digests(ctx)
     h = hashlib.sha256()
     payload = {
         "renderer": RENDERER_VERSION,

@@ -15,7 +15,7 @@ import datetime as _dt
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
@@ -68,9 +68,6 @@ def _w(tag: str) -> str:
 
 # Text block width in twips: 210 mm - 28 mm - 26 mm = 156 mm.
 TEXT_WIDTH_TWIPS = 8844
-
-# Fixed timestamp for every zip entry (the zip format cannot go earlier than 1980).
-_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
 class TemplateError(Exception):
@@ -221,23 +218,31 @@ def _clean_context(value: Any) -> Any:
     return value
 
 
+def image_holders(value: Any) -> Iterator[Mapping[str, Any]]:
+    """Every mapping in ``value`` (nested in mappings, lists and tuples) that names a picture
+    in ``image_path`` (the report's charts), parents before their children."""
+    if isinstance(value, Mapping):
+        path = value.get("image_path")
+        if isinstance(path, (str, Path)) and path:
+            yield value
+        for v in value.values():
+            yield from image_holders(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from image_holders(v)
+
+
 def _attach_images(value: Any, tpl: Any) -> None:
     """Give every dict that has an ``image_path`` an ``image`` InlineImage (for charts)."""
     from docx.shared import Mm
     from docxtpl import InlineImage
 
-    if isinstance(value, dict):
-        path = value.get("image_path")
-        if isinstance(path, str) and path and "image" not in value:
-            p = Path(path)
+    for holder in list(image_holders(value)):
+        if isinstance(holder, dict) and "image" not in holder:
+            p = Path(holder["image_path"])
             if not p.is_file():
                 raise FileNotFoundError(f"图表图片文件不存在：{p}")
-            value["image"] = InlineImage(tpl, str(p), width=Mm(150))
-        for v in value.values():
-            _attach_images(v, tpl)
-    elif isinstance(value, list):
-        for v in value:
-            _attach_images(v, tpl)
+            holder["image"] = InlineImage(tpl, str(p), width=Mm(150))
 
 
 @lru_cache(maxsize=1)
@@ -299,7 +304,7 @@ class _StyleInfo:
         self.doc_default_east: str | None = None
         self.doc_default_sz: str | None = None
         self._resolved: dict[str | None, tuple[str | None, str | None]] = {}
-        self._jc: dict[tuple[str, str | None], str | None] = {}
+        self._jc: dict[str | None, str | None] = {}
         if styles_root is None:
             return
         for st in styles_root.iter(_w("style")):
@@ -317,25 +322,30 @@ class _StyleInfo:
             if sz is not None:
                 self.doc_default_sz = sz.get(_w("val"))
 
+    def _chain(self, style_id: str | None) -> Iterator[Any]:
+        """The style and those it is based on, nearest first (the default paragraph style
+        when ``style_id`` is None; a loop or a missing style ends the chain)."""
+        sid = style_id or self.default_para
+        seen: set[str] = set()
+        while sid and sid not in seen:
+            seen.add(sid)
+            st = self.styles.get(sid)
+            if st is None:
+                return
+            yield st
+            based = st.find(_w("basedOn"))
+            sid = based.get(_w("val")) if based is not None else None
+
     def alignment(self, style_id: str | None) -> str | None:
         """The paragraph alignment (w:jc) a style gives, through its basedOn chain."""
-        key = ("jc", style_id)
-        if key not in self._jc:
-            sid, seen, found = style_id or self.default_para, set(), None
-            while sid and sid not in seen and found is None:
-                seen.add(sid)
-                st = self.styles.get(sid)
-                if st is None:
-                    break
-                jc = st.find(f"{_PPR}/{_w('jc')}")
-                if jc is not None:
-                    found = jc.get(_VAL)
-                based = st.find(_w("basedOn"))
-                sid = based.get(_VAL) if based is not None else None
-            self._jc[key] = found
-        return self._jc[key]
+        if style_id not in self._jc:
+            jcs = (st.find(f"{_w('pPr')}/{_w('jc')}") for st in self._chain(style_id))
+            found = next((jc.get(_w("val")) for jc in jcs if jc is not None), None)
+            self._jc[style_id] = found
+        return self._jc[style_id]
 
     def resolve(self, style_id: str | None) -> tuple[str | None, str | None]:
+        """East Asian font and size (half-points) a style gives, else the document defaults."""
         found = self._resolved.get(style_id)
         if found is None:
             found = self._resolved[style_id] = self._resolve(style_id)
@@ -344,12 +354,8 @@ class _StyleInfo:
     def _resolve(self, style_id: str | None) -> tuple[str | None, str | None]:
         east: str | None = None
         sz: str | None = None
-        sid = style_id or self.default_para
-        seen: set[str] = set()
-        while sid and sid not in seen and (east is None or sz is None):
-            seen.add(sid)
-            st = self.styles.get(sid)
-            if st is None:
+        for st in self._chain(style_id):
+            if east is not None and sz is not None:
                 break
             rpr = st.find(_w("rPr"))
             if rpr is not None:
@@ -359,9 +365,13 @@ class _StyleInfo:
                 s = rpr.find(_w("sz"))
                 if sz is None and s is not None:
                     sz = s.get(_w("val"))
-            based = st.find(_w("basedOn"))
-            sid = based.get(_w("val")) if based is not None else None
         return east or self.doc_default_east, sz or self.doc_default_sz
+
+
+def _style_id(ppr: Any) -> str | None:
+    """The paragraph style named in a w:pPr (None: the default paragraph style)."""
+    pstyle = ppr.find(_PSTYLE) if ppr is not None else None
+    return pstyle.get(_VAL) if pstyle is not None else None
 
 
 _BR, _T, _JC, _NUMPR, _SECTPR, _TYPE = (_w(t) for t in ("br", "t", "jc", "numPr", "sectPr", "type"))
@@ -386,12 +396,8 @@ def _split_line_breaks(root: Any, styles: _StyleInfo) -> None:
         if not breaks:
             continue
         ppr = p.find(_PPR)
-        pstyle = ppr.find(_PSTYLE) if ppr is not None else None
         own_jc = ppr.find(_JC) if ppr is not None else None
-        if own_jc is not None:
-            jc = own_jc.get(_VAL)
-        else:
-            jc = styles.alignment(pstyle.get(_VAL) if pstyle is not None else None)
+        jc = own_jc.get(_VAL) if own_jc is not None else styles.alignment(_style_id(ppr))
         if jc not in _JUSTIFIED or (ppr is not None and ppr.find(_NUMPR) is not None):
             continue
         # the runs and other children of each line, in order
@@ -474,10 +480,7 @@ _VAL, _EAST, _EAST_THEME, _HINT, _ASCII, _ASCII_THEME, _HANSI = (
 def _enforce_run_fonts(root: Any, styles: _StyleInfo) -> None:
     """Every run gets an explicit East Asian font (and a size when nothing gives one)."""
     for p in root.iter(_P):
-        ppr = p.find(_PPR)
-        pstyle_el = ppr.find(_PSTYLE) if ppr is not None else None
-        pstyle = pstyle_el.get(_VAL) if pstyle_el is not None else None
-        style_east, style_sz = styles.resolve(pstyle)
+        style_east, style_sz = styles.resolve(_style_id(p.find(_PPR)))
         for r in p.iter(_R):
             rpr = r.find(_RPR)
             if rpr is None:
@@ -836,7 +839,9 @@ def _docxtpl_source(tpl: Any, part: Any) -> str:
     """The part's XML as docxtpl hands it to Jinja (one paragraph per line)."""
     try:
         xml = tpl.get_xml() if part is tpl.docx.part else tpl.get_part_xml(part)
-        return re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(xml))
+        from xsk.render.docx_package import with_lines
+
+        return with_lines(tpl.patch_xml(xml))
     except Exception:
         return ""
 
@@ -966,9 +971,8 @@ def _prepared(template: Path) -> tuple[Any, _StyleInfo | None]:
             raise TemplateError(
                 f"文书模板 {template} 无法打开，不是有效的 Word 文档：{exc}"
             ) from exc
-        styles = _StyleInfo(prep.styles_root if prep is not None else None)
-        if prep is None:  # docxtpl reads the styles through python-docx
-            styles = None
+        # without the prepared package, docxtpl reads the styles through python-docx
+        styles = _StyleInfo(prep.styles_root) if prep is not None else None
         if len(_PREPARED) > 32:
             _PREPARED.clear()
         found = _PREPARED[key] = (prep, styles)
@@ -986,14 +990,6 @@ def warm(kinds: Iterable[str], template_dirs: Sequence[Path]) -> None:
                 for part in (prep.body, *prep.others):
                     with contextlib.suppress(Exception):  # reported when the job renders
                         env.from_string(part.source)
-
-
-def _has_images(value: Any) -> bool:
-    if isinstance(value, Mapping):
-        return bool(value.get("image_path")) or any(_has_images(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_images(v) for v in value)
-    return False
 
 
 def _postprocess(styles: _StyleInfo, traditional: bool) -> Callable[[Any], None]:
@@ -1022,7 +1018,7 @@ def render_document_bytes(
     ctx = _clean_context(copy.deepcopy(dict(context)))
     core = _core_values(kind, ctx, public, traditional)
     prep, styles = _prepared(template)
-    if prep is None or _has_images(ctx):
+    if prep is None or next(image_holders(ctx), None) is not None:
         return _render_with_docxtpl(template, ctx, core, traditional)
     assert styles is not None and _STEPS is not None
     try:

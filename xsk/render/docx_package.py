@@ -181,12 +181,13 @@ def prepare(path: Path, raw: Mapping[str, bytes], patch_xml: Callable[[str], str
     if body is None:
         return None
     source = etree.tostring(body, encoding="unicode")
-    body_part = Part(document, _with_lines(patch_xml(source)), True)
+    body_part = Part(document, with_lines(patch_xml(source)), True)
     shell = copy.deepcopy(root)
     shell.remove(shell.find(f"{{{W_NS}}}body"))
 
+    doc_rels = _rels(raw, document)
     others: list[Part] = []
-    names = [t for k, t in _rels(raw, document) if k in (RT_HEADER, RT_FOOTER)]
+    names = [t for k, t in doc_rels if k in (RT_HEADER, RT_FOOTER)]
     ct = etree.fromstring(raw["[Content_Types].xml"], _PARSER)
     for o in ct.iter(f"{{{CT_NS}}}Override"):
         if o.get("ContentType") == CT_FOOTNOTES:
@@ -196,11 +197,9 @@ def prepare(path: Path, raw: Mapping[str, bytes], patch_xml: Callable[[str], str
             continue
         xml = etree.tostring(etree.fromstring(raw[name], _PARSER), encoding="unicode")
         patched = patch_xml(xml)
-        others.append(Part(name, _with_lines(patched), _is_templated(patched)))
+        others.append(Part(name, with_lines(patched), _is_templated(patched)))
 
-    styles_name = next(
-        (t for k, t in _rels(raw, document) if k == _RT + "styles" and t in raw), None
-    )
+    styles_name = next((t for k, t in doc_rels if k == _RT + "styles" and t in raw), None)
     styles_root = etree.fromstring(raw[styles_name], _PARSER) if styles_name else None
     return PreparedTemplate(
         path=path,
@@ -214,9 +213,9 @@ def prepare(path: Path, raw: Mapping[str, bytes], patch_xml: Callable[[str], str
     )
 
 
-def _with_lines(xml: str) -> str:
-    # docxtpl's render_xml_part: one paragraph per line, so Jinja's line numbers say which
-    # paragraph has the error.
+def with_lines(xml: str) -> str:
+    """docxtpl's render_xml_part: one paragraph per line, so Jinja's line numbers say which
+    paragraph has the error."""
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
 
 
