@@ -29,17 +29,9 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from bench_startup import cell, env, machine_info  # noqa: E402
+from bench_startup import cell, env, machine_info, run_once  # noqa: E402
 
 GOAL = 2.0
-
-
-def run(args: list[str]) -> float:
-    t0 = time.perf_counter()
-    proc = subprocess.run(args, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    if proc.returncode != 0:
-        raise SystemExit(f"失败：{' '.join(args)}\n{proc.stderr.decode(errors='replace')}")
-    return time.perf_counter() - t0
 
 
 def to_markdown(docx_path: Path) -> str:
@@ -120,13 +112,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not (root / "xsk.toml").exists():
             t0 = time.perf_counter()
-            run([py, "-m", "xsk", "demo", str(root), "--no-docs"])
+            run_once([py, "-m", "xsk", "demo", str(root), "--no-docs"])
             print(f"（演示工作区已生成：{time.perf_counter() - t0:.1f} 秒）")
         rows: list[tuple[str, str, int, int, float]] = []
         n_docs = 0
         for jobs in args.jobs:
             cmd = [py, "-m", "xsk", "-C", str(root), "docs", "build", "--force", "--jobs"]
-            secs = statistics.median(run([*cmd, str(jobs)]) for _ in range(args.repeat))
+            secs = statistics.median(run_once([*cmd, str(jobs)]) for _ in range(args.repeat))
             n_docs = len(list((root / "out").rglob("*.docx")))
             rows.append(("cli", "xsk docs build --force（命令行，含启动）", jobs, n_docs, secs))
         for jobs in args.jobs:

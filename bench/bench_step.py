@@ -20,7 +20,6 @@ import io
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,7 +30,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from bench_startup import cell, env, machine_info  # noqa: E402
+from bench_startup import cell, env, machine_info, run_once  # noqa: E402
 
 ANSWERS = ROOT / "sample-cases" / "01-transformer" / "answers.toml"
 
@@ -84,12 +83,7 @@ def in_process(root: Path, cid: str, no_docs: bool) -> float:
 def subprocess_run(root: Path, cid: str, no_docs: bool) -> float:
     args = [sys.executable, "-m", "xsk", "-C", str(root), "step", cid, "--answers", str(ANSWERS)]
     args += ["--no-docs"] if no_docs else []
-    t0 = time.perf_counter()
-    proc = subprocess.run(args, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    elapsed = time.perf_counter() - t0
-    if proc.returncode != 0:
-        raise SystemExit(f"失败：{' '.join(args)}\n{proc.stderr.decode(errors='replace')}")
-    return elapsed
+    return run_once(args)
 
 
 def main(argv: list[str] | None = None) -> int:
