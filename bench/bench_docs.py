@@ -88,8 +88,9 @@ def pandoc_run(pandoc: str, sources: list[Path], outdir: Path, jobs: int) -> flo
 
 def api_run(root: Path, jobs: int) -> tuple[float, int]:
     """The render API directly (no CLI start-up): documents.run_jobs(force=True)."""
-    from xsk import documents, workspace
-    from xsk.store import cases
+    from xsk.documents import plan as documents
+    from xsk.workspace import cases
+    from xsk.workspace import settings as workspace
 
     ws = workspace.load(root)
     t0 = time.perf_counter()

@@ -117,8 +117,9 @@ def machine_info() -> list[tuple[str, str]]:
 def prepare_workspace(folder: Path) -> Path:
     """A small workspace with three cases (status has something to list)."""
     os.environ.update({k: v for k, v in env().items() if k.startswith("GIT_")})
-    from xsk import workflow, workspace
+    from xsk.actions import workflow
     from xsk.prompts.base import NoInputPrompter
+    from xsk.workspace import settings as workspace
 
     root = workspace.create(
         folder / "ws",

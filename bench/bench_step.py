@@ -37,8 +37,8 @@ ANSWERS = ROOT / "sample-cases" / "01-transformer" / "answers.toml"
 
 def minimal_generate(target: Path, n: int) -> Path:
     """Bare case folders (one case.toml each), committed in one git commit."""
-    from xsk import vcs
-    from xsk import workspace as wsmod
+    from xsk.workspace import git as vcs
+    from xsk.workspace import settings as wsmod
 
     root = wsmod.create(
         target, community="大数据社区", street="", district="", procedure="dongguan-6"
@@ -98,8 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     source = ""
     try:
-        from xsk import workflow, workspace
+        from xsk.actions import workflow
         from xsk.prompts.base import NoInputPrompter
+        from xsk.workspace import settings as workspace
 
         for n in args.sizes:
             target = base / f"ws-{n}"

@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import tomli_w
 
-from xsk import vcs
-from xsk import workspace as wsmod
+from xsk.workspace import git as vcs
+from xsk.workspace import settings as wsmod
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 CATEGORIES = (

@@ -61,7 +61,7 @@ def run_xsk(*args: str, cwd: Path | None = None, env: dict | None = None, timeou
 
 @pytest.fixture
 def ws_path(tmp_path: Path) -> Path:
-    from xsk import workspace
+    from xsk.workspace import settings as workspace
 
     return workspace.create(
         tmp_path / "ws",
@@ -75,7 +75,7 @@ def ws_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def ws(ws_path: Path):
-    from xsk import workspace
+    from xsk.workspace import settings as workspace
 
     return workspace.load(ws_path)
 
@@ -84,14 +84,14 @@ WHEN = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 def cached_command():
-    """``xsk.cli.command`` built once per subcommand (typer's tree costs ~40 ms per call)."""
-    import xsk.cli
+    """``xsk.cli.app.command`` built once per subcommand (typer's tree costs ~40 ms per call)."""
+    import xsk.cli.app
 
-    original = xsk.cli.command
+    original = xsk.cli.app.command
     built: dict = {}
 
     def command(argv=None):
-        key = xsk.cli._subcommand(list(argv or []))
+        key = xsk.cli.app._subcommand(list(argv or []))
         if key not in built:
             built[key] = original(argv)
         return built[key]

@@ -53,7 +53,8 @@ def test_demo_cases_history_and_check(demo):
 def test_demo_documents(demo):
     docs = sorted(demo.rglob("*.docx"))
     assert len(docs) >= 30
-    from xsk import workflow, workspace
+    from xsk.actions import workflow
+    from xsk.workspace import settings as workspace
 
     private = workflow.private_strings(workspace.load(demo))
     assert any(len(p) == 11 for p in private)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from docx_checks import check_docx
 
-from xsk.render.docx import extract_text
+from xsk.documents.docx import extract_text
 
 ANSWERS = Path(__file__).resolve().parent / "data" / "dongguan-answers.toml"
 
@@ -153,7 +153,7 @@ def test_pdf_batch_with_libreoffice(closed_case, cli):
 def test_pdf_without_libreoffice_is_exit_3(closed_case, cli, monkeypatch):
     ws, cid = closed_case
     monkeypatch.setenv("PATH", "/nonexistent")
-    import xsk.render.build as rb
+    import xsk.documents.build as rb
 
     monkeypatch.setattr(rb, "find_soffice", lambda: None, raising=False)
     r = cli("-C", str(ws), "docs", "build", cid, "--kind", "result", "--pdf")
@@ -189,8 +189,9 @@ def residents(draw):
 @given(residents())
 def test_public_documents_never_show_private_data(closed_case, tmp_path_factory, who):
     """Random residents written into the case's free text never reach a public document."""
-    from xsk import documents, workspace
-    from xsk.store import cases as store
+    from xsk.documents import plan as documents
+    from xsk.workspace import cases as store
+    from xsk.workspace import settings as workspace
 
     ws_path, cid = closed_case
     name, phone, id_number, address = who

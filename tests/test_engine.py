@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from xsk.model import LEVELS, Case
+from xsk.core.model import LEVELS, Case
 from xsk.procedure import engine, loader
 from xsk.procedure.model import Branch, Procedure, Question, Step
 from xsk.rules.workdays import Calendar

@@ -50,10 +50,10 @@ def _fast_cli():
     """Build typer's click command once instead of at every in-process call (~65 ms each)."""
     from conftest import cached_command
 
-    import xsk.cli
+    import xsk.cli.app
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(xsk.cli, "command", cached_command())
+        mp.setattr(xsk.cli.app, "command", cached_command())
         yield
 
 
@@ -227,7 +227,7 @@ class Prepared:
 
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory) -> Prepared:
-    from xsk import workspace
+    from xsk.workspace import settings as workspace
 
     base = tmp_path_factory.mktemp("faults")
     fresh = workspace.create(
@@ -453,7 +453,8 @@ def crash_in_fork(root: Path, args: list[str], at: int) -> int:
                 os._exit(99)
 
         try:
-            from xsk import txn, vcs
+            from xsk.workspace import git as vcs
+            from xsk.workspace import journal as txn
 
             def wrap(fn):
                 def inner(*a, **k):

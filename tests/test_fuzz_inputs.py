@@ -61,10 +61,10 @@ def _fast_cli():
     """Build typer's click command once instead of at every in-process call (~65 ms each)."""
     from conftest import cached_command
 
-    import xsk.cli
+    import xsk.cli.app
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(xsk.cli, "command", cached_command())
+        mp.setattr(xsk.cli.app, "command", cached_command())
         yield
 
 
@@ -95,7 +95,7 @@ class Base:
 @pytest.fixture(scope="module")
 def base(tmp_path_factory) -> Base:
     """A workspace whose one case is at step ``screen`` (with proposer, source and history)."""
-    from xsk import workspace
+    from xsk.workspace import settings as workspace
 
     tmp = tmp_path_factory.mktemp("fuzz")
     root = workspace.create(

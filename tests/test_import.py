@@ -206,7 +206,7 @@ def test_missing_columns_and_bad_files(ws, cli, tmp_path):
 
 
 def test_parse_dates():
-    from xsk.importer import case_state, parse_date, parse_datetime
+    from xsk.actions.importer import case_state, parse_date, parse_datetime
 
     assert parse_date("2026-03-02") == (dt.date(2026, 3, 2), "")
     assert parse_date("2026/3/2") == (dt.date(2026, 3, 2), "")

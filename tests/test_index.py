@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from test_reports import build_sample
 
-from xsk.errors import DataError
+from xsk.core.errors import DataError
 
 
 @pytest.fixture
 def trusting(monkeypatch):
     """Files written by the test a moment ago count as settled (no racy re-reads)."""
-    from xsk import index
+    from xsk.casework import index
 
     monkeypatch.setattr(index, "RACY_NS", 0)
 
@@ -47,7 +47,7 @@ def status_row(case, step_name: str = ""):
 def direct_rows(ws, on: dt.date, include_closed=True):
     """What status showed before the index: every case read from its file."""
     from xsk.procedure import loader
-    from xsk.store import cases as store
+    from xsk.workspace import cases as store
 
     out = []
     for case in store.iter_cases(ws):
@@ -62,7 +62,7 @@ def direct_rows(ws, on: dt.date, include_closed=True):
 
 
 def test_status_rows_equal_direct_read(sample):
-    from xsk import status
+    from xsk.casework import status
 
     ws, _ids = sample
     on = dt.date(2026, 6, 1)
@@ -74,8 +74,9 @@ def test_status_rows_equal_direct_read(sample):
 
 
 def test_warm_run_parses_nothing_and_changes_are_seen(sample, trusting):
-    from xsk import events, index
-    from xsk.store import cases as store
+    from xsk.casework import index
+    from xsk.parts import events
+    from xsk.workspace import cases as store
 
     ws, ids = sample
     first = index.load(ws)
@@ -128,7 +129,7 @@ def test_warm_run_parses_nothing_and_changes_are_seen(sample, trusting):
     assert index.load(ws).cases[3]["events"] == []
 
     # outcomes.toml changed; a meeting changed; a case folder removed
-    from xsk import outcomes
+    from xsk.parts import outcomes
 
     outcomes.apply_progress(
         store.case_dir(ws, ids["c"]), [{"no": 1, "status": "已办结", "date": dt.date(2026, 4, 1)}]
@@ -147,7 +148,7 @@ def test_warm_run_parses_nothing_and_changes_are_seen(sample, trusting):
 
 
 def test_racy_entries_are_read_again(sample):
-    from xsk import index
+    from xsk.casework import index
 
     ws, _ids = sample
     index.load(ws)
@@ -162,8 +163,8 @@ def test_racy_entries_are_read_again(sample):
 
 
 def test_broken_case_is_never_cached(sample, trusting, cli):
-    from xsk import index
-    from xsk.store import cases as store
+    from xsk.casework import index
+    from xsk.workspace import cases as store
 
     ws, ids = sample
     index.load(ws)
@@ -190,8 +191,8 @@ def test_broken_case_is_never_cached(sample, trusting, cli):
 
 
 def test_broken_outcomes_event_meeting(sample, trusting, cli):
-    from xsk import index
-    from xsk.store import cases as store
+    from xsk.casework import index
+    from xsk.workspace import cases as store
 
     ws, ids = sample
     index.load(ws)
@@ -232,7 +233,7 @@ def test_broken_outcomes_event_meeting(sample, trusting, cli):
 
 
 def test_other_format_or_garbage_rebuilds(sample, trusting):
-    from xsk import index
+    from xsk.casework import index
 
     ws, _ids = sample
     index.load(ws)
@@ -253,7 +254,7 @@ def test_other_format_or_garbage_rebuilds(sample, trusting):
 
 
 def test_index_is_private_and_untracked(sample, trusting, cli):
-    from xsk import index
+    from xsk.casework import index
 
     ws, _ids = sample
     assert (
@@ -274,7 +275,7 @@ def test_index_is_private_and_untracked(sample, trusting, cli):
 
 
 def test_read_only_workspace_works_without_cache(sample, trusting, monkeypatch):
-    from xsk import index
+    from xsk.casework import index
 
     ws, _ids = sample
 
@@ -316,7 +317,7 @@ def test_status_10000_cases_warm(tmp_path):
 
 
 def test_parallel_cold_build_equals_serial(sample, monkeypatch):
-    from xsk import index
+    from xsk.casework import index
 
     ws, ids = sample
     serial = index.load(ws, write=False)
@@ -325,7 +326,7 @@ def test_parallel_cold_build_equals_serial(sample, monkeypatch):
     assert parallel.parsed == serial.parsed == 5
     assert parallel.cases == serial.cases and parallel.meetings == serial.meetings
     # problems still come back in case order, from the worker processes
-    from xsk.store import cases as store
+    from xsk.workspace import cases as store
 
     store.case_file(ws, ids["c"]).write_text("id = \n", encoding="utf-8")
     store.case_file(ws, ids["b"]).write_text('id = "x"\n', encoding="utf-8")

@@ -130,7 +130,7 @@ def test_opens_in_libreoffice(ledger, tmp_path):
 
 def test_exported_ledger_imports_elsewhere(ledger, tmp_path, cli):
     """Round trip: the exported ledger is a valid import file with the same figures."""
-    from xsk import workspace
+    from xsk.workspace import settings as workspace
 
     ws, ids, out = ledger
     other = workspace.create(

@@ -43,9 +43,9 @@ def test_wheel_install_finds_templates_and_samples(tmp_path):
     # run from an unrelated folder, with the installed copy first on the path
     env = dict(os.environ, PYTHONPATH=str(target))
     code = (
-        "import xsk, xsk.paths, xsk.demo, xsk.render.docx as d;"
-        "print(xsk.__file__); print(xsk.paths.builtin_templates());"
-        "print(xsk.demo.samples_dir()); print(d.builtin_templates_dir())"
+        "import xsk, xsk.core.paths, xsk.actions.samples, xsk.documents.docx as d;"
+        "print(xsk.__file__); print(xsk.core.paths.builtin_templates());"
+        "print(xsk.actions.samples.samples_dir()); print(d.builtin_templates_dir())"
     )
     r = subprocess.run(
         [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from xsk.render import build as build_mod
-from xsk.render.build import (
+from xsk.documents import build as build_mod
+from xsk.documents.build import (
     ConversionError,
     DocJob,
     ToolMissingError,
     build_documents,
     convert_to_pdf,
 )
-from xsk.render.docx import PUBLIC_KINDS, PrivacyLeakError, builtin_templates_dir
+from xsk.documents.docx import PUBLIC_KINDS, PrivacyLeakError, builtin_templates_dir
 
 try:
     from test_render_samples import sample_context

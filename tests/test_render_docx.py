@@ -16,7 +16,7 @@ from docx.shared import Mm
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xsk.render.docx import (
+from xsk.documents.docx import (
     DOC_KINDS,
     PUBLIC_KINDS,
     PrivacyLeakError,
@@ -535,7 +535,7 @@ people = st.lists(st.tuples(names, phones, ids, addresses), min_size=1, max_size
 def test_masked_contexts_never_leak(
     people: list[tuple[str, str, str, str]], tmp_path: Path
 ) -> None:
-    from xsk.render.docx import _find_leaks
+    from xsk.documents.docx import _find_leaks
 
     ctx = sample_context("notice")
     meeting = ctx["meeting"]

@@ -19,8 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from xsk.render import docx as R
-from xsk.render import docx_package as P
+from xsk.documents import docx as R
+from xsk.documents import package as P
 
 try:
     from test_render_samples import KINDS, sample_context

@@ -304,6 +304,6 @@ COMMON_EXPECTED = ["红桥社区居民委员会", "2026年11月23日"]
 
 
 def test_every_kind_has_a_sample() -> None:
-    from xsk.render.docx import DOC_KINDS
+    from xsk.documents.docx import DOC_KINDS
 
     assert set(KINDS) == set(DOC_KINDS) == set(EXPECTED_TEXT)

@@ -23,9 +23,10 @@ def build_sample(ws: Any, prefix: str = "") -> dict[str, str]:
        closed as resolved. b: closed as out of scope. c: in the same meeting, escalated, one
        overdue item. d: open, nothing yet, no category or source.
     """
-    from xsk import events, meetings, outcomes, workflow
+    from xsk.actions import workflow
+    from xsk.parts import events, meetings, outcomes
     from xsk.prompts.base import NoInputPrompter
-    from xsk.store import cases as store
+    from xsk.workspace import cases as store
 
     p = NoInputPrompter()
 
@@ -266,7 +267,7 @@ def test_rates_are_exact():
 
 
 def test_several_workspaces(tmp_path, fixed_today, cli):
-    from xsk import workspace
+    from xsk.workspace import settings as workspace
 
     roots = []
     for name in ("红桥社区", "白沙社区"):
@@ -298,7 +299,7 @@ def test_several_workspaces(tmp_path, fixed_today, cli):
     out = tmp_path / "街道报告.docx"
     r = cli(*args, "--docx", str(out))
     assert r.code == 0, r.err
-    from xsk.render.docx import extract_text
+    from xsk.documents.docx import extract_text
 
     text = extract_text(out)
     assert "红桥街道社区协商议事工作统计报告" in text and "红桥街道办事处" in text
@@ -328,7 +329,7 @@ def test_report_docx_with_charts(sample, cli, tmp_path):
     out = tmp_path / "报告.docx"
     r = cli("-C", str(ws.root), "report", "--docx", str(out))
     assert r.code == 0, r.err
-    from xsk.render.docx import extract_text
+    from xsk.documents.docx import extract_text
 
     text = extract_text(out)
     assert "红桥社区协商议事工作统计报告" in text
@@ -373,7 +374,7 @@ def test_commands_do_not_load_heavy_modules():
     import subprocess
 
     code = (
-        "import sys; import xsk.cli, xsk.cli_reports, xsk.reports.stats, xsk.index; "
+        "import sys; import xsk.cli.app, xsk.cli.reports, xsk.reports.stats, xsk.casework.index; "
         "heavy = [m for m in ('openpyxl', 'matplotlib', 'docx', 'docxtpl', 'questionary') "
         "if m in sys.modules]; print(heavy)"
     )

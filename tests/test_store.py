@@ -17,7 +17,7 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xsk.model import (
+from xsk.core.model import (
     CASE_ID_RE,
     LEVELS,
     STATUSES,
@@ -27,7 +27,8 @@ from xsk.model import (
     Source,
     case_to_dict,
 )
-from xsk.store import atomic, cases, tomlio
+from xsk.store import atomic, tomlio
+from xsk.workspace import cases
 
 ANSWERS = ROOT / "sample-cases" / "01-transformer" / "answers.toml"
 
@@ -125,7 +126,7 @@ def case_objects(draw) -> Case:
 
 @pytest.fixture(scope="module")
 def store_ws(tmp_path_factory):
-    from xsk import workspace
+    from xsk.workspace import settings as workspace
 
     root = workspace.create(
         tmp_path_factory.mktemp("store") / "ws",
@@ -255,7 +256,7 @@ def test_step_keeps_comments_blank_lines_and_order(hand_edited, cli) -> None:
 
 
 def test_update_keeps_comments_blank_lines_and_order(hand_edited) -> None:
-    from xsk import workspace
+    from xsk.workspace import settings as workspace
 
     ws_path, cid, path, before = hand_edited
     ws = workspace.load(ws_path)

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from xsk import walk, workspace
 from xsk.procedure import loader
 from xsk.prompts.base import ScriptedPrompter
-from xsk.store import cases as store
+from xsk.walk import walk
+from xsk.workspace import cases as store
+from xsk.workspace import settings as workspace
 
 ANSWERS = Path(__file__).resolve().parent / "data" / "dongguan-answers.toml"
 TODAY = dt.date(2026, 3, 9)
@@ -76,7 +77,7 @@ def test_meeting_interrupted_after_two_attendees_resumes_there(at_meeting) -> No
     assert not second.answers  # every scripted answer was asked for
 
     # the resumed answer is accepted by the step like any other
-    from xsk import steps
+    from xsk.casework import steps
 
     report = steps.run(ws, case.id, raw, when=dt.datetime(2026, 3, 9, 17, 0))
     assert report.transition is not None

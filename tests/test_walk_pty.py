@@ -68,7 +68,7 @@ def default(child, prompt: str) -> None:
 
 @pytest.mark.slow
 def test_walk_whole_case_with_ctrl_c_and_resume(tmp_path):
-    from xsk import workspace
+    from xsk.workspace import settings as workspace
 
     ws = workspace.create(
         tmp_path / "ws",

@@ -30,7 +30,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Twips
 from lxml import etree
 
-from xsk.render.docx import DOC_KINDS, normalize_docx_bytes
+from xsk.documents.docx import DOC_KINDS, normalize_docx_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "templates" / "documents"

@@ -26,11 +26,11 @@ def _usage_message(text: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from xsk.errors import EXIT_INTERRUPTED, EXIT_USAGE, XskError
+    from xsk.core.errors import EXIT_INTERRUPTED, EXIT_USAGE, XskError
 
     debug = bool(os.environ.get("XSK_DEBUG"))
     try:
-        from xsk.cli import command
+        from xsk.cli.app import command
 
         rv = command(argv).main(args=argv, prog_name="xsk", standalone_mode=False)
         if rv == EXIT_INTERRUPTED:  # typer turns Ctrl-C into Exit(130) itself

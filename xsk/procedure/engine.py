@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
-from xsk.model import LEVELS, OUTCOME_STATUSES, SATISFACTION, Case
+from xsk.core.model import LEVELS, OUTCOME_STATUSES, SATISFACTION, Case
 from xsk.procedure.model import Branch, Procedure, Question, Step
 
 YES = ("是", "y", "yes", "true", "1", "对", "有")

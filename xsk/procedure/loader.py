@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from xsk.errors import DataError, NotFoundError, Problem
-from xsk.model import Reader
-from xsk.paths import builtin_templates
+from xsk.core.errors import DataError, NotFoundError, Problem
+from xsk.core.model import Reader
+from xsk.core.paths import builtin_templates
 from xsk.procedure.model import (
     ACTIONS,
     CASE_FIELDS,

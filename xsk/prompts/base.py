@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
-from xsk.errors import UsageError
+from xsk.core.errors import UsageError
 
 Validator = Callable[[str], str | None]  # returns an error message, or None when valid
 

@@ -57,7 +57,7 @@ def context(
 def _id_span(workspaces: Sequence[Any]) -> list[str]:
     """The keywords of the report: the span of case numbers it covers (listing 10,000
     numbers in the document properties would help nobody)."""
-    from xsk.store import cases as store
+    from xsk.workspace import cases as store
 
     ids = sorted(cid for ws in workspaces for cid in store.case_ids(ws))
     if len(ids) <= 3:
@@ -66,7 +66,7 @@ def _id_span(workspaces: Sequence[Any]) -> list[str]:
 
 
 def template_dirs(workspaces: Sequence[Any]) -> list[Path]:
-    from xsk.render.docx import builtin_templates_dir
+    from xsk.documents.docx import builtin_templates_dir
 
     return [workspaces[0].templates_dir / "documents", builtin_templates_dir()]
 
@@ -82,8 +82,8 @@ def write_report(
     charts: bool = True,
 ) -> tuple[Path, list[str]]:
     """Render the report to ``out_path``; returns the path and warnings (e.g. no CJK font)."""
-    from xsk.errors import UsageError
-    from xsk.render import docx
+    from xsk.core.errors import UsageError
+    from xsk.documents import docx
 
     warnings: list[str] = []
     with tempfile.TemporaryDirectory(prefix="xsk-charts-") as tmp:

@@ -37,7 +37,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from xsk.model import LEVELS, SATISFACTION
+from xsk.core.model import LEVELS, SATISFACTION
 from xsk.rules.votes import percent
 
 KEYS = (
@@ -111,7 +111,7 @@ class Dataset:
 
 def load_dataset(ws: Any, *, ledger: bool = False) -> Dataset:
     """Read one workspace through the index cache (with every field for the ledger)."""
-    from xsk import index
+    from xsk.casework import index
     from xsk.procedure import loader
 
     idx = index.load(ws, level="ledger" if ledger else "report")
@@ -408,7 +408,7 @@ def due_by_unit(
     meeting, overdue (bool) and workdays_left (negative when overdue). Units are sorted by
     name, items by deadline then case.
     """
-    from xsk import index
+    from xsk.casework import index
     from xsk.rules.workdays import Calendar
 
     cal = Calendar(ws.settings.calendar_holidays, ws.settings.calendar_workdays)

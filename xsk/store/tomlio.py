@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from xsk.errors import DataError, Problem
+from xsk.core.errors import DataError, Problem
 from xsk.store import atomic
 
 KeyPath = Sequence[str | int]

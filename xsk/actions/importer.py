@@ -1,0 +1,612 @@
+"""Import an existing ledger (台账, .xlsx or .csv) as cases, all or nothing.
+
+Columns are found by their Chinese headers (序号, 议题编号, 议题名称, 来源, 类别, 层级, 协商形式,
+协商时间, 参与人数, 协商结果, 责任单位, 办结时限, 办理情况/状态, 满意度, 回访日期, 登记日期, 办结日期,
+提出人, 联系电话 ...; see :data:`COLUMNS`), or through a mapping file (TOML, header -> field)::
+
+    # mapping.toml
+    [columns]
+    "事项名称" = "title"
+    "经办单位" = "unit"
+
+Every row is validated before anything is written; an error names the file, the row and the
+column. Then each row becomes ``cases/<its original number>/`` (case.toml, outcomes.toml when
+a responsible unit is given, a visit event when a satisfaction is given), staged under
+``.xsk/`` and moved into place, and everything is committed in one git commit. A failure on
+the way removes what was moved in.
+
+What a row becomes:
+
+* procedure: the workspace default; status closed when 办理情况 says 已办结/办结/完成 (not
+  未办结), or 不予协商 / 不具备实施条件 / 提请上级处理 (with that result); otherwise open.
+* created: 登记日期, else the date of 协商时间, 办结时限 or 办结日期, else today.
+* 协商形式, 协商时间, 参与人数, 协商结果 and the source row are kept in ``[answers.import]``.
+* 是否表决 / 是否提请上级 = 是 add a history entry "vote" / "escalate" (for the statistics).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import re
+import secrets
+import shutil
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from xsk.core.errors import UsageError
+from xsk.core.model import CASE_ID_RE, LEVELS, SATISFACTION
+from xsk.workspace.settings import Workspace
+
+# field -> accepted headers (first = the ledger's own header)
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "no": ("序号",),
+    "id": ("议题编号", "编号", "议题序号"),
+    "title": ("议题名称", "议题", "事项名称", "议题内容", "协商议题"),
+    "channel": ("来源", "议题来源", "来源渠道"),
+    "category": ("类别", "议题类别", "事项类别"),
+    "level": ("层级", "协商层级"),
+    "form": ("协商形式", "议事形式"),
+    "meeting_time": ("协商时间", "会议时间", "议事时间"),
+    "participants": ("参与人数", "参与人次", "参会人数"),
+    "resolution": ("协商结果", "协商成果", "议定事项"),
+    "unit": ("责任单位", "责任主体", "承办单位"),
+    "deadline": ("办结时限", "完成时限", "时限"),
+    "state": ("办理情况", "状态", "办理状态", "办结情况"),
+    "satisfaction": ("满意度", "群众满意度", "回访满意度"),
+    "visit_date": ("回访日期", "回访时间"),
+    "created": ("登记日期", "受理日期", "提出日期", "收集日期"),
+    "closed": ("办结日期", "办结时间", "完成日期"),
+    "proposer": ("提出人", "反映人"),
+    "phone": ("联系电话", "电话"),
+    "description": ("问题描述", "情况说明", "具体情况"),
+    "note": ("备注",),
+    "voted": ("是否表决",),
+    "escalated": ("是否提请上级",),
+    "ignore": ("协商程序", "所属社区"),
+}
+FIELD_NAMES = {f: names[0] for f, names in COLUMNS.items()}
+UNIT_SPLIT = re.compile(r"[、，,；;/]+")
+MAX_SHOWN = 20
+HEADER_SCAN = 10  # rows searched for the header (a title row may come first)
+
+_DATE_RE = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[\sT]+(\d{1,2})[:：时](\d{1,2})(?:[:：分](\d{1,2})秒?)?)?$"
+)
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str  # header text
+    letter: str  # spreadsheet column letter or number
+    message: str
+
+    def format(self, file: str) -> str:
+        where = f"“{self.column}”列（{self.letter} 列）" if self.column else ""
+        return f"{file} 第 {self.row} 行{where}：{self.message}"
+
+
+@dataclass
+class Planned:
+    """One validated row, ready to be written."""
+
+    row: int
+    case: dict[str, Any]
+    outcomes: list[dict[str, Any]] = field(default_factory=list)
+    visit: dict[str, Any] | None = None
+
+
+@dataclass
+class ImportResult:
+    file: str
+    rows: int
+    cases: int = 0
+    closed: int = 0
+    errors: list[str] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    committed: bool = False
+    dry_run: bool = False
+
+
+# --- reading the file ------------------------------------------------------------------------
+
+
+def read_table(path: Path) -> tuple[list[list[Any]], bool]:
+    """All rows of the first sheet (xlsx) or the CSV; the bool tells whether it was xlsx."""
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise UsageError(f"找不到文件：{path}")
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path), True
+    if suffix in (".csv", ".txt"):
+        return _read_csv(path), False
+    raise UsageError(f"不支持的文件类型：{path.name}", hint="请使用 .xlsx 或 .csv 文件")
+
+
+def _read_xlsx(path: Path) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:
+        raise UsageError(f"无法打开 Excel 文件 {path.name}：{exc}") from None
+    try:
+        sheet = wb.worksheets[0]
+        return [list(r) for r in sheet.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+def _read_csv(path: Path) -> list[list[Any]]:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes any byte string
+        raise UsageError(f"{path.name} 的编码无法识别", hint="请另存为 UTF-8 编码的 CSV")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    return [list(r) for r in csv.reader(text.splitlines(), dialect)]
+
+
+def load_mapping(path: Path | None) -> dict[str, str]:
+    """Header -> field from a TOML mapping file (``[columns]`` table or top-level keys)."""
+    if path is None:
+        return {}
+    from xsk.store import tomlio
+
+    data, text = tomlio.read(path)
+    table = data.get("columns", data)
+    if not isinstance(table, Mapping):
+        raise UsageError(f"{path}：[columns] 应为表（表头 = 字段名）")
+    out: dict[str, str] = {}
+    for header, fld in table.items():
+        if not isinstance(fld, str) or fld not in COLUMNS:
+            line = tomlio.locate(text, ("columns", header) if "columns" in data else (header,))
+            raise UsageError(
+                f"{path}:{line}：“{header}”对应的字段“{fld}”无效",
+                hint="可用字段：" + "、".join(f for f in COLUMNS if f != "ignore"),
+            )
+        out[str(header).strip()] = fld
+    return out
+
+
+def _letter(index: int, xlsx: bool) -> str:
+    if not xlsx:
+        return str(index + 1)
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def find_header(
+    rows: Sequence[Sequence[Any]], mapping: Mapping[str, str]
+) -> tuple[int, dict[str, int], list[str]]:
+    """(row index of the header, field -> column index, unknown headers)."""
+    lookup = {h: f for f, names in COLUMNS.items() for h in names}
+    lookup.update(mapping)
+    for i, row in enumerate(rows[:HEADER_SCAN]):
+        cols: dict[str, int] = {}
+        unknown = []
+        for j, cell in enumerate(row):
+            header = _clean_header(cell)
+            if not header:
+                continue
+            fld = lookup.get(header)
+            if fld is None:
+                unknown.append(header)
+            elif fld not in cols:
+                cols[fld] = j
+        if "title" in cols or "id" in cols:
+            return i, cols, unknown
+    raise UsageError(
+        f"前 {HEADER_SCAN} 行中找不到表头（需要“议题编号”和“议题名称”等列）",
+        hint="表头名称不同时，用 --mapping 指定对应关系",
+    )
+
+
+def _clean_header(cell: Any) -> str:
+    if cell is None:
+        return ""
+    return re.sub(r"\s+", "", str(cell)).replace("（", "(").split("(")[0]
+
+
+# --- validating ------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def parse_date(value: Any) -> tuple[dt.date | None, str]:
+    """A date from a cell: a date, an Excel serial number or text like 2026-03-02,
+    2026/3/2, 2026.3.2 or 2026年3月2日. Returns (date, error)."""
+    when, err = parse_datetime(value)
+    if err:
+        return None, err
+    return (when.date() if when else None), ""
+
+
+def parse_datetime(value: Any) -> tuple[dt.datetime | None, str]:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, ""
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None, microsecond=0), ""
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day), ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 20000 <= value <= 80000:  # an Excel serial date (1954..2119)
+            from openpyxl.utils.datetime import from_excel
+
+            return from_excel(value).replace(microsecond=0), ""
+        return None, f"应为日期（如 2026-03-02），实际为 {_text(value)}"
+    text = str(value).strip()
+    m = _DATE_RE.match(text)
+    if not m:
+        return None, f"日期格式不对：“{text}”（应如 2026-03-02 或 2026年3月2日）"
+    y, mo, d, h, mi, s = (int(g) if g else 0 for g in m.groups())
+    try:
+        return dt.datetime(y, mo, d, h, mi, s), ""
+    except ValueError:
+        return None, f"日期无效：“{text}”"
+
+
+def case_state(text: str) -> tuple[str, str]:
+    """(status, result) from the 办理情况 cell."""
+    t = text.replace(" ", "")
+    if not t:
+        return "open", ""
+    if any(k in t for k in ("未办结", "未完成", "未解决", "办理中", "逾期", "协商中", "待办")):
+        return "open", ""
+    if "不予协商" in t:
+        return "closed", "out_of_scope"
+    if "不具备" in t:
+        return "closed", "not_feasible"
+    if "提请上级" in t:
+        return "closed", "escalated"
+    if any(k in t for k in ("办结", "完成", "已解决", "已落实")):
+        return "closed", "resolved"
+    return "open", ""
+
+
+def _yes(text: str) -> bool:
+    return text.strip() in ("是", "Y", "y", "yes", "true", "1", "√")
+
+
+class _Row:
+    """Cell access for one row with error collection."""
+
+    def __init__(self, values: Sequence[Any], cols: Mapping[str, int], headers, lineno, xlsx):
+        self.values = values
+        self.cols = cols
+        self.headers = headers
+        self.lineno = lineno
+        self.xlsx = xlsx
+        self.errors: list[RowError] = []
+
+    def raw(self, fld: str) -> Any:
+        j = self.cols.get(fld)
+        if j is None or j >= len(self.values):
+            return None
+        return self.values[j]
+
+    def text(self, fld: str) -> str:
+        return _text(self.raw(fld))
+
+    def error(self, fld: str, message: str) -> None:
+        j = self.cols.get(fld)
+        header = self.headers[j] if j is not None else FIELD_NAMES[fld]
+        letter = _letter(j, self.xlsx) if j is not None else "?"
+        self.errors.append(RowError(self.lineno, header, letter, message))
+
+    def date(self, fld: str) -> dt.date | None:
+        day, err = parse_date(self.raw(fld))
+        if err:
+            self.error(fld, err)
+        return day
+
+    def datetime(self, fld: str) -> dt.datetime | None:
+        when, err = parse_datetime(self.raw(fld))
+        if err:
+            self.error(fld, err)
+        return when
+
+
+def plan_rows(
+    ws: Workspace,
+    rows: Sequence[Sequence[Any]],
+    *,
+    file_name: str,
+    xlsx: bool,
+    mapping: Mapping[str, str] | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[list[Planned], list[RowError], list[str]]:
+    """Validate every data row; returns (planned cases, errors, unknown headers)."""
+    from xsk.procedure import loader
+
+    now = now or _now()
+    head, cols, unknown = find_header(rows, mapping or {})
+    headers = [_text(c) for c in rows[head]]
+    errors: list[RowError] = []
+    for need in ("id", "title"):
+        if need not in cols:
+            errors.append(RowError(head + 1, "", "", f"缺少“{FIELD_NAMES[need]}”列"))
+    if errors:
+        return [], errors, unknown
+    proc = loader.load(ws.settings.default_procedure, ws.root)
+    final_step = next((s.id for s in proc.steps if s.final), proc.steps[-1].id)
+    progress_step = next(
+        (s.id for s in proc.steps if any(q.type == "progress" for q in s.questions)), final_step
+    )
+    existing = {p.name.lower() for p in ws.cases_dir.iterdir()} if ws.cases_dir.is_dir() else set()
+    seen: dict[str, int] = {}
+    planned: list[Planned] = []
+    for i in range(head + 1, len(rows)):
+        values = rows[i]
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        r = _Row(values, cols, headers, i + 1, xlsx)
+        p = _plan_row(r, ws, proc.id, final_step, progress_step, file_name, now)
+        cid = p.case["id"] if p else r.text("id")
+        if cid and CASE_ID_RE.match(cid):
+            key = cid.lower()
+            if key in seen:
+                r.error("id", f"议题编号“{cid}”与第 {seen[key]} 行重复")
+            elif key in existing:
+                r.error("id", f"议题编号“{cid}”在工作区中已存在")
+            seen.setdefault(key, i + 1)
+        errors.extend(r.errors)
+        if p is not None and not r.errors:
+            planned.append(p)
+    return planned, errors, unknown
+
+
+def _plan_row(
+    r: _Row,
+    ws: Workspace,
+    procedure: str,
+    final_step: str,
+    progress_step: str,
+    file_name: str,
+    now: dt.datetime,
+) -> Planned | None:
+    cid = r.text("id")
+    if not cid:
+        r.error("id", "议题编号不能为空")
+    elif not CASE_ID_RE.match(cid):
+        r.error("id", f"议题编号“{cid}”只能包含字母、数字和连字符（最长 32 位）")
+    title = r.text("title")
+    if not title:
+        r.error("title", "议题名称不能为空")
+    level = r.text("level").removesuffix("级") or "社区"
+    if level not in LEVELS:
+        r.error("level", f"层级“{r.text('level')}”无效，可选：{'、'.join(LEVELS)}")
+    status, result = case_state(r.text("state"))
+    meeting_time = r.datetime("meeting_time")
+    deadline = r.date("deadline")
+    closed = r.date("closed")
+    visit_date = r.date("visit_date")
+    created = r.date("created")
+    satisfaction = r.text("satisfaction")
+    if satisfaction and satisfaction not in SATISFACTION:
+        r.error("satisfaction", f"满意度“{satisfaction}”无效，可选：{'、'.join(SATISFACTION)}")
+    participants: int | None = None
+    raw_people = r.raw("participants")
+    if raw_people not in (None, ""):
+        text = _text(raw_people).removesuffix("人").removesuffix("人次")
+        if text.isdigit():
+            participants = int(text)
+        else:
+            r.error("participants", f"参与人数应为整数，实际为“{_text(raw_people)}”")
+    if status == "open" and closed is not None and not r.text("state"):
+        status, result = "closed", "resolved"
+    if r.errors:
+        return None
+    created = created or (meeting_time.date() if meeting_time else None) or deadline or closed
+    created = created or now.date()
+    closed = (closed or visit_date or deadline or created) if status == "closed" else None
+    units = [u.strip() for u in UNIT_SPLIT.split(r.text("unit")) if u.strip()]
+    resolution = r.text("resolution")
+    outcomes = [
+        {
+            "no": n,
+            "item": resolution or title,
+            "unit": unit,
+            **({"deadline": deadline} if deadline else {}),
+            "status": "已办结" if status == "closed" else "办理中",
+            **({"done": closed} if status == "closed" and closed else {}),
+        }
+        for n, unit in enumerate(units, start=1)
+    ]
+    imported: dict[str, Any] = {"file": file_name, "row": r.lineno}
+    for key, value in (
+        ("form", r.text("form")),
+        ("meeting_time", meeting_time),
+        ("participants", participants),
+        ("resolution", resolution),
+        ("state", r.text("state")),
+        ("visit_date", visit_date if not satisfaction else None),
+        ("note", r.text("note")),
+    ):
+        if value not in (None, ""):
+            imported[key] = value
+    history: list[dict[str, Any]] = [
+        {
+            "step": "import",
+            "done": now,
+            "action": "create",
+            "by": ws.settings.facilitator or "xsk",
+            "note": f"从台账 {file_name} 第 {r.lineno} 行导入",
+        }
+    ]
+    for flag, action in (("voted", "vote"), ("escalated", "escalate")):
+        if _yes(r.text(flag)):
+            history.append({"step": "import", "done": now, "action": action})
+    case: dict[str, Any] = {
+        "id": cid,
+        "uid": secrets.token_hex(8),
+        "title": title,
+        "procedure": procedure,
+        "step": final_step if status == "closed" else progress_step if units else "collect",
+        "status": status,
+        "level": level,
+        "category": r.text("category"),
+        "created": created,
+    }
+    if r.text("description"):
+        case["description"] = r.text("description")
+    if status == "open" and deadline:
+        case["due"] = deadline
+    if closed:
+        case["closed"] = closed
+        case["result"] = result or "resolved"
+    source = {"channel": r.text("channel"), "date": created}
+    case["source"] = {k: v for k, v in source.items() if v}
+    if r.text("proposer"):
+        person = {"name": r.text("proposer")}
+        if r.text("phone"):
+            person["phone"] = r.text("phone")
+        case["proposers"] = [person]
+    case["answers"] = {"import": imported}
+    case["history"] = history
+    visit = None
+    if satisfaction:
+        visit = {
+            "kind": "visit",
+            "date": visit_date or closed or created,
+            "method": "台账导入",
+            "satisfaction": satisfaction,
+        }
+    return Planned(r.lineno, case, outcomes, visit)
+
+
+def _now() -> dt.datetime:
+    from xsk.actions.workflow import now
+
+    return now()
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _dump(data: Mapping[str, Any], header: str) -> bytes:
+    import tomli_w
+
+    return (f"# {header}\n" + tomli_w.dumps(_toml_safe(data))).encode("utf-8")
+
+
+def _toml_safe(value: Any) -> Any:
+    """Plain data without None values (TOML has no null)."""
+    if isinstance(value, Mapping):
+        return {k: _toml_safe(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_toml_safe(v) for v in value]
+    return value
+
+
+def _write_folder(folder: Path, p: Planned) -> None:
+    folder.mkdir(parents=True)
+    (folder / "case.toml").write_bytes(_dump(p.case, f"议题 {p.case['id']}：{p.case['title']}"))
+    if p.outcomes:
+        data = {"items": p.outcomes}
+        (folder / "outcomes.toml").write_bytes(_dump(data, "协商成果（从台账导入）"))
+    if p.visit is not None:
+        events = folder / "events"
+        events.mkdir()
+        stamp = p.visit["date"].strftime("%Y%m%dT000000")
+        name = f"{stamp}-visit-{secrets.token_hex(3)}.toml"
+        (events / name).write_bytes(_dump(p.visit, "回访（从台账导入）"))
+
+
+def _write_all(stage: Path, planned: Sequence[Planned]) -> None:
+    """Write every case folder into the staging folder under ``.xsk/`` (ignored by git).
+
+    No fsync per file (12,888 of them would take minutes): an interrupted import leaves at
+    most a staging folder or untracked case folders, never a commit with half a ledger.
+    """
+    stage.mkdir(parents=True)
+    for p in planned:
+        _write_folder(stage / p.case["id"], p)
+
+
+def run_import(
+    ws: Workspace,
+    path: Path,
+    *,
+    mapping_file: Path | None = None,
+    dry_run: bool = False,
+    now: dt.datetime | None = None,
+) -> ImportResult:
+    """Validate the whole file, then write every case and commit once (or nothing)."""
+    from xsk.workspace import git as vcs
+
+    mapping = load_mapping(mapping_file)
+    rows, xlsx = read_table(path)
+    planned, errors, unknown = plan_rows(
+        ws, rows, file_name=path.name, xlsx=xlsx, mapping=mapping, now=now
+    )
+    result = ImportResult(path.name, len(planned) + len({e.row for e in errors}))
+    result.unknown_columns = unknown
+    result.errors = [e.format(path.name) for e in errors]
+    result.cases = len(planned)
+    result.closed = sum(p.case["status"] == "closed" for p in planned)
+    result.dry_run = dry_run
+    if errors:
+        if dry_run:
+            return result
+        more = f"（共 {len(errors)} 处错误，用 --dry-run 查看全部）" if len(errors) > 1 else ""
+        raise UsageError(f"{result.errors[0]}{more}", hint="未导入任何议题")
+    if not planned:
+        raise UsageError(f"{path.name} 中没有可导入的数据行")
+    if dry_run:
+        return result
+    stage = ws.state_dir / f"import-{secrets.token_hex(4)}"
+    moved: list[Path] = []
+    # Nothing else pending under cases/: committing the folder is the same as committing the
+    # new case folders, and git matches one pathspec instead of 12,888 (minutes -> seconds).
+    clean = not ws.cases_dir.exists() or not vcs.dirty_paths(ws.root, ws.cases_dir.name)
+    try:
+        _write_all(stage, planned)
+        ws.cases_dir.mkdir(exist_ok=True)
+        for p in planned:
+            target = ws.cases_dir / p.case["id"]
+            if target.exists():
+                raise UsageError(f"议题编号“{p.case['id']}”在导入过程中已被占用", hint="未导入")
+            os.rename(stage / p.case["id"], target)
+            moved.append(target)
+        message = f"导入台账 {path.name}：{len(moved)} 个议题"
+        result.committed = ws.commit([ws.cases_dir] if clean else moved, message)
+    except BaseException:
+        for folder in moved:
+            shutil.rmtree(folder, ignore_errors=True)
+        if moved:
+            rel = [ws.cases_dir.name] if clean else [os.path.relpath(f, ws.root) for f in moved]
+            vcs.run_git(["reset", "-q", "--", *rel], ws.root, check=False)
+        raise
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return result
+
+
+def iter_errors(result: ImportResult) -> Iterator[str]:
+    yield from result.errors[:MAX_SHOWN]
+    if len(result.errors) > MAX_SHOWN:
+        yield f"……另有 {len(result.errors) - MAX_SHOWN} 处错误"

@@ -1,0 +1,400 @@
+"""Orchestration of the foundation commands: load -> ask -> validate -> save -> commit.
+
+The CLI calls these functions; they never print (they return data) and never import typer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import secrets
+import shutil
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from xsk.core.errors import DataError, Problem, UsageError, WorkspaceError
+from xsk.core.model import LEVELS, Case, HistoryEntry, Person, Source, case_summary, history_dict
+from xsk.procedure import loader as procedures
+from xsk.prompts.base import Prompter
+from xsk.store import tomlio
+from xsk.workspace import cases as store
+from xsk.workspace import git as vcs
+from xsk.workspace import numbering
+from xsk.workspace import settings as wsmod
+from xsk.workspace.settings import Workspace
+
+CHANNELS = (
+    "居民反映",
+    "入户走访",
+    "网格员发现",
+    "楼长/单元长反映",
+    "微信群",
+    "热线电话",
+    "议事会成员提议",
+    "板凳会",
+    "其他",
+)
+
+
+from xsk.core.clock import now  # noqa: E402  (re-exported: the walk and commands use it)
+
+
+def init_workspace(
+    target: Path,
+    prompter: Prompter,
+    *,
+    community: str | None,
+    street: str | None,
+    district: str | None,
+    procedure: str | None,
+    facilitator: str | None = None,
+) -> Path:
+    if (target / wsmod.SETTINGS_FILE).exists():
+        raise WorkspaceError(f"{target / wsmod.SETTINGS_FILE} 已存在，不会覆盖现有工作区")
+
+    def need(value: str | None, message: str, default: str = "") -> str:
+        if value is not None and value.strip():
+            return value.strip()
+        answer = prompter.text(message, default=default, validate=_not_empty)
+        if not answer.strip():
+            raise UsageError(f"缺少必需的值：{message}")
+        return answer.strip()
+
+    community = need(community, "社区名称（如 红桥社区）")
+    if street is None and prompter.interactive:
+        street = prompter.text("所属街道（可留空）", default="")
+    if district is None and prompter.interactive:
+        district = prompter.text("所属区（县）（可留空）", default="")
+    street, district = (street or "").strip(), (district or "").strip()
+    available = procedures.available(None)
+    if procedure is None:
+        procedure = (
+            prompter.select("默认协商程序", list(available), default="dongguan-6")
+            if prompter.interactive
+            else "dongguan-6"
+        )
+    if procedure not in available:
+        raise UsageError(f"未知的协商程序“{procedure}”", hint=f"可用：{'、'.join(available)}")
+    return wsmod.create(
+        target,
+        community=community,
+        street=street,
+        district=district,
+        procedure=procedure,
+        facilitator=facilitator or "",
+    )
+
+
+def _not_empty(value: str) -> str | None:
+    return None if value.strip() else "不能为空"
+
+
+def new_case(
+    ws: Workspace,
+    prompter: Prompter,
+    *,
+    title: str | None,
+    procedure: str | None = None,
+    category: str | None = None,
+    level: str | None = None,
+    channel: str | None = None,
+    proposer: str | None = None,
+    phone: str | None = None,
+    description: str | None = None,
+    received_by: str | None = None,
+    created: dt.date | None = None,
+    when: dt.datetime | None = None,
+    case_id: str | None = None,
+) -> Case:
+    """Register a new case, write cases/<id>/case.toml and commit it."""
+    if when is None and created is not None:
+        when = dt.datetime.combine(created, dt.time(9, 0), now().tzinfo)
+    when = when or now()
+    created = created or when.date()
+    if title is None:
+        title = prompter.text("议题名称（如 3号楼加装电梯）", validate=_not_empty)
+    title = title.strip()
+    if not title:
+        raise UsageError("议题名称不能为空", hint="用 --title 提供，例如 --title 三号楼加装电梯")
+    proc_id = procedure or ws.settings.default_procedure
+    proc = procedures.load(proc_id, ws.root)
+    if level is None:
+        level = (
+            prompter.select("层级", list(LEVELS), default="社区")
+            if prompter.interactive
+            else "社区"
+        )
+    if level not in LEVELS:
+        raise UsageError(f"层级“{level}”无效", hint=f"可选：{'、'.join(LEVELS)}")
+    if category is None and prompter.interactive:
+        cats = list(ws.settings.categories) or _procedure_categories(proc)
+        category = prompter.select("类别", cats) if cats else prompter.text("类别", default="")
+    if channel is None and prompter.interactive:
+        channel = prompter.select("来源", list(CHANNELS), default="居民反映")
+    if proposer is None and prompter.interactive:
+        proposer = prompter.text("提出人姓名（可留空）", default="")
+    if proposer and phone is None and prompter.interactive:
+        phone = prompter.text("提出人电话（仅内部留存，可留空）", default="", validate=_phone_ok)
+    if phone and (err := _phone_ok(phone)):
+        raise UsageError(f"电话号码“{phone}”无效：{err}")
+    if phone and not proposer:
+        raise UsageError("提供了电话但没有提出人姓名", hint="请同时提供 --proposer")
+    from xsk.workspace import journal as txn
+
+    txn.recover(ws.root, ws.state_dir)  # an interrupted earlier change must not take a number
+    if case_id is None:
+        letter = numbering.require_series(ws.root)
+        cid, folder = numbering.allocate(ws.cases_dir, created.year, letter)
+    else:
+        cid, folder = case_id, ws.cases_dir / case_id
+        folder.mkdir(parents=True, exist_ok=False)
+    case = Case(
+        id=cid,
+        uid=secrets.token_hex(8),
+        title=title,
+        procedure=proc.id,
+        step=proc.first.id,
+        status="open",
+        level=level,
+        category=category or "",
+        created=created,
+        description=description or "",
+        source=Source(
+            channel=channel or "",
+            date=created,
+            received_by=received_by or ws.settings.facilitator,
+        ),
+        proposers=(Person(name=proposer, phone=phone or ""),) if proposer else (),
+        history=(HistoryEntry(step="create", done=when, by=received_by or "", action="create"),),
+    )
+    try:
+        with txn.transaction(ws.root, ws.state_dir) as tx:
+            tx.track(folder)
+            path = store.write_new(ws, folder, case)
+            ws.commit([path], f"新建议题 {cid}：{title}", date=when.isoformat())
+    finally:
+        if folder.is_dir() and not any(folder.iterdir()):
+            shutil.rmtree(folder, ignore_errors=True)
+    return case
+
+
+def _procedure_categories(proc: Any) -> list[str]:
+    cats = proc.meta.get("categories", [])
+    return [c for c in cats if isinstance(c, str)]
+
+
+def _phone_ok(value: str) -> str | None:
+    digits = value.replace("-", "").replace(" ", "")
+    if not value:
+        return None
+    if not digits.isdigit() or not 7 <= len(digits) <= 12:
+        return "应为 7–12 位数字（可含 -）"
+    return None
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def case_view(case: Case, *, reveal: bool = False) -> dict[str, Any]:
+    """The case as shown by ``show``: private fields masked unless ``reveal``."""
+    from xsk.rules import privacy
+
+    def person(p: Person) -> dict[str, Any]:
+        if reveal:
+            return {
+                "name": p.name,
+                "phone": p.phone,
+                "id_number": p.id_number,
+                "address": p.address,
+            }
+        return {
+            "name": p.name if p.public else privacy.mask_name(p.name),
+            "phone": privacy.mask_phone(p.phone),
+            "id_number": privacy.mask_id(p.id_number),
+            "address": privacy.mask_address(p.address),
+        }
+
+    return {
+        **case_summary(case),
+        "closed": case.closed.isoformat() if case.closed else None,
+        "close_reason": case.close_reason,
+        "result": case.result,
+        "description": case.description,
+        "source": {
+            "channel": case.source.channel,
+            "date": case.source.date.isoformat() if case.source.date else None,
+            "received_by": case.source.received_by,
+        },
+        "proposers": [person(p) for p in case.proposers],
+        "answers": case.answers,
+        "history": [history_dict(h) for h in case.history],
+        "masked": not reveal,
+    }
+
+
+def check_workspace(ws_root: Path) -> list[Problem]:
+    """Every problem in the workspace: settings, roster, procedures, cases."""
+    problems = wsmod.check_settings(ws_root)
+    try:
+        ws = wsmod.load(ws_root)
+    except DataError:
+        return problems
+    problems.extend(procedures.check_all(ws_root))
+    problems.extend(store.check_cases(ws))
+    problems.extend(check_public_documents(ws))
+    known = procedures.available(ws_root)
+    step_ids: dict[str, set[str] | None] = {}
+    for cid in store.case_ids(ws):
+        path = store.case_file(ws, cid)
+        case, _found = store.read_case(ws, path)
+        if case and case.procedure in known and case.is_open:
+            if case.procedure not in step_ids:
+                try:
+                    proc = procedures.load(case.procedure, ws_root)
+                    step_ids[case.procedure] = {st.id for st in proc.steps}
+                except DataError:  # the procedure's own problems are listed above
+                    step_ids[case.procedure] = None
+            steps = step_ids[case.procedure]
+            if steps is not None and case.step not in steps:
+                problems.append(
+                    Problem(
+                        ws.rel(path),
+                        tomlio.locate(path.read_text("utf-8"), ("step",)) or 1,
+                        "E302",
+                        f"字段 step：程序 {case.procedure} 中没有步骤“{case.step}”",
+                        "step",
+                    )
+                )
+        if case and case.procedure not in known:
+            text = path.read_text("utf-8")
+            problems.append(
+                Problem(
+                    ws.rel(path),
+                    tomlio.locate(text, ("procedure",)),
+                    "E301",
+                    f"字段 procedure：未知的协商程序“{case.procedure}”",
+                    "procedure",
+                )
+            )
+    return problems
+
+
+def private_strings(ws: Workspace) -> list[str]:
+    """Every phone, ID number and address recorded in the workspace's files."""
+    out: set[str] = set()
+    for cid in store.case_ids(ws):
+        case, _ = store.read_case(ws, store.case_file(ws, cid))
+        if case:
+            for p in case.proposers:
+                out.update(v for v in (p.phone, p.id_number, p.address) if v)
+    with contextlib.suppress(DataError):
+        out.update(e.phone for e in ws.roster if e.phone and e.kind == "person")
+    office = ws.settings.office_contact
+    return sorted(v for v in out if v != office)
+
+
+def check_public_documents(ws: Workspace) -> list[Problem]:
+    """Scan generated public documents (category 公开) for phone and ID numbers."""
+    if not ws.out_dir.is_dir():
+        return []
+    public = []
+    for path in sorted(ws.out_dir.rglob("*.docx")):
+        try:
+            from xsk.documents.outputs import properties
+
+            if properties(path)["category"] == "公开":
+                public.append(path)
+        except Exception:
+            problems = [Problem(ws.rel(path), 0, "E602", "不是有效的 Word 文件", "")]
+            return problems
+    if not public:
+        return []
+    from xsk.documents.docx import extract_text
+    from xsk.rules.privacy import find_leaks
+
+    known = private_strings(ws)
+    allowed = [ws.settings.office_contact] if ws.settings.office_contact else []
+    found = []
+    for path in public:
+        leaks = [
+            x
+            for x in find_leaks(extract_text(path), known)
+            if not any(x.replace("-", "") == a.replace("-", "") for a in allowed)
+        ]
+        if leaks:
+            shown = "、".join(privacy_hint(x) for x in leaks[:3])
+            found.append(
+                Problem(ws.rel(path), 0, "E701", f"公开文书含疑似电话或证件号：{shown}", "")
+            )
+    return found
+
+
+def privacy_hint(value: str) -> str:
+    return value[:3] + "*" * max(len(value) - 5, 1) + value[-2:]
+
+
+# --- edit and sync ---------------------------------------------------------------------------
+
+
+def edit_case(ws: Workspace, cid: str, editor: str | None = None) -> str:
+    """Open case.toml in $EDITOR; commit if valid, restore the old file if not."""
+    store.load_case(ws, cid)
+    path = store.case_file(ws, cid)
+    before = path.read_bytes()
+    editor = editor or os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    import shlex
+
+    try:
+        subprocess.run([*shlex.split(editor), str(path)], check=False)
+    except FileNotFoundError:
+        raise UsageError(f"无法启动编辑器“{editor}”", hint="请设置 EDITOR 环境变量") from None
+    if path.read_bytes() == before:
+        return "unchanged"
+    case, problems = store.read_case(ws, path)
+    if problems:
+        from xsk.store import atomic
+
+        atomic.write_bytes(path, before)
+        raise DataError(problems[0], hint="已恢复为编辑前的内容")
+    ws.commit([path], f"手工编辑议题 {cid}：{case.title if case else ''}")
+    return "committed"
+
+
+def sync(ws: Workspace) -> str:
+    remotes = vcs.remotes(ws.root)
+    if not remotes:
+        raise UsageError(
+            "本工作区没有配置远程仓库，无需同步",
+            hint="如需多台电脑协作：git remote add origin <地址>",
+        )
+    dirty = vcs.dirty_paths(ws.root)
+    if dirty:
+        raise UsageError(
+            f"有未提交的修改（{dirty[0]} 等），请先处理后再同步",
+            hint="xsk check 检查后提交，或用 git status 查看",
+        )
+    branch = vcs.current_branch(ws.root)
+    remote = "origin" if "origin" in remotes else remotes[0]
+    upstream = vcs.run_git(["ls-remote", "--heads", remote, branch], ws.root).stdout.strip()
+    if upstream:
+        pulled = vcs.run_git(["pull", "--rebase", "-q", remote, branch], ws.root, check=False)
+        if pulled.returncode != 0:
+            conflicts = vcs.run_git(
+                ["diff", "--name-only", "--diff-filter=U"], ws.root, check=False
+            ).stdout.split()
+            vcs.run_git(["rebase", "--abort"], ws.root, check=False)
+            where = "、".join(conflicts[:3]) or "若干文件"
+            raise UsageError(
+                f"同步冲突：本机和远程都修改了 {where}，已撤销本次同步，本机内容未变",
+                hint="请与另一台电脑的同事商定保留哪一方的修改，在一台电脑上改好并同步后，"
+                "另一台再运行 xsk sync",
+            )
+    vcs.run_git(["push", "-q", remote, f"HEAD:{branch}"], ws.root)
+    return f"已与 {remote} 同步（分支 {branch}）"
+
+
+def replace_case(case: Case, **changes: Any) -> Case:
+    return replace(case, **changes)

@@ -1,0 +1,125 @@
+"""``xsk event``: append an event (progress, objection, visit, rating, ...) to a case."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from xsk.core.errors import UsageError
+from xsk.core.model import OUTCOME_STATUSES, SATISFACTION
+from xsk.parts import events, outcomes
+from xsk.procedure import loader as procedures
+from xsk.workspace import cases as store
+from xsk.workspace.settings import Workspace
+
+REQUIRED = {
+    "progress": ("no", "status"),
+    "objection": ("text",),
+    "objection_answer": ("text",),
+    "visit": ("satisfaction",),
+    "rating": ("unit", "score"),
+    "escalation": ("to", "reason"),
+    "reply": ("text",),
+    "reopen": ("reason",),
+}
+LABELS = {
+    "no": "--no 事项序号",
+    "status": "--status 办理状态",
+    "text": "--text 内容",
+    "satisfaction": "--satisfaction 满意度",
+    "unit": "--unit 单位",
+    "score": "--score 评分",
+    "to": "--to 提请对象",
+    "reason": "--reason 理由",
+}
+
+
+def add(ws: Workspace, cid: str, kind: str, when: dt.datetime, opts: dict[str, Any]) -> list[str]:
+    if kind not in events.KINDS:
+        raise UsageError(f"未知的事件类型“{kind}”", hint=f"可选：{'、'.join(events.KINDS)}")
+    case = store.load_case(ws, cid)
+    opts = {k: v for k, v in opts.items() if v not in (None, "")}
+    missing = [LABELS[k] for k in REQUIRED[kind] if k not in opts]
+    if missing:
+        raise UsageError(f"事件 {kind} 缺少：{'、'.join(missing)}")
+    folder = store.case_dir(ws, cid)
+    paths = []
+    lines = []
+    if kind == "progress":
+        if opts["status"] not in OUTCOME_STATUSES:
+            raise UsageError(f"办理状态应为：{'、'.join(OUTCOME_STATUSES)}")
+        up = {
+            "no": opts["no"],
+            "status": opts["status"],
+            "note": opts.get("text", ""),
+            "date": when.date(),
+        }
+        paths.append(outcomes.apply_progress(folder, [up]))
+        from xsk.casework.steps import next_due
+
+        due = next_due(outcomes.load(folder, ws.root))
+
+        def mutate(doc: Any) -> None:
+            if due:
+                doc["due"] = due
+            elif "due" in doc:
+                del doc["due"]
+
+        paths.append(store.update(ws, cid, mutate))
+        data = up
+    elif kind == "visit":
+        if opts["satisfaction"] not in SATISFACTION:
+            raise UsageError(f"满意度应为：{'、'.join(SATISFACTION)}")
+        data = {
+            "visitor": opts.get("by", ws.settings.facilitator),
+            "method": opts.get("method", "电话回访"),
+            "satisfaction": opts["satisfaction"],
+            "comment": opts.get("text", ""),
+        }
+    elif kind == "rating":
+        score = opts["score"]
+        if not 1 <= score <= 5:
+            raise UsageError("评分应为 1–5")
+        data = {
+            "unit": opts["unit"],
+            "score": score,
+            "by": opts.get("by", "居民代表"),
+            "comment": opts.get("text", ""),
+        }
+    elif kind == "escalation":
+        data = {"from_level": case.level, "to": opts["to"], "reason": opts["reason"]}
+        for key in ("funding_asked", "funding_granted"):
+            if key in opts:
+                data[key] = opts[key]
+        if "text" in opts:
+            data["answer"] = opts["text"]
+    elif kind == "reopen":
+        data = {"reason": opts["reason"]}
+    else:
+        data = {"text": opts["text"]}
+        if kind == "objection":
+            data["by"] = opts.get("by", "")
+            data["channel"] = opts.get("channel", "")
+    paths.append(events.write(folder, kind, when, data))
+    label = events.KINDS[kind]
+    reopened = kind == "reopen" or (
+        kind == "visit" and opts.get("reopen") and opts["satisfaction"] == "不满意"
+    )
+    ws.commit(paths, f"议题 {cid}：记录{label}", date=when.isoformat())
+    lines.append(f"已记录{label}：{ws.rel(paths[-1])}")
+    if reopened:
+        from xsk.casework import steps
+
+        step_id = opts.get("step") or _reopen_step(ws, case.procedure)
+        steps.reopen(ws, cid, step_id, opts.get("reason") or "回访不满意", when)
+        lines.append(f"议题 {cid} 已重新办理，回到步骤 {step_id}")
+    return lines
+
+
+def _reopen_step(ws: Workspace, pid: str) -> str:
+    proc = procedures.load(pid, ws.root)
+    for s in reversed(proc.steps):
+        for b in s.branches:
+            if b.action == "goto" and b.target and s.final:
+                return b.target
+    return proc.steps[-1].id

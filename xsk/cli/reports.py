@@ -1,0 +1,292 @@
+"""Commands ``report``, ``import`` and ``due``, added to the main typer app by :func:`register`.
+
+Heavy modules (openpyxl, matplotlib, python-docx) are imported inside the command bodies only,
+so ``xsk --help`` and ``xsk status`` never load them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+REPORT_HELP = """统计报告：议题数、协商会议、参与人次、办结率、办理方式、分类统计、责任单位、满意度。
+
+口径：议题按登记日期（created）、会议按会议时间计入统计期间；办结率 = 已办结 ÷ 议题数 × 100，
+精确计算后四舍五入保留两位小数；本级解决 = 已办结且未提请上级的议题；提请上级 = 有上报协调记录的议题；
+提交表决 = 会议议题有表决记录或流程中提交表决的议题，其余为直接实施；参与人次 = 期间内会议的出席和列席人数之和。
+
+\b
+示例：
+  xsk report --from 2026-01-01 --to 2026-06-30 --docx 报告.docx --xlsx 台账.xlsx
+  xsk report --workspace 红桥社区 --workspace 白沙社区 --json
+"""
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``report``, ``import`` and ``due`` to ``app``."""
+    app.command("report", help=REPORT_HELP)(report)
+    app.command("import")(import_ledger)
+    app.command("due")(due)
+
+
+def _parse_date(value: str | None, name: str) -> dt.date | None:
+    if value is None:
+        return None
+    from xsk.core.errors import UsageError
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{name} 日期格式不对：“{value}”", hint="例如 2026-11-23") from None
+
+
+def _current_ws() -> Any:
+    from xsk.cli import app as cli
+
+    return cli._ws()
+
+
+def _today() -> dt.date:
+    from xsk.casework import status
+
+    return status.today()
+
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
+
+
+def report(
+    from_: Annotated[
+        str | None, typer.Option("--from", help="统计起始日期 YYYY-MM-DD（含）", metavar="DATE")
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="统计截止日期 YYYY-MM-DD（含）", metavar="DATE")
+    ] = None,
+    json_: JsonOpt = False,
+    docx: Annotated[
+        Path | None, typer.Option("--docx", help="生成统计报告（.docx，含图表）", metavar="FILE")
+    ] = None,
+    xlsx: Annotated[
+        Path | None, typer.Option("--xlsx", help="导出台账（.xlsx）", metavar="FILE")
+    ] = None,
+    workspaces: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--workspace",
+            "-w",
+            help="汇总多个社区的工作区（可重复，供街道使用）；默认为当前工作区",
+            metavar="DIR",
+        ),
+    ] = None,
+) -> None:
+    from xsk.cli.output import echo, emit_json, table, warn
+    from xsk.core.errors import UsageError
+    from xsk.reports import stats
+    from xsk.workspace import settings as wsmod
+
+    start, end = _parse_date(from_, "--from"), _parse_date(to, "--to")
+    if start and end and start > end:
+        raise UsageError("--from 不能晚于 --to")
+    period = stats.Period(start, end)
+    if workspaces:
+        loaded = [wsmod.load(p) for p in workspaces]
+        roots = [w.root for w in loaded]
+        if len(set(roots)) != len(roots):
+            raise UsageError("--workspace 指定了重复的工作区")
+    else:
+        loaded = [_current_ws()]
+    today = _today()
+    datasets = [stats.load_dataset(w, ledger=xlsx is not None) for w in loaded]
+    figures = stats.compute(datasets, period, today)
+    names: dict[str, str] = {}
+    for d in datasets:
+        names.update(d.procedure_names)
+    per_ws = (
+        [(d.name, stats.compute([d], period, today)) for d in datasets] if len(datasets) > 1 else []
+    )
+    tables = stats.tables(figures, names, per_ws)
+    if xlsx is not None:
+        from xsk.reports import ledger
+
+        _check_suffix(xlsx, ".xlsx")
+        ledger.write_ledger(datasets, xlsx, period=period, today=today)
+    if docx is not None:
+        from xsk.reports import report_doc
+
+        _check_suffix(docx, ".docx")
+        doc_tables = stats.tables(figures, names, per_ws, max_rows=report_doc.MAX_ROWS)
+        _path, warnings = report_doc.write_report(
+            loaded, figures, doc_tables, docx, period=period, today=today
+        )
+        for w in warnings:
+            warn(w)
+    if json_:
+        emit_json(figures)
+    else:
+        label = "、".join(d.name for d in datasets)
+        echo(f"{label} 协商议事统计（{period.label()}，统计日期 {stats.cn_date(today)}）")
+        for line in stats.summary_lines(figures):
+            echo(line)
+        for t in tables:
+            if t["rows"]:
+                echo()
+                table(t["columns"], t["rows"], title=t["heading"])
+    say = _stderr if json_ else echo
+    if xlsx is not None:
+        say(f"已导出台账：{xlsx}")
+    if docx is not None:
+        say(f"已生成统计报告：{docx}")
+
+
+def demo_outputs(ws: Any) -> list[str]:
+    """Build the statistics report (.docx) and the ledger (.xlsx) of ``ws`` into its output
+    folder (for ``xsk demo``); returns the lines to show."""
+    from xsk.reports import ledger, report_doc, stats
+
+    today = _today()
+    period = stats.Period()
+    data = stats.load_dataset(ws, ledger=True)
+    figures = stats.compute([data], period, today)
+    tables = stats.tables(figures, data.procedure_names, max_rows=report_doc.MAX_ROWS)
+    ws.out_dir.mkdir(parents=True, exist_ok=True)
+    xlsx = ledger.write_ledger([data], ws.out_dir / "台账.xlsx", period=period, today=today)
+    docx, warnings = report_doc.write_report(
+        [ws], figures, tables, ws.out_dir / "统计报告.docx", period=period, today=today
+    )
+    lines = [f"统计报告：{ws.rel(docx)}", f"台账：{ws.rel(xlsx)}"]
+    from xsk.documents import plan as documents
+
+    notices = documents.run_jobs(ws, documents.supervision_jobs(ws, today))
+    for path in [*notices.built, *notices.skipped]:
+        lines.append(f"督办单：{ws.rel(path)}")
+    return lines + [f"提示：{w}" for w in warnings]
+
+
+def _stderr(text: str) -> None:
+    import sys
+
+    sys.stderr.write(text + "\n")
+
+
+def _check_suffix(path: Path, suffix: str) -> None:
+    from xsk.core.errors import UsageError
+
+    if path.suffix.lower() != suffix:
+        raise UsageError(f"文件名应以 {suffix} 结尾：{path}")
+    if path.parent and not path.parent.exists():
+        raise UsageError(f"目录不存在：{path.parent}")
+
+
+def import_ledger(
+    file: Annotated[Path, typer.Argument(help="台账文件（.xlsx 或 .csv）", metavar="FILE")],
+    mapping: Annotated[
+        Path | None,
+        typer.Option("--mapping", help="列名对应文件（TOML：表头 = 字段名）", metavar="FILE"),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="只检查，不写入；列出全部错误")
+    ] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """导入已有台账（.xlsx/.csv）：逐行校验，全部通过才写入并一次提交；保留原议题编号。
+
+    表头按中文列名识别：序号、议题编号、议题名称、来源、类别、层级、协商形式、协商时间、参与人数、
+    协商结果、责任单位、办结时限、办理情况（或状态）、满意度、回访日期、登记日期、办结日期、提出人、联系电话。
+
+    示例：xsk import 2025年台账.xlsx --dry-run && xsk import 2025年台账.xlsx
+    """
+    from dataclasses import asdict
+
+    from xsk.actions import importer
+    from xsk.cli.output import echo, emit_json
+
+    ws = _current_ws()
+    result = importer.run_import(ws, file, mapping_file=mapping, dry_run=dry_run)
+    if json_:
+        emit_json(asdict(result))
+        if dry_run and result.errors:
+            raise typer.Exit(1)
+        return
+    if result.unknown_columns:
+        echo(f"未识别的列（已忽略）：{'、'.join(result.unknown_columns)}")
+    if dry_run:
+        for line in importer.iter_errors(result):
+            echo(line)
+        if result.errors:
+            echo(f"检查未通过：{len(result.errors)} 处错误，未写入任何内容。")
+            raise typer.Exit(1)
+        echo(
+            f"检查通过：可导入 {result.cases} 个议题（其中已办结 {result.closed} 个）；"
+            "去掉 --dry-run 即可导入。"
+        )
+        return
+    echo(f"已导入 {result.cases} 个议题（其中已办结 {result.closed} 个），并已提交。")
+
+
+def due(
+    within: Annotated[
+        int,
+        typer.Option(
+            "--within", help="列出 N 个工作日内到期的事项（含已逾期）", metavar="N", min=0
+        ),
+    ] = 5,
+    overdue: Annotated[bool, typer.Option("--overdue", help="只列出已逾期的事项")] = False,
+    notices: Annotated[
+        bool, typer.Option("--notices", help="为每个有逾期事项的责任单位生成督办单（Word）")
+    ] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """按责任单位列出即将到期和已逾期的协商成果事项（督办）。
+
+    时限按工作日计算（法定节假日和调休按国家安排，可在 xsk.toml [calendar] 调整）。
+
+    示例：xsk due --within 3；xsk due --notices（生成督办单）
+    """
+    from xsk.cli.output import echo, emit_json, table
+    from xsk.reports import stats
+
+    ws = _current_ws()
+    today = _today()
+    if notices:
+        from xsk.documents import plan as documents
+
+        result = documents.run_jobs(ws, documents.supervision_jobs(ws, today), force=True)
+        for path in result.built:
+            echo(f"已生成督办单：{ws.rel(path)}")
+        if not result.built:
+            echo("没有逾期事项，无需督办。")
+        return
+    groups = stats.overdue_by_unit(ws, today) if overdue else stats.due_by_unit(ws, today, within)
+    if json_:
+        emit_json(groups)
+        return
+    if not groups:
+        echo("没有逾期事项。" if overdue else f"{within} 个工作日内没有到期或逾期的事项。")
+        return
+    total = sum(len(v) for v in groups.values())
+    late = sum(i["overdue"] for v in groups.values() for i in v)
+    echo(
+        f"共 {len(groups)} 个责任单位、{total} 项事项，其中逾期 {late} 项（{stats.cn_date(today)}）"
+    )
+    for unit, items in groups.items():
+        n_late = sum(i["overdue"] for i in items)
+        echo()
+        table(
+            ["议题编号", "议题", "序号", "事项", "办结时限", "状态", "剩余工作日"],
+            [
+                [
+                    i["case_id"],
+                    i["case_title"],
+                    i["no"],
+                    i["item"],
+                    i["deadline"].isoformat(),
+                    "逾期" if i["overdue"] else i["status"],
+                    f"逾期 {-i['workdays_left']} 天" if i["overdue"] else str(i["workdays_left"]),
+                ]
+                for i in items
+            ],
+            title=f"{unit}（{len(items)} 项，逾期 {n_late} 项）",
+        )

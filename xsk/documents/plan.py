@@ -1,0 +1,696 @@
+"""From cases to documents: which documents a case has, their contexts, and building them.
+
+Contexts are plain dicts (see ``xsk/render/docx.py`` for the keys each template uses). Public
+documents (notice, result) are built only from the *public view* below: residents' names are
+masked unless the roster marks them official or consenting, and every free text is scrubbed of
+phone numbers, ID numbers and the case's private strings. The renderer scans the result again.
+
+Output layout (under the workspace's ``out/``, not tracked by git)::
+
+    out/<case id>/<case id>-议题登记表.docx          case documents
+    out/meetings/<meeting id>/<meeting id>-会议纪要.docx   meeting documents (one set per
+                                                      meeting, covering every case it discussed)
+    out/督办/督办单-<unit>.docx                        supervision notices per unit
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# kind -> Chinese name, and the kinds that go on a public board: one table, the renderer's
+from xsk.core.kinds import KIND_NAMES, PUBLIC_KINDS
+from xsk.core.model import Case, Person
+from xsk.parts import events, meetings, outcomes
+from xsk.procedure import loader as procedures
+from xsk.workspace import cases as store
+from xsk.workspace.settings import Workspace
+
+MEETING_KINDS = ("notice", "signin", "minutes")
+WEEKDAYS = "一二三四五六日"
+
+
+def cn_date(d: dt.date | None) -> str:
+    if d is None:
+        return ""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def cn_time(t: Any) -> str:
+    if isinstance(t, dt.datetime):
+        return f"{cn_date(t.date())}（星期{WEEKDAYS[t.weekday()]}）{t:%H:%M}"
+    if isinstance(t, dt.date):
+        return cn_date(t)
+    return str(t or "")
+
+
+def _safe(name: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_") or "未命名"
+
+
+# --- privacy ---------------------------------------------------------------------------------
+
+
+class PublicView:
+    """Masks residents and scrubs free text for public documents."""
+
+    def __init__(self, ws: Workspace, cases: Iterable[Case]) -> None:
+        from xsk.rules import privacy
+
+        self._privacy = privacy
+        self.public_names = {e.name for e in ws.roster if e.public_name}
+        self.replacements: dict[str, str] = {}
+        for case in cases:
+            for p in case.proposers:
+                self._add_person(p)
+        # residents named anywhere in free text: roster people who are neither officials nor
+        # consenting, and meeting attendees who take part as residents
+        for e in ws.roster:
+            if e.kind == "person" and not e.public_name:
+                self._add_person(Person(name=e.name, phone=e.phone))
+        for mid in {m for c in cases for m in meetings.case_meeting_ids(c.answers)}:
+            try:
+                m = load_meeting(ws, mid)
+            except Exception:
+                continue
+            for a in m.get("attendees", []):
+                if _is_resident(a):
+                    self._add_person(Person(name=str(a.get("name", ""))))
+        self.allowed = [ws.settings.office_contact] if ws.settings.office_contact else []
+
+    def _add_person(self, p: Person) -> None:
+        pv = self._privacy
+        if len(p.name) < 2 and not (p.phone or p.id_number or p.address):
+            return
+        if p.phone:
+            self.replacements[p.phone] = pv.mask_phone(p.phone)
+        if p.id_number:
+            self.replacements[p.id_number] = pv.mask_id(p.id_number)
+        if p.address:
+            self.replacements[p.address] = pv.mask_address(p.address)
+        if p.name and not p.public and p.name not in self.public_names:
+            self.replacements[p.name] = pv.mask_name(p.name)
+
+    @property
+    def known_private(self) -> list[str]:
+        return [k for k in self.replacements if len(k) >= 3 and any(c.isdigit() for c in k)]
+
+    def name(self, name: str) -> str:
+        if not name or name in self.public_names:
+            return name
+        return self._privacy.mask_name(name)
+
+    def text(self, text: str) -> str:
+        for private, masked in sorted(self.replacements.items(), key=lambda kv: -len(kv[0])):
+            text = text.replace(private, masked)
+        for leak in self._privacy.find_leaks(text):
+            if any(_same(leak, a) for a in self.allowed):
+                continue
+            digits = re.sub(r"\D", "", leak)
+            masked = (
+                self._privacy.mask_phone(digits)
+                if len(digits) in (11, 12, 10)
+                else self._privacy.mask_id(leak)
+            )
+            text = text.replace(leak, masked)
+        return text
+
+
+RESIDENT_MARKS = ("居民", "村民", "业主", "股东", "楼长", "单元长", "住户", "租户")
+
+
+def _is_resident(attendee: Mapping[str, Any]) -> bool:
+    text = f"{attendee.get('subject_type', '')}{attendee.get('role', '')}"
+    return not attendee.get("unit") or any(m in text for m in RESIDENT_MARKS)
+
+
+def _same(a: str, b: str) -> bool:
+    strip = lambda s: re.sub(r"[\s-]", "", s)  # noqa: E731
+    return strip(a) == strip(b)
+
+
+# --- gathering -------------------------------------------------------------------------------
+
+
+@dataclass
+class CaseData:
+    case: Case
+    items: list[outcomes.Outcome]
+    events: list[dict[str, Any]]
+    meeting_ids: list[str]
+
+
+# While documents are planned, a case or meeting is read once: a meeting's documents read
+# every case it discussed, and each of those cases reads its meetings again.
+_MEMO: dict[tuple[str, ...], Any] | None = None
+
+
+@contextlib.contextmanager
+def reading_once() -> Iterator[None]:
+    """Within this block, ``gather`` and ``load_meeting`` read each file once (the files must
+    not change inside the block)."""
+    global _MEMO
+    outer = _MEMO
+    if outer is None:
+        _MEMO = {}
+    try:
+        yield
+    finally:
+        _MEMO = outer
+
+
+def _once(key: tuple[str, ...], read: Callable[[], Any]) -> Any:
+    """``read()``, or inside ``reading_once`` what it gave the first time for ``key``."""
+    if _MEMO is None:
+        return read()
+    if key not in _MEMO:
+        _MEMO[key] = read()
+    return _MEMO[key]
+
+
+def gather(ws: Workspace, cid: str) -> CaseData:
+    def read() -> CaseData:
+        case = store.load_case(ws, cid)
+        folder = store.case_dir(ws, cid)
+        mids = meetings.case_meeting_ids(case.answers)
+        return CaseData(
+            case, outcomes.load(folder, ws.root), events.read_all(folder, ws.root), mids
+        )
+
+    return _once(("case", str(ws.root), cid), read)
+
+
+def load_meeting(ws: Workspace, mid: str) -> dict[str, Any]:
+    """``meetings.load`` for this workspace, read once inside ``reading_once``."""
+    return _once(
+        ("meeting", str(ws.root), mid), lambda: meetings.load(ws.meetings_dir, mid, ws.root)
+    )
+
+
+def _common(ws: Workspace, kind: str, case_ids: Sequence[str], date: dt.date | None) -> dict:
+    return {
+        "doc_title": KIND_NAMES[kind],
+        "issuer": ws.settings.issuing_body,
+        "date": cn_date(date),
+        "case_ids": list(case_ids),
+        "community": ws.settings.community,
+    }
+
+
+def _step_date(case: Case, step: str) -> dt.date | None:
+    dates = [h.done.date() for h in case.history if h.step == step]
+    return dates[-1] if dates else None
+
+
+def _items(items: Sequence[outcomes.Outcome]) -> list[dict[str, str]]:
+    return [{"item": o.item, "unit": o.unit, "deadline": cn_date(o.deadline)} for o in items]
+
+
+def _procedure_name(ws: Workspace, pid: str) -> str:
+    try:
+        return procedures.load(pid, ws.root).name
+    except Exception:
+        return pid
+
+
+def _summary(case: Case, view: PublicView | None) -> str:
+    text = case.description or case.title
+    return view.text(text) if view else text
+
+
+def _resolutions(ws: Workspace, data: CaseData) -> list[str]:
+    """The resolutions of the latest meeting that decided this case (a re-consultation
+    supersedes the earlier meeting's)."""
+    for mid in reversed(data.meeting_ids):
+        try:
+            m = load_meeting(ws, mid)
+        except Exception:
+            continue
+        for t in m.get("topics", []):
+            if t.get("case") == data.case.id and t.get("resolutions"):
+                return [str(r) for r in t["resolutions"]]
+    return []
+
+
+def _outcomes_date(ws: Workspace, case: Case) -> dt.date:
+    """The date the outcome items were confirmed (the step with the outcomes question)."""
+    try:
+        proc = procedures.load(case.procedure, ws.root)
+    except Exception:
+        return case.created
+    for s in proc.steps:
+        if any(q.type == "outcomes" for q in s.questions):
+            found = _step_date(case, s.id)
+            if found:
+                return found
+    return case.created
+
+
+# --- contexts per kind -----------------------------------------------------------------------
+
+
+def registration_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
+    c = d.case
+    ctx = _common(ws, "registration", [c.id], c.created)
+    ctx["case"] = {
+        "id": c.id,
+        "title": c.title,
+        "channel": c.source.channel,
+        "received_date": cn_date(c.source.date or c.created),
+        "received_by": c.source.received_by,
+        "category": c.category,
+        "level": c.level,
+        "procedure_name": _procedure_name(ws, c.procedure),
+        "description": c.description,
+        "proposers": [
+            {"name": p.name, "phone": p.phone, "address": p.address} for p in c.proposers
+        ],
+    }
+    return ctx
+
+
+def _meeting_cases(ws: Workspace, m: Mapping[str, Any]) -> list[CaseData]:
+    out = []
+    for cid in m.get("cases", []):
+        try:
+            out.append(gather(ws, cid))
+        except Exception:
+            continue
+    return out
+
+
+def _person_line(a: Mapping[str, Any]) -> str:
+    extra = "".join(x for x in (a.get("unit", ""), a.get("role", "")) if x)
+    return f"{a['name']}（{extra}）" if extra else a["name"]
+
+
+def meeting_ctx(ws: Workspace, kind: str, m: Mapping[str, Any]) -> dict[str, Any]:
+    cases = _meeting_cases(ws, m)
+    ids = [d.case.id for d in cases]
+    when = m.get("time")
+    date = when.date() if isinstance(when, dt.datetime) else when
+    view = PublicView(ws, [d.case for d in cases]) if kind in PUBLIC_KINDS else None
+    if kind == "notice":
+        first_announce = [_step_date(d.case, "announce") for d in cases]
+        dates = [x for x in first_announce if x]
+        ctx = _common(ws, kind, ids, min(dates) if dates else date)
+    else:
+        ctx = _common(ws, kind, ids, date)
+    title = m.get("title") or f"{ws.settings.community}{m.get('form', '协商议事')}"
+    base = {
+        "title": title,
+        "time": cn_time(when),
+        "venue": m.get("venue", ""),
+        "form": m.get("form", ""),
+        "host": (view.name(m.get("host", "")) if view else m.get("host", "")),
+    }
+    attendees = list(m.get("attendees", []))
+    if kind == "notice":
+        regs = [
+            str(d.case.answers.get(s, {}).get("registration", ""))
+            for d in cases
+            for s in d.case.answers
+        ]
+        participants = list(m.get("participants", []))
+        if not participants:
+            for d in cases:
+                for s in d.case.answers.values():
+                    for p in s.get("subjects", []) if isinstance(s.get("subjects"), list) else []:
+                        if p not in participants:
+                            participants.append(p)
+        assert view is not None
+        ctx["meeting"] = {
+            **base,
+            "topics": [
+                {
+                    "case_id": d.case.id,
+                    "title": view.text(d.case.title),
+                    "summary": _summary(d.case, view),
+                }
+                for d in cases
+            ],
+            "participants": [view.text(p) for p in participants],
+            "registration": view.text(next((r for r in regs if r), "请于会前到社区居委会报名")),
+            "contact": (ws.settings.office_contact and f"联系电话：{ws.settings.office_contact}")
+            or f"{ws.settings.community}居民委员会",
+        }
+        return ctx
+    if kind == "signin":
+        ctx["meeting"] = base
+        ctx["rows"] = [
+            {
+                "no": i,
+                "name": a["name"],
+                "unit": a.get("unit", ""),
+                "role": a.get("role", "") or a.get("subject_type", ""),
+                "attendance": a.get("attendance", ""),
+            }
+            for i, a in enumerate(attendees, start=1)
+        ]
+        return ctx
+    # minutes
+    rules = _rules(ws)
+    topics = []
+    for d in cases:
+        t = next((t for t in m.get("topics", []) if t.get("case") == d.case.id), {})
+        vote = None
+        if isinstance(t.get("vote"), Mapping):
+            try:
+                result = meetings.tally(t["vote"], attendees, rules)
+                vote = {
+                    "rule_name": rules[t["vote"].get("rule", "majority")].name,
+                    "passed": result.passed,
+                    "lines": list(result.lines),
+                }
+            except Exception as exc:  # shown, not hidden: the minutes say the vote is invalid
+                vote = {
+                    "rule_name": str(t["vote"].get("rule", "")),
+                    "passed": False,
+                    "lines": [f"表决数据有误：{exc}"],
+                }
+        topics.append(
+            {
+                "case_id": d.case.id,
+                "title": d.case.title,
+                "background": t.get("background") or d.case.description,
+                "speeches": [dict(s) for s in t.get("speeches", [])],
+                "vote": vote,
+                "resolutions": list(t.get("resolutions", [])),
+                "items": _items([o for o in d.items if not o.meeting or o.meeting == m.get("id")]),
+            }
+        )
+    ctx["meeting"] = {
+        **base,
+        "recorder": m.get("recorder", ""),
+        "present": [_person_line(a) for a in attendees if a.get("attendance") == "出席"],
+        "observers": [_person_line(a) for a in attendees if a.get("attendance") == "列席"],
+        "leave": [_person_line(a) for a in attendees if a.get("attendance") == "请假"],
+        "topics": topics,
+    }
+    return ctx
+
+
+def _rules(ws: Workspace) -> dict[str, Any]:
+    from xsk.casework.steps import vote_rules
+
+    return vote_rules(ws)
+
+
+def result_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
+    c = d.case
+    view = PublicView(ws, [c])
+    pub = None
+    for ans in c.answers.values():
+        if isinstance(ans.get("publicity"), Mapping):
+            pub = ans["publicity"]
+    start = pub.get("start") if pub else _step_date(c, "publish")
+    ctx = _common(ws, "result", [c.id], start)
+    ctx["topics"] = [
+        {
+            "case_id": c.id,
+            "title": view.text(c.title),
+            "summary": _summary(c, view),
+            "resolutions": [view.text(r) for r in _resolutions(ws, d)],
+            "items": [{k: view.text(v) for k, v in it.items()} for it in _items(d.items)],
+        }
+    ]
+    ctx["publicity"] = {
+        "start": cn_date(pub.get("start")) if pub else "",
+        "end": cn_date(pub.get("end")) if pub else "",
+        "days": pub.get("days", ws.settings.publicity_days) if pub else ws.settings.publicity_days,
+    }
+    ctx["objection_channel"] = view.text(
+        ws.settings.objection_channel
+        or f"如有异议，请于公示期内向{ws.settings.community}居民委员会书面或当面提出"
+    )
+    return ctx
+
+
+def responsibility_ctx(
+    ws: Workspace,
+    unit: str,
+    rows: Sequence[tuple[Case, outcomes.Outcome]],
+    *,
+    today: dt.date,
+    supervision: bool,
+) -> dict[str, Any]:
+    ids = sorted({c.id for c, _ in rows})
+    ctx = _common(ws, "responsibility", ids, today)
+    if supervision:
+        ctx["doc_title"] = "督办单"
+    supervisors = [o.supervisor for _, o in rows if o.supervisor]
+    from xsk.casework.steps import calendar
+
+    ctx.update(
+        {
+            "unit": unit,
+            "supervision": supervision,
+            "items": [
+                {
+                    "case_id": c.id,
+                    "title": c.title,
+                    "item": o.item,
+                    "deadline": cn_date(o.deadline),
+                    "status": o.shown_status(today),
+                    "overdue": o.overdue(today),
+                }
+                for c, o in rows
+            ],
+            "supervisor": supervisors[0] if supervisors else "居务监督委员会",
+            "reply_by": cn_date(calendar(ws).add_workdays(today, 3)),
+        }
+    )
+    return ctx
+
+
+def reply_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
+    c = d.case
+    date = c.closed or (c.history[-1].done.date() if c.history else c.created)
+    ctx = _common(ws, "reply", [c.id], date)
+    proposer = c.proposers[0].name if c.proposers else "居民"
+    if c.result == "out_of_scope":
+        screen = next((a for a in c.answers.values() if "reason" in a), {})
+        reason = str(screen.get("reason", "不予协商的事项")).removeprefix("属于")
+        result = (
+            f"经社区协商议事委员会研究，您反映的“{c.title}”属于“{reason}”，不纳入社区协商议事范围。"
+        )
+        handling = [c.close_reason] if c.close_reason else []
+    else:
+        done = [o for o in d.items if o.status == "已办结"]
+        result = f"您反映的“{c.title}”已经社区协商议事，形成协商成果 {len(d.items)} 项，已办结 {len(done)} 项。"
+        # the template numbers the items
+        handling = [
+            f"{o.item}（责任单位：{o.unit}，办结时限：{cn_date(o.deadline)}，"
+            f"办理情况：{o.status}{'，' + o.progress if o.progress else ''}）"
+            for o in d.items
+        ]
+        replies = [e for e in d.events if e.get("kind") == "reply"]
+        if replies and str(replies[-1].get("text", "")).strip():
+            # the facilitator's own answer follows the summary, as a paragraph of its own
+            result += "\n" + str(replies[-1]["text"]).strip()
+    ctx["case"] = {"id": c.id, "title": c.title}
+    ctx["proposer"] = proposer
+    ctx["result"] = result
+    ctx["handling"] = [h for h in handling if h]
+    ctx["contact"] = f"{ws.settings.community}居民委员会" + (
+        f"，电话 {ws.settings.office_contact}" if ws.settings.office_contact else ""
+    )
+    return ctx
+
+
+def visit_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
+    c = d.case
+    visits = [e for e in d.events if e.get("kind") == "visit"]
+    ratings = [e for e in d.events if e.get("kind") == "rating"]
+    last = visits[-1]["date"] if visits else c.closed
+    ctx = _common(ws, "visit", [c.id], last)
+    ctx["case"] = {"id": c.id, "title": c.title}
+    ctx["visits"] = [
+        {
+            "date": cn_date(v.get("date")),
+            "visitor": str(v.get("visitor", "")),
+            "method": str(v.get("method", "")),
+            "satisfaction": str(v.get("satisfaction", "")),
+            "comment": str(v.get("comment", "")),
+        }
+        for v in visits
+    ]
+    ctx["ratings"] = [
+        {
+            "unit": str(r.get("unit", "")),
+            "score": str(r.get("score", "")),
+            "comment": str(r.get("comment", "")),
+        }
+        for r in ratings
+    ]
+    return ctx
+
+
+# --- jobs ------------------------------------------------------------------------------------
+
+
+def _job(ws: Workspace, kind: str, ctx: dict[str, Any], out: Path, view: PublicView | None):
+    from xsk.documents.build import DocJob
+
+    return DocJob(
+        kind=kind,
+        context=ctx,
+        out_path=out,
+        public=kind in PUBLIC_KINDS,
+        case_ids=list(ctx.get("case_ids", [])),
+        known_private=view.known_private if view else [],
+        allowed_public=view.allowed if view else [],
+    )
+
+
+def available_kinds(d: CaseData) -> list[str]:
+    c = d.case
+    kinds = ["registration"]
+    if d.meeting_ids:
+        kinds += list(MEETING_KINDS)
+    if d.items:
+        kinds.append("responsibility")
+    if any(isinstance(a.get("publicity"), Mapping) for a in c.answers.values()):
+        kinds.append("result")
+    if c.status == "closed":
+        kinds.append("reply")
+    if any(e.get("kind") == "visit" for e in d.events):
+        kinds.append("visit")
+    return kinds
+
+
+def jobs_for_cases(
+    ws: Workspace, ids: Iterable[str], kinds: Iterable[str] | None = None
+) -> list[Any]:
+    with reading_once():
+        return _jobs_for_cases(ws, ids, kinds)
+
+
+def _jobs_for_cases(ws: Workspace, ids: Iterable[str], kinds: Iterable[str] | None) -> list[Any]:
+    wanted = set(kinds) if kinds else None
+    jobs = []
+    done_meetings: set[str] = set()
+    out = ws.out_dir
+    for cid in ids:
+        d = gather(ws, cid)
+        c = d.case
+        folder = out / cid
+        for kind in available_kinds(d):
+            if wanted is not None and kind not in wanted:
+                continue
+            name = KIND_NAMES[kind]
+            if kind in MEETING_KINDS:
+                for mid in d.meeting_ids:
+                    key = f"{mid}:{kind}"
+                    if key in done_meetings:
+                        continue
+                    done_meetings.add(key)
+                    try:
+                        m = load_meeting(ws, mid)
+                    except Exception:
+                        continue
+                    if kind in ("signin", "minutes") and not m.get("attendees"):
+                        continue
+                    ctx = meeting_ctx(ws, kind, m)
+                    cases = [
+                        gather(ws, x).case
+                        for x in m.get("cases", [])
+                        if (ws.cases_dir / x).is_dir()
+                    ]
+                    view = PublicView(ws, cases) if kind in PUBLIC_KINDS else None
+                    path = out / "meetings" / mid / f"{mid}-{name}.docx"
+                    jobs.append(_job(ws, kind, ctx, path, view))
+            elif kind == "registration":
+                jobs.append(
+                    _job(ws, kind, registration_ctx(ws, d), folder / f"{cid}-{name}.docx", None)
+                )
+            elif kind == "result":
+                view = PublicView(ws, [c])
+                jobs.append(_job(ws, kind, result_ctx(ws, d), folder / f"{cid}-{name}.docx", view))
+            elif kind == "reply":
+                jobs.append(_job(ws, kind, reply_ctx(ws, d), folder / f"{cid}-{name}.docx", None))
+            elif kind == "visit":
+                jobs.append(_job(ws, kind, visit_ctx(ws, d), folder / f"{cid}-{name}.docx", None))
+            elif kind == "responsibility":
+                units: dict[str, list[tuple[Case, outcomes.Outcome]]] = {}
+                for o in d.items:
+                    units.setdefault(o.unit, []).append((c, o))
+                date = _outcomes_date(ws, c)
+                for unit, rows in units.items():
+                    ctx = responsibility_ctx(ws, unit, rows, today=date, supervision=False)
+                    path = folder / f"{cid}-{name}-{_safe(unit)}.docx"
+                    jobs.append(_job(ws, kind, ctx, path, None))
+    return jobs
+
+
+def supervision_jobs(ws: Workspace, today: dt.date) -> list[Any]:
+    """A 督办单 for each responsible unit with overdue items (``out/督办/督办单-<unit>.docx``)."""
+    from xsk.reports import stats
+
+    jobs = []
+    for unit, items in stats.overdue_by_unit(ws, today).items():
+        rows = []
+        for i in items:
+            case = store.load_case(ws, i["case_id"])
+            rows.append(
+                (
+                    case,
+                    outcomes.Outcome(
+                        no=i["no"],
+                        item=i["item"],
+                        unit=unit,
+                        deadline=i["deadline"],
+                        status=i["status"],
+                        progress=i.get("progress", ""),
+                        supervisor=i.get("supervisor", ""),
+                    ),
+                )
+            )
+        ctx = responsibility_ctx(ws, unit, rows, today=today, supervision=True)
+        path = ws.out_dir / "督办" / f"督办单-{_safe(unit)}.docx"
+        jobs.append(_job(ws, "responsibility", ctx, path, None))
+    return jobs
+
+
+def template_dirs(ws: Workspace) -> list[Path]:
+    from xsk.documents.docx import builtin_templates_dir
+
+    return [ws.templates_dir / "documents", builtin_templates_dir()]
+
+
+def run_jobs(
+    ws: Workspace,
+    jobs: list[Any],
+    *,
+    force: bool = False,
+    jobs_n: int = 1,
+    traditional: bool | None = None,
+    progress: Any = None,
+) -> Any:
+    from xsk.documents.build import build_documents
+    from xsk.workspace.journal import remove_stray_temp_files
+
+    for folder in (ws.out_dir, ws.state_dir):  # left by a build that was killed
+        if folder.is_dir():
+            remove_stray_temp_files(folder)
+    return build_documents(
+        jobs,
+        template_dirs=template_dirs(ws),
+        jobs_n=jobs_n,
+        force=force,
+        traditional=ws.settings.traditional if traditional is None else traditional,
+        manifest_path=ws.state_dir / "docs-manifest.json",
+        progress=progress,
+    )
+
+
+def build_for_step(ws: Workspace, cid: str, kinds: Sequence[str]) -> list[Path]:
+    """Build the documents a step just produced (called after the step's commit)."""
+    jobs = jobs_for_cases(ws, [cid], kinds)
+    result = run_jobs(ws, jobs)
+    return [*result.built, *result.skipped]

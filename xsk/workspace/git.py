@@ -1,0 +1,137 @@
+"""git, called with argument lists through one function. Nothing else runs git."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+from xsk.core.errors import GitError, ToolMissingError
+
+
+def run_git(
+    args: Sequence[str], cwd: Path, *, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``git ARGS`` in ``cwd``; a failure becomes a GitError with git's own message."""
+    if shutil.which("git") is None:
+        raise ToolMissingError("未找到 git", hint="请先安装 git，例如 apt-get install git")
+    full_env = dict(os.environ)
+    full_env.update({"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"})
+    if env:
+        full_env.update(env)
+    proc = subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        env=full_env,
+        stdin=subprocess.DEVNULL,
+    )
+    if check and proc.returncode != 0:
+        detail = (proc.stderr or proc.stdout).strip().splitlines()
+        raise GitError(f"git {args[0]} 失败：{detail[-1] if detail else proc.returncode}")
+    return proc
+
+
+def toplevel(path: Path) -> Path | None:
+    proc = run_git(["rev-parse", "--show-toplevel"], path, check=False)
+    return Path(proc.stdout.strip()) if proc.returncode == 0 else None
+
+
+def init(path: Path) -> None:
+    run_git(["init", "-q", "-b", "main"], path)
+
+
+def config_get(root: Path, key: str) -> str | None:
+    proc = run_git(["config", "--get", key], root, check=False)
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def config_set_local(root: Path, key: str, value: str) -> None:
+    run_git(["config", "--local", key, value], root)
+
+
+def _identity_env(root: Path, fallback_name: str) -> dict[str, str]:
+    """Author from git config, else the facilitator named in xsk.toml."""
+    env: dict[str, str] = {}
+    if not config_get(root, "user.name"):
+        name = fallback_name or "xsk"
+        env["GIT_AUTHOR_NAME"] = env["GIT_COMMITTER_NAME"] = name
+    if not config_get(root, "user.email"):
+        env["GIT_AUTHOR_EMAIL"] = env["GIT_COMMITTER_EMAIL"] = "xsk@localhost"
+    return env
+
+
+def commit(
+    root: Path,
+    paths: Sequence[Path],
+    message: str,
+    *,
+    fallback_name: str = "",
+    date: str | None = None,
+) -> bool:
+    """Stage exactly ``paths`` (added, changed or deleted) and commit them.
+
+    Never ``add -A``: only the touched paths are staged. Returns False when nothing changed.
+    ``date`` (ISO 8601) sets author and committer date, used by replayed sample histories.
+    """
+    rel = [os.path.relpath(p, root) for p in paths]
+    run_git(["add", "--all", "--", *rel], root)
+    staged = run_git(["diff", "--cached", "--quiet", "--", *rel], root, check=False)
+    if staged.returncode == 0:
+        return False
+    env = _identity_env(root, fallback_name)
+    if date:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
+    run_git(["commit", "-q", "--no-verify", "-m", message, "--", *rel], root, env=env)
+    return True
+
+
+def is_clean(root: Path, paths: Sequence[str] = ()) -> bool:
+    proc = run_git(["status", "--porcelain", "--", *paths], root)
+    return not proc.stdout.strip()
+
+
+def dirty_paths(root: Path, pathspec: str = ".") -> list[str]:
+    proc = run_git(["status", "--porcelain", "-z", "--", pathspec], root)
+    entries = [e for e in proc.stdout.split("\0") if e]
+    return [e[3:] for e in entries if len(e) > 3]
+
+
+def restore(root: Path, paths: Sequence[str]) -> None:
+    """Put tracked paths back as in HEAD and drop untracked ones."""
+    if not paths:
+        return
+    tracked = run_git(["ls-files", "--", *paths], root).stdout.split()
+    if tracked:
+        run_git(["checkout", "HEAD", "--", *tracked], root)
+    run_git(["clean", "-fdq", "--", *paths], root)
+
+
+def log(root: Path, path: str) -> list[tuple[str, str, str, str]]:
+    """(short hash, ISO date, author, subject) of the commits touching ``path``, newest first."""
+    proc = run_git(
+        ["log", "--date=iso-strict", "--format=%h%x1f%ad%x1f%an%x1f%s", "--", path], root
+    )
+    rows = []
+    for line in proc.stdout.splitlines():
+        parts = line.split("\x1f")
+        if len(parts) == 4:
+            rows.append((parts[0], parts[1], parts[2], parts[3]))
+    return rows
+
+
+def has_commits(root: Path) -> bool:
+    return run_git(["rev-parse", "--verify", "-q", "HEAD"], root, check=False).returncode == 0
+
+
+def remotes(root: Path) -> list[str]:
+    return run_git(["remote"], root).stdout.split()
+
+
+def current_branch(root: Path) -> str:
+    return run_git(["rev-parse", "--abbrev-ref", "HEAD"], root).stdout.strip()

@@ -1,0 +1,87 @@
+"""Case numbers: short, sequential per year, never colliding across clones, never changing.
+
+Design (see README, "议题编号"):
+
+* A case's number is its folder name (``cases/2026-007``). It is chosen once, when the case is
+  created, and never renamed, so a number printed on a document stays true.
+* Every clone of a workspace numbers from its own *series*. The clone where ``xsk init`` ran is
+  the primary series and writes ``2026-001, 2026-002, ...``. Any other clone (another laptop)
+  takes a letter once with ``xsk series set B`` and writes ``2026-B001, 2026-B002, ...``.
+  Two series never produce the same number, so two clones that create cases offline cannot
+  collide when they sync, and no number has to be changed afterwards.
+* The series lives in the clone's local git config (``xsk.series``), which ``git clone`` does
+  not copy; a fresh clone therefore cannot silently reuse the primary series. The letters in
+  use are recorded in the tracked ``series.toml`` so that ``xsk series set`` refuses a letter
+  another clone already took (after a sync) and ``xsk check`` reports a clash.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+from xsk.core.errors import UsageError
+from xsk.workspace import git as vcs
+
+CONFIG_KEY = "xsk.series"
+PRIMARY = "primary"
+SERIES_FILE = "series.toml"
+
+
+def claim_primary(root: Path) -> None:
+    vcs.config_set_local(root, CONFIG_KEY, PRIMARY)
+
+
+def series(root: Path) -> str | None:
+    """'' for the primary series, a letter for another clone, None when not chosen yet."""
+    value = vcs.config_get(root, CONFIG_KEY)
+    if value is None:
+        return None
+    return "" if value == PRIMARY else value
+
+
+def validate_letter(letter: str) -> str:
+    letter = letter.strip().upper()
+    if len(letter) != 1 or letter not in string.ascii_uppercase:
+        raise UsageError(f"编号序列应为一个英文字母（A–Z），不是“{letter}”")
+    return letter
+
+
+def format_id(year: int, letter: str, n: int) -> str:
+    return f"{year}-{letter}{n:03d}"
+
+
+def pattern(year: int, letter: str) -> re.Pattern[str]:
+    return re.compile(rf"^{year}-{re.escape(letter)}(\d{{3,}})$")
+
+
+def allocate(cases_dir: Path, year: int, letter: str) -> tuple[str, Path]:
+    """Reserve the next number of this series by creating its folder (mkdir is atomic)."""
+    pat = pattern(year, letter)
+    used = [
+        int(m.group(1))
+        for p in (cases_dir.iterdir() if cases_dir.is_dir() else ())
+        if (m := pat.match(p.name))
+    ]
+    n = max(used, default=0) + 1
+    cases_dir.mkdir(parents=True, exist_ok=True)
+    while True:
+        cid = format_id(year, letter, n)
+        folder = cases_dir / cid
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            n += 1
+            continue
+        return cid, folder
+
+
+def require_series(root: Path) -> str:
+    letter = series(root)
+    if letter is None:
+        raise UsageError(
+            "这是工作区的一个副本，尚未设定本机的议题编号序列",
+            hint="请运行 xsk series set B（每台电脑用不同的字母），以免与其他电脑的编号重复",
+        )
+    return letter
