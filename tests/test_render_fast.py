@@ -20,6 +20,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from xsk.documents import docx as R
+from xsk.documents import docx_layout as L
+from xsk.documents import docx_text as T
 from xsk.documents import package as P
 
 try:
@@ -124,7 +126,7 @@ def test_templated_footer_is_rendered(tmp_path: Path) -> None:
     assert prep is not None and any(p.templated for p in prep.others)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         footers = "".join(
-            R._xml_text(z.read(n)) for n in z.namelist() if n.startswith("word/footer")
+            T._xml_text(z.read(n)) for n in z.namelist() if n.startswith("word/footer")
         )
     assert f"{ctx['issuer']}（页脚）" in footers
 
@@ -271,7 +273,7 @@ def test_split_keeps_the_section_break_on_the_last_part() -> None:
         "<w:r><w:t>丙</w:t></w:r></w:p></w:body>"
     )
     root = etree.fromstring(xml)
-    R._split_line_breaks(root, R._StyleInfo(None))
+    L._split_line_breaks(root, L._StyleInfo(None))
     paras = root.findall(f"{W}p")
     assert [_ptext(p) for p in paras] == ["甲", "乙丙"]
     assert paras[0].find(f"{W}pPr/{W}sectPr") is None
@@ -327,19 +329,19 @@ def test_loop_columns_fit_their_content_and_fill_the_page() -> None:
         ["供水", "12", "70.59%"],
     ]
     levels = [["层级", "议题数", "占比"], ["网格", "1", "5.88%"], ["社区", "6", "35.29%"]]
-    a = R._content_widths(_table(counts), 3, R.TEXT_WIDTH_TWIPS)
-    b = R._content_widths(_table(levels), 3, R.TEXT_WIDTH_TWIPS)
-    assert sum(a) <= R.TEXT_WIDTH_TWIPS and sum(b) <= R.TEXT_WIDTH_TWIPS
+    a = L._content_widths(_table(counts), 3, L.TEXT_WIDTH_TWIPS)
+    b = L._content_widths(_table(levels), 3, L.TEXT_WIDTH_TWIPS)
+    assert sum(a) <= L.TEXT_WIDTH_TWIPS and sum(b) <= L.TEXT_WIDTH_TWIPS
     assert a[1:] == b[1:], "the number columns line up from table to table"
-    assert a[0] > 2 * a[1] and a[1] >= 4 * R.CHAR_TWIPS  # "议题数" and a character to spare
+    assert a[0] > 2 * a[1] and a[1] >= 4 * L.CHAR_TWIPS  # "议题数" and a character to spare
     units = [
         ["责任单位", "事项数", "已办结", "逾期", "按时办结率", "评议次数", "平均评分"],
         ["柳州建工市政工程有限公司", "5", "5", "0", "100.00%", "1", "4.00"],
         ["红桥社区居民委员会", "8", "7", "0", "85.71%", "1", "5.00"],
     ]
-    w = R._content_widths(_table(units), 7, R.TEXT_WIDTH_TWIPS)
-    assert sum(w) <= R.TEXT_WIDTH_TWIPS
-    assert w[0] == max(w) and w[0] >= 8 * R.CHAR_TWIPS  # unit names wrap to two lines at most
+    w = L._content_widths(_table(units), 7, L.TEXT_WIDTH_TWIPS)
+    assert sum(w) <= L.TEXT_WIDTH_TWIPS
+    assert w[0] == max(w) and w[0] >= 8 * L.CHAR_TWIPS  # unit names wrap to two lines at most
     # every number fits on one line; headers may take two
-    assert all(x >= 2 * R.CHAR_TWIPS + R.CELL_MARGINS_TWIPS for x in w[1:])
-    assert w[4] >= int(0.55 * 7 * R.CHAR_TWIPS) + R.CELL_MARGINS_TWIPS  # "100.00%"
+    assert all(x >= 2 * L.CHAR_TWIPS + L.CELL_MARGINS_TWIPS for x in w[1:])
+    assert w[4] >= int(0.55 * 7 * L.CHAR_TWIPS) + L.CELL_MARGINS_TWIPS  # "100.00%"

@@ -22,6 +22,8 @@ What a row becomes:
 * created: 登记日期, else the date of 协商时间, 办结时限 or 办结日期, else today.
 * 协商形式, 协商时间, 参与人数, 协商结果 and the source row are kept in ``[answers.import]``.
 * 是否表决 / 是否提请上级 = 是 add a history entry "vote" / "escalate" (for the statistics).
+
+Why this module is long: one pass over a ledger: header mapping, per-row validation with row/column messages, and the staged all-or-nothing write belong together; split, each part would need the others' row model.
 """
 
 from __future__ import annotations

@@ -150,7 +150,6 @@ def build(
                     raw,
                     when=when,
                     base_dir=folder / s.name,
-                    render=False,
                     locate=locate,
                 )
             except AnswerError as exc:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from xsk.actions.stepping import run_step
 from xsk.actions.workflow import now
-from xsk.casework import steps
 from xsk.casework.answers import AnswersFile, meta_time, split_meta
 from xsk.core.errors import AnswerError
 from xsk.workspace import cases as store
@@ -50,7 +50,7 @@ def run_file(
             return answers.line(step_id, question.split(".")[0], index)
 
         try:
-            report = steps.run(
+            report = run_step(
                 ws,
                 cid,
                 raw,

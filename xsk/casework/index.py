@@ -27,6 +27,8 @@ Rules (the index is a cache, never a source of truth):
 * The index is written atomically (:mod:`xsk.store.atomic`) and only when something changed;
   a read-only workspace simply gets no cache.
 * Records hold no private data: proposers' contact data is masked before it is stored.
+
+Why this module is long: the cache format, its signatures (what makes a record stale) and the one reader that fills it must change together; splitting them would let a record go stale silently.
 """
 
 from __future__ import annotations

@@ -102,11 +102,14 @@ def run(
     when: dt.datetime,
     base_dir: Path | None = None,
     dry_run: bool = False,
-    render: bool = True,
     by: str = "",
     locate: Any = None,
 ) -> StepReport:
-    """Do the current step of case ``cid`` with ``raw`` answers (already parsed)."""
+    """Do the current step of case ``cid`` with ``raw`` answers (already parsed).
+
+    Writes and commits the step; its documents are built by the caller
+    (:func:`xsk.actions.stepping.run_step`), since documents sit above case work.
+    """
     if not dry_run:
         from xsk.workspace import journal as txn
 
@@ -130,10 +133,6 @@ def run(
     with txn.transaction(ws.root, ws.state_dir) as tx:
         tx.track(store.case_dir(ws, cid))
         _apply(ws, case, proc, step, answers, trans, report, tx, when, by)
-    if render and trans.documents:
-        from xsk.documents import plan as documents
-
-        report.documents = documents.build_for_step(ws, cid, trans.documents)
     return report
 
 

@@ -56,9 +56,10 @@ def _reports(ws) -> list[str]:
     except ImportError:
         return lines
     try:
-        from xsk.cli.reports import demo_outputs
+        from xsk.casework import status
+        from xsk.reports.bundle import demo_outputs
 
-        lines.extend(demo_outputs(ws))
+        lines.extend(demo_outputs(ws, status.today()))
     except ImportError:
         pass
     return lines

@@ -44,9 +44,9 @@ def _parse_date(value: str | None, name: str) -> dt.date | None:
 
 
 def _current_ws() -> Any:
-    from xsk.cli import app as cli
+    from xsk.cli.common import _ws
 
-    return cli._ws()
+    return _ws()
 
 
 def _today() -> dt.date:
@@ -141,30 +141,6 @@ def report(
         say(f"已生成统计报告：{docx}")
 
 
-def demo_outputs(ws: Any) -> list[str]:
-    """Build the statistics report (.docx) and the ledger (.xlsx) of ``ws`` into its output
-    folder (for ``xsk demo``); returns the lines to show."""
-    from xsk.reports import ledger, report_doc, stats
-
-    today = _today()
-    period = stats.Period()
-    data = stats.load_dataset(ws, ledger=True)
-    figures = stats.compute([data], period, today)
-    tables = stats.tables(figures, data.procedure_names, max_rows=report_doc.MAX_ROWS)
-    ws.out_dir.mkdir(parents=True, exist_ok=True)
-    xlsx = ledger.write_ledger([data], ws.out_dir / "台账.xlsx", period=period, today=today)
-    docx, warnings = report_doc.write_report(
-        [ws], figures, tables, ws.out_dir / "统计报告.docx", period=period, today=today
-    )
-    lines = [f"统计报告：{ws.rel(docx)}", f"台账：{ws.rel(xlsx)}"]
-    from xsk.documents import plan as documents
-
-    notices = documents.run_jobs(ws, documents.supervision_jobs(ws, today))
-    for path in [*notices.built, *notices.skipped]:
-        lines.append(f"督办单：{ws.rel(path)}")
-    return lines + [f"提示：{w}" for w in warnings]
-
-
 def _stderr(text: str) -> None:
     import sys
 
@@ -252,8 +228,9 @@ def due(
     today = _today()
     if notices:
         from xsk.documents import plan as documents
+        from xsk.reports import supervision
 
-        result = documents.run_jobs(ws, documents.supervision_jobs(ws, today), force=True)
+        result = documents.run_jobs(ws, supervision.supervision_jobs(ws, today), force=True)
         for path in result.built:
             echo(f"已生成督办单：{ws.rel(path)}")
         if not result.built:

@@ -36,7 +36,7 @@ class Reader:
         self.problems: list[Problem] = []
 
     def problem(self, keypath: tuple[str | int, ...], code: str, message: str) -> None:
-        from xsk.store.tomlio import locate
+        from xsk.core.tomlpos import locate
 
         line = locate(self.text, keypath) if self.text else 0
         if not line and self.text:

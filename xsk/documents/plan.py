@@ -11,6 +11,8 @@ Output layout (under the workspace's ``out/``, not tracked by git)::
     out/meetings/<meeting id>/<meeting id>-会议纪要.docx   meeting documents (one set per
                                                       meeting, covering every case it discussed)
     out/督办/督办单-<unit>.docx                        supervision notices per unit
+
+Why this module is long: each document kind's context is a short function next to the others, and they share the public view; one kind is found by its name here.
 """
 
 from __future__ import annotations
@@ -625,35 +627,6 @@ def _jobs_for_cases(ws: Workspace, ids: Iterable[str], kinds: Iterable[str] | No
                     ctx = responsibility_ctx(ws, unit, rows, today=date, supervision=False)
                     path = folder / f"{cid}-{name}-{_safe(unit)}.docx"
                     jobs.append(_job(ws, kind, ctx, path, None))
-    return jobs
-
-
-def supervision_jobs(ws: Workspace, today: dt.date) -> list[Any]:
-    """A 督办单 for each responsible unit with overdue items (``out/督办/督办单-<unit>.docx``)."""
-    from xsk.reports import stats
-
-    jobs = []
-    for unit, items in stats.overdue_by_unit(ws, today).items():
-        rows = []
-        for i in items:
-            case = store.load_case(ws, i["case_id"])
-            rows.append(
-                (
-                    case,
-                    outcomes.Outcome(
-                        no=i["no"],
-                        item=i["item"],
-                        unit=unit,
-                        deadline=i["deadline"],
-                        status=i["status"],
-                        progress=i.get("progress", ""),
-                        supervisor=i.get("supervisor", ""),
-                    ),
-                )
-            )
-        ctx = responsibility_ctx(ws, unit, rows, today=today, supervision=True)
-        path = ws.out_dir / "督办" / f"督办单-{_safe(unit)}.docx"
-        jobs.append(_job(ws, "responsibility", ctx, path, None))
     return jobs
 
 

@@ -13,6 +13,8 @@ Two bases:
   taking part).
 
 ``consensus`` adds two conditions: nobody votes "反对" and at least one votes "同意".
+
+Why this module is long: each decision rule (consensus, majorities, owners' double majority) with its exact arithmetic and its explanation text; the rules share the tally types.
 """
 
 from __future__ import annotations

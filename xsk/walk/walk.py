@@ -6,6 +6,8 @@ saves, commits and renders the step's documents through the same code as ``xsk s
 Answers given so far in a step are kept as a draft (``.xsk/drafts/<id>.toml``), so Ctrl-C
 loses nothing: the draft is offered when the step is resumed. Nothing reaches the case until
 the facilitator confirms.
+
+Why this module is long: the walk's question loop, its drafts and the ask functions of the composite answers share the draft state; the prompts of each part move into ``xsk.parts`` as they are registered there.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from xsk.actions import workflow
+from xsk.actions.stepping import run_step
 from xsk.casework import steps
 from xsk.core.errors import GuardError, UsageError
 from xsk.core.model import ATTENDANCE, LEVELS, SATISFACTION, Case
@@ -147,7 +150,7 @@ def walk_case(
             p.say("未保存；已填写的内容保留为草稿，下次继续。")
             return
         try:
-            report = steps.run(ws, cid, raw, when=when)
+            report = run_step(ws, cid, raw, when=when)
         except GuardError as exc:
             p.say(exc.message)
             return

@@ -1,0 +1,20 @@
+"""Run one step of a case and build the documents that step issues."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xsk.casework import steps
+from xsk.workspace.settings import Workspace
+
+
+def run_step(
+    ws: Workspace, cid: str, raw: Any, *, render: bool = True, **options: Any
+) -> steps.StepReport:
+    """:func:`xsk.casework.steps.run`, then the step's documents unless ``render`` is off."""
+    report = steps.run(ws, cid, raw, **options)
+    if render and not options.get("dry_run") and report.transition.documents:
+        from xsk.documents import plan as documents  # rendering is imported only when used
+
+        report.documents = documents.build_for_step(ws, cid, report.transition.documents)
+    return report

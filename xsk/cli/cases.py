@@ -1,0 +1,255 @@
+"""Commands on cases: init, new, show, status, log, check, edit, sync."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from xsk.cli.common import JsonOpt, NoInput, _parse_date, _prompter, _state, _ws, app
+
+
+@app.command()
+def init(
+    directory: Annotated[Path | None, typer.Argument(help="工作区目录（默认当前目录）")] = None,
+    community: Annotated[str | None, typer.Option(help="社区名称")] = None,
+    street: Annotated[str | None, typer.Option(help="街道名称")] = None,
+    district: Annotated[str | None, typer.Option(help="区（县）名称")] = None,
+    procedure: Annotated[str | None, typer.Option(help="默认协商程序编号")] = None,
+    facilitator: Annotated[str | None, typer.Option(help="默认经办人姓名")] = None,
+    no_input: NoInput = False,
+) -> None:
+    """创建工作区：写入 xsk.toml、roster.toml，初始化 git 并提交。
+
+    示例：xsk init 红桥社区 --community 红桥社区 --street 红桥街道 --district 柳南区
+    """
+    from xsk.actions import workflow
+    from xsk.cli.output import echo
+
+    target = directory or _state["dir"] or Path.cwd()
+    root = workflow.init_workspace(
+        target,
+        _prompter(no_input),
+        community=community,
+        street=street,
+        district=district,
+        procedure=procedure,
+        facilitator=facilitator,
+    )
+    from xsk.core import bytecode
+
+    bytecode.warm()
+    echo(f"已创建工作区：{root}")
+    echo("下一步：xsk new --title 议题名称")
+
+
+@app.command()
+def new(
+    title: Annotated[str | None, typer.Option("--title", help="议题名称")] = None,
+    procedure: Annotated[str | None, typer.Option(help="协商程序编号（默认见 xsk.toml）")] = None,
+    category: Annotated[str | None, typer.Option(help="议题类别")] = None,
+    level: Annotated[str | None, typer.Option(help="层级：网格/小区/社区/街道/区")] = None,
+    channel: Annotated[str | None, typer.Option(help="来源渠道，如 居民反映")] = None,
+    proposer: Annotated[str | None, typer.Option(help="提出人姓名（隐私，内部留存）")] = None,
+    phone: Annotated[str | None, typer.Option(help="提出人电话（隐私，内部留存）")] = None,
+    description: Annotated[str | None, typer.Option(help="问题描述")] = None,
+    date: Annotated[str | None, typer.Option(help="登记日期 YYYY-MM-DD（默认今天）")] = None,
+    no_input: NoInput = False,
+) -> None:
+    """登记新议题并提交；最后一行输出议题编号。
+
+    示例：xsk new --title 三号楼加装电梯 --category 公共设施 --proposer 张建国 --phone 13912345678
+    """
+    from xsk.actions import workflow
+    from xsk.cli.output import echo
+
+    ws = _ws()
+    created = _parse_date(date, "--date") if date else None
+    case = workflow.new_case(
+        ws,
+        _prompter(no_input),
+        title=title,
+        procedure=procedure,
+        category=category,
+        level=level,
+        channel=channel,
+        proposer=proposer,
+        phone=phone,
+        description=description,
+        created=created,
+    )
+    echo(f"已登记议题：{case.title}（程序 {case.procedure}，当前步骤 {case.step}）")
+    echo(case.id)
+
+
+@app.command()
+def show(
+    case_id: Annotated[str, typer.Argument(metavar="ID", help="议题编号")],
+    json_: JsonOpt = False,
+    reveal: Annotated[
+        bool, typer.Option("--reveal", help="显示电话、证件号、住址等隐私信息")
+    ] = False,
+) -> None:
+    """查看一个议题（隐私信息默认打码）。
+
+    示例：xsk show 2026-007 --json
+    """
+    from xsk.actions import workflow
+    from xsk.cli.output import echo, emit_json
+    from xsk.workspace import cases
+
+    ws = _ws()
+    view = workflow.case_view(cases.load_case(ws, case_id), reveal=reveal)
+    if json_:
+        emit_json(view)
+        return
+    echo(f"{view['id']}  {view['title']}")
+    echo(
+        f"  程序：{view['procedure']}  当前步骤：{view['step']}  状态：{_status_zh(view['status'])}"
+    )
+    echo(f"  层级：{view['level']}  类别：{view['category'] or '—'}  登记：{view['created']}")
+    if view["due"]:
+        echo(f"  办结时限：{view['due']}")
+    src = view["source"]
+    echo(f"  来源：{src['channel'] or '—'}  受理人：{src['received_by'] or '—'}")
+    for p in view["proposers"]:
+        echo(f"  提出人：{p['name']}  电话：{p['phone'] or '—'}")
+    if view["description"]:
+        echo(f"  描述：{view['description']}")
+    if view["close_reason"]:
+        echo(f"  办结/关闭说明：{view['close_reason']}")
+    if view["masked"]:
+        echo("  （隐私信息已打码；--reveal 显示）")
+
+
+def _status_zh(status: str) -> str:
+    return {"open": "进行中", "closed": "已办结"}.get(status, status)
+
+
+@app.command()
+def status(
+    json_: JsonOpt = False,
+    all_: Annotated[bool, typer.Option("--all", help="包括已办结的议题")] = False,
+    overdue: Annotated[bool, typer.Option("--overdue", help="只列出已逾期的议题")] = False,
+) -> None:
+    """列出议题（默认只列进行中的）。
+
+    示例：xsk status --all --json
+    """
+    from xsk.casework import status as statusmod
+    from xsk.cli.output import emit_json, table
+
+    ws = _ws()
+    rows = statusmod.rows(ws, include_closed=all_, overdue_only=overdue)
+    if json_:
+        emit_json(rows)
+        return
+    if overdue and rows:
+        from xsk.actions import workflow
+        from xsk.cli.output import echo
+        from xsk.reports import stats
+
+        for unit, items in stats.overdue_by_unit(ws, workflow.now().date()).items():
+            table(
+                ["议题编号", "议题", "事项", "办结时限", "逾期（工作日）"],
+                [
+                    [
+                        i["case_id"],
+                        i["case_title"],
+                        i["item"],
+                        i["deadline"].isoformat(),
+                        -i["workdays_left"],
+                    ]
+                    for i in items
+                ],
+                title=f"{unit}（逾期 {len(items)} 项）",
+            )
+            echo("")
+        echo("生成督办单：xsk due --notices")
+        return
+    table(
+        ["编号", "议题", "程序", "步骤", "状态", "层级", "类别", "时限"],
+        [
+            [
+                r["id"],
+                r["title"],
+                r["procedure"],
+                r.get("step_name") or r["step"],
+                _status_zh(r["status"]),
+                r["level"],
+                r["category"],
+                r["due"] or "",
+            ]
+            for r in rows
+        ],
+    )
+
+
+@app.command()
+def log(case_id: Annotated[str, typer.Argument(metavar="ID", help="议题编号")]) -> None:
+    """查看议题的修改历史（来自 git 记录）。
+
+    示例：xsk log 2026-007
+    """
+    from xsk.cli.output import echo
+    from xsk.workspace import cases
+    from xsk.workspace import git as vcs
+
+    ws = _ws()
+    cases.load_case(ws, case_id)
+    rows = vcs.log(ws.root, f"cases/{case_id}")
+    if not rows:
+        echo("（尚无提交记录）")
+    for short, when, author, subject in rows:
+        echo(f"{when[:16].replace('T', ' ')}  {author}  {subject}  [{short}]")
+
+
+@app.command()
+def check(json_: JsonOpt = False) -> None:
+    """检查工作区全部文件；每个问题一行：路径:行号: 代码 说明。有问题时退出码为 1。
+
+    示例：xsk check
+    """
+    from xsk.actions import workflow
+    from xsk.cli.output import echo, emit_json
+    from xsk.core.errors import ProblemsFound
+    from xsk.workspace.settings import find_root
+
+    root = find_root(_state["dir"])
+    problems = workflow.check_workspace(root)
+    if json_:
+        emit_json({"ok": not problems, "problems": [p.to_dict() for p in problems]})
+    else:
+        for p in problems:
+            echo(p.format())
+        if not problems:
+            echo("检查通过，没有发现问题。")
+    if problems:
+        raise typer.Exit(1)
+    _ = ProblemsFound
+
+
+@app.command()
+def edit(case_id: Annotated[str, typer.Argument(metavar="ID", help="议题编号")]) -> None:
+    """用 $EDITOR 编辑 case.toml；保存后校验，通过则提交，否则恢复原样。
+
+    示例：EDITOR=nano xsk edit 2026-007
+    """
+    from xsk.actions import workflow
+    from xsk.cli.output import echo
+
+    result = workflow.edit_case(_ws(), case_id)
+    echo("未修改。" if result == "unchanged" else "已保存并提交。")
+
+
+@app.command()
+def sync() -> None:
+    """与远程仓库同步（git pull --rebase 后 push）。
+
+    示例：xsk sync
+    """
+    from xsk.actions import workflow
+    from xsk.cli.output import echo
+
+    echo(workflow.sync(_ws()))

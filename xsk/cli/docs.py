@@ -1,0 +1,97 @@
+"""Commands on templates and documents."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from xsk.cli.common import JsonOpt, _root_or_none, _ws, app
+
+templates_app = typer.Typer(help="公文模板。示例：xsk templates list", no_args_is_help=True)
+app.add_typer(templates_app, name="templates")
+
+
+@templates_app.command("list")
+def templates_list(json_: JsonOpt = False) -> None:
+    """列出公文模板（本地覆盖优先）。示例：xsk templates list"""
+    from xsk.cli.output import emit_json, table
+    from xsk.documents import templates as templatecmd
+
+    rows = templatecmd.listing(_root_or_none())
+    if json_:
+        emit_json(rows)
+        return
+    table(
+        ["种类", "名称", "公开", "来源", "路径"],
+        [
+            [r["kind"], r["name"], "是" if r["public"] else "否", r["source"], r["path"]]
+            for r in rows
+        ],
+    )
+
+
+@templates_app.command("export")
+def templates_export(
+    name: Annotated[str, typer.Argument(help="模板种类，如 minutes")],
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有的本地模板")] = False,
+) -> None:
+    """把内置模板复制到工作区 templates/documents/ 供在 Word/WPS 中修改。
+
+    示例：xsk templates export minutes
+    """
+    from xsk.cli.output import echo
+    from xsk.documents import templates as templatecmd
+
+    path = templatecmd.export(_ws(), name, force=force)
+    echo(f"已导出到 {path}，在 Word/WPS 中修改后，xsk docs build 将使用它")
+
+
+docs_app = typer.Typer(help="生成公文（Word）。示例：xsk docs build", no_args_is_help=True)
+app.add_typer(docs_app, name="docs")
+
+
+@docs_app.command("build")
+def docs_build(
+    ids: Annotated[
+        list[str] | None, typer.Argument(metavar="[ID]...", help="议题编号（默认全部）")
+    ] = None,
+    kind: Annotated[list[str] | None, typer.Option("--kind", help="只生成某种文书，可重复")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="同时转换为 PDF（需要 LibreOffice）")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", help="并行进程数")] = 2,
+    force: Annotated[bool, typer.Option("--force", help="全部重新生成")] = False,
+    traditional: Annotated[bool, typer.Option("--traditional", help="输出繁体中文")] = False,
+) -> None:
+    """生成议题的公文（增量：未变化的不重新生成）。
+
+    示例：xsk docs build 2026-001 --kind minutes --pdf
+    """
+    from xsk.cli.output import echo
+    from xsk.documents import outputs as docscmd
+
+    for line in docscmd.build(
+        _ws(),
+        ids or [],
+        kind or [],
+        pdf=pdf,
+        jobs=jobs,
+        force=force,
+        traditional=traditional or None,
+    ):
+        echo(line)
+
+
+@docs_app.command("list")
+def docs_list(json_: JsonOpt = False) -> None:
+    """列出已生成的公文。示例：xsk docs list --json"""
+    from xsk.cli.output import emit_json, table
+    from xsk.documents import outputs as docscmd
+
+    rows = docscmd.listing(_ws())
+    if json_:
+        emit_json(rows)
+        return
+    table(
+        ["文件", "种类", "公开", "议题"],
+        [[r["path"], r["title"], r["category"], r["keywords"]] for r in rows],
+    )
