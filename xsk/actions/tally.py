@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from xsk.casework.steps import vote_rules
 from xsk.core.errors import NotFoundError
 from xsk.documents.plan import gather
 from xsk.parts import meetings
-from xsk.workspace.settings import Workspace
+from xsk.workspace.settings import Workspace, vote_rules
 
 
 def tally(ws: Workspace, cid: str, meeting_id: str | None = None) -> dict[str, Any]:

@@ -55,7 +55,7 @@ def add(ws: Workspace, cid: str, kind: str, when: dt.datetime, opts: dict[str, A
             "date": when.date(),
         }
         paths.append(outcomes.apply_progress(folder, [up]))
-        from xsk.casework.steps import next_due
+        from xsk.parts.answer_outcomes import next_due
 
         due = next_due(outcomes.load(folder, ws.root))
 

@@ -14,15 +14,13 @@ from typing import Any
 
 from xsk.core.errors import AnswerError, GuardError, UsageError
 from xsk.core.model import Case, HistoryEntry, history_dict
-from xsk.parts import events, meetings, outcomes
+from xsk.parts import events, outcomes, registry
+from xsk.parts.answer_outcomes import next_due
 from xsk.procedure import engine
 from xsk.procedure import loader as procedures
 from xsk.procedure.model import Procedure, Step
 from xsk.workspace import cases as store
-from xsk.workspace import numbering
-from xsk.workspace.settings import Workspace
-
-SUPERVISOR_KEYS = ("supervisor", "supervisors", "tracker", "supervision", "monitor")
+from xsk.workspace.settings import Workspace, calendar, vote_rules
 
 
 @dataclass
@@ -35,21 +33,6 @@ class StepReport:
     documents: list[Path] = field(default_factory=list)
     committed: bool = False
     meeting_ids: list[str] = field(default_factory=list)
-
-
-def calendar(ws: Workspace):
-    from xsk.rules.workdays import Calendar
-
-    return Calendar(ws.settings.calendar_holidays, ws.settings.calendar_workdays)
-
-
-def vote_rules(ws: Workspace) -> dict[str, Any]:
-    from xsk.rules import votes
-
-    try:
-        return votes.load_rules(ws.settings.vote_rules)
-    except votes.VoteError as exc:
-        raise UsageError(f"xsk.toml [votes.rules]：{exc}") from None
 
 
 def context(
@@ -69,7 +52,9 @@ def context(
         publicity_days=ws.settings.publicity_days,
         procedure_meta=proc.meta,
         composites={
-            "meeting": lambda raw, ctx: meetings.check_answer(raw, ctx, base_dir, rules),
+            t: (lambda raw, ctx, check=part.check: check(raw, ctx, base_dir, rules))
+            for t, part in registry.parts().items()
+            if part.check is not None
         },
     )
 
@@ -156,40 +141,16 @@ def _apply(
     due: dt.date | None = case.due
     due_changed = False
     for q in step.questions:
-        if q.id not in answers:
+        part = registry.get(q.type) if q.id in answers else None
+        if part is None:
             continue
-        value = answers[q.id]
-        if q.type == "meeting":
-            mid = _meeting_id(ws, case, proc, value, when)
-            if "vote" in value:
-                _check_vote(ws, mid, value, step, q.id)
-            tx.track(meetings.meeting_path(ws.meetings_dir, mid))
-            written.append(meetings.save(ws.meetings_dir, mid, cid, value))
-            stored[q.id] = mid
-            report.meeting_ids.append(mid)
-        elif q.type == "outcomes":
-            supervisor = next(
-                (str(answers[k]) for k in SUPERVISOR_KEYS if isinstance(answers.get(k), str)), ""
-            )
-            mids = meetings.case_meeting_ids(case.answers)
-            items = [{**it, "meeting": mids[-1] if mids else ""} for it in value]
-            written.append(outcomes.write_items(case_dir, items, supervisor))
-            stored[q.id] = len(value)
+        job = registry.SaveJob(
+            ws, case, proc, step, q, answers, when, tx, case_dir, written, report.meeting_ids
+        )
+        saved = part.save(job, answers[q.id])
+        stored[q.id] = saved.stored
+        if saved.due_changed:
             due, due_changed = next_due(outcomes.load(case_dir, ws.root)), True
-        elif q.type == "progress":
-            written.append(outcomes.apply_progress(case_dir, value))
-            for up in value:
-                written.append(events.write(case_dir, "progress", when, up))
-            stored[q.id] = len(value)
-            due, due_changed = next_due(outcomes.load(case_dir, ws.root)), True
-        elif q.type == "ratings":
-            for v in value:
-                written.append(events.write(case_dir, "rating", when, v))
-            stored[q.id] = len(value)
-        elif q.type == "visits":
-            for v in value:
-                written.append(events.write(case_dir, "visit", when, v))
-            stored[q.id] = len(value)
     if trans.action == "escalate":
         b = next(b for b in step.branches if b.id == trans.branch)
         esc = {
@@ -218,63 +179,6 @@ def _apply(
     tail = f" → {nxt.name}" if nxt else "，结案" if trans.status == "closed" else ""
     message = f"议题 {cid}：完成“{step.name}”{tail}（{target}）"
     report.committed = ws.commit(written, message, date=when.isoformat())
-
-
-def _meeting_id(
-    ws: Workspace, case: Case, proc: Procedure, value: Mapping[str, Any], when: dt.datetime
-) -> str:
-    if "id" in value:
-        mid = value["id"]
-        if not meetings.meeting_path(ws.meetings_dir, mid).exists() and "time" not in value:
-            raise AnswerError(f"会议 {mid} 不存在；新会议请提供 time 等信息")
-        return mid
-    planned = planned_meeting(case, proc)
-    if planned:
-        return planned
-    if "time" not in value:
-        raise AnswerError("新会议需要会议时间（time），或用 id 加入已有会议")
-    letter = numbering.require_series(ws.root)
-    ws.meetings_dir.mkdir(exist_ok=True)
-    year = value["time"].year if "time" in value else when.year
-    return meetings.allocate_id(ws.meetings_dir, year, letter)
-
-
-def planned_meeting(case: Case, proc: Procedure) -> str | None:
-    """The meeting this case announced (in a step that only publishes a notice) and has not
-    held yet: that is the meeting being held now. A meeting the case already held is
-    history, and a later meeting (a vote, a re-consultation) is a new one."""
-    last: tuple[str, str] | None = None
-    for h in case.history:
-        for value in case.answers.get(h.step, {}).values():
-            if isinstance(value, str) and meetings.MEETING_ID_RE.match(value):
-                last = (h.step, value)
-    if last is None:
-        return None
-    step = proc.step(last[0])
-    return last[1] if step is not None and is_announcing(step) else None
-
-
-def is_announcing(step: Step) -> bool:
-    """A step that publishes a meeting notice but does not hold the meeting."""
-    docs = {*step.documents, *(d for b in step.branches for d in b.documents)}
-    return "notice" in docs and not docs & {"minutes", "signin"}
-
-
-def _check_vote(ws: Workspace, mid: str, value: Mapping[str, Any], step: Step, qid: str) -> None:
-    """Count the vote with the attendees of the whole meeting (joined meetings too)."""
-    path = meetings.meeting_path(ws.meetings_dir, mid)
-    existing = meetings.load(ws.meetings_dir, mid, ws.root) if path.exists() else {}
-    people = {a["name"]: a for a in existing.get("attendees", [])}
-    people.update({a["name"]: a for a in value.get("attendees", [])})
-    try:
-        meetings.tally(value["vote"], list(people.values()), vote_rules(ws))
-    except (ValueError, KeyError) as exc:
-        raise AnswerError(f"步骤 {step.id}（{step.name}）问题 {qid}：表决：{exc}") from None
-
-
-def next_due(items: list[outcomes.Outcome]) -> dt.date | None:
-    pending = [o.deadline for o in items if o.status != "已办结" and o.deadline]
-    return min(pending) if pending else None  # earliest deadline still pending
 
 
 def toml_value(value: Any) -> Any:

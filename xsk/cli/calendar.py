@@ -19,7 +19,7 @@ def _calendar():
     from xsk.core.errors import WorkspaceError
 
     try:
-        from xsk.casework.steps import calendar
+        from xsk.workspace.settings import calendar
 
         return calendar(_ws())
     except WorkspaceError:

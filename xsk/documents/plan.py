@@ -398,7 +398,7 @@ def meeting_ctx(ws: Workspace, kind: str, m: Mapping[str, Any]) -> dict[str, Any
 
 
 def _rules(ws: Workspace) -> dict[str, Any]:
-    from xsk.casework.steps import vote_rules
+    from xsk.workspace.settings import vote_rules
 
     return vote_rules(ws)
 
@@ -446,7 +446,7 @@ def responsibility_ctx(
     if supervision:
         ctx["doc_title"] = "督办单"
     supervisors = [o.supervisor for _, o in rows if o.supervisor]
-    from xsk.casework.steps import calendar
+    from xsk.workspace.settings import calendar
 
     ctx.update(
         {

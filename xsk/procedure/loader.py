@@ -17,13 +17,13 @@ from xsk.core.paths import builtin_templates
 from xsk.procedure.model import (
     ACTIONS,
     CASE_FIELDS,
-    QUESTION_TYPES,
     Branch,
     Condition,
     Guard,
     Procedure,
     Question,
     Step,
+    question_types,
 )
 from xsk.store import tomlio
 
@@ -133,7 +133,7 @@ def _question(
     def g(key: str, kind: str, **kw: Any) -> Any:
         return r.get(q, (*kp, key), kind, **kw)
 
-    qtype = g("type", "str", default="text", choices=QUESTION_TYPES)
+    qtype = g("type", "str", default="text", choices=question_types())
     fields = []
     if qtype == "records":
         raw_fields = r.items(q, (*kp, "fields"))

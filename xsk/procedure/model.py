@@ -26,6 +26,19 @@ QUESTION_TYPES = (
     "publicity",  # a publicity period: start date + working days; the end is computed
 )
 
+_ADDED_TYPES: list[str] = []  # the types of composite parts registered at run time
+
+
+def question_types() -> tuple[str, ...]:
+    """Every question type a procedure may use: the built-in ones and any part added later."""
+    return QUESTION_TYPES + tuple(_ADDED_TYPES)
+
+
+def add_question_type(name: str) -> None:
+    if name not in question_types():
+        _ADDED_TYPES.append(name)
+
+
 ACTIONS = ("close", "escalate", "goto", "wait", "vote", "next")
 
 # Case fields a question may set (``field = "category"``).

@@ -6,8 +6,6 @@ saves, commits and renders the step's documents through the same code as ``xsk s
 Answers given so far in a step are kept as a draft (``.xsk/drafts/<id>.toml``), so Ctrl-C
 loses nothing: the draft is offered when the step is resumed. Nothing reaches the case until
 the facilitator confirms.
-
-Why this module is long: the walk's question loop, its drafts and the ask functions of the composite answers share the draft state; the prompts of each part move into ``xsk.parts`` as they are registered there.
 """
 
 from __future__ import annotations
@@ -20,8 +18,10 @@ from xsk.actions import workflow
 from xsk.actions.stepping import run_step
 from xsk.casework import steps
 from xsk.core.errors import GuardError, UsageError
-from xsk.core.model import ATTENDANCE, LEVELS, SATISFACTION, Case
-from xsk.parts import meetings, outcomes
+from xsk.core.model import LEVELS, Case
+from xsk.parts import registry
+from xsk.parts.answer_meeting import PARTIAL, ask_meeting  # noqa: F401  (the walk's drafts)
+from xsk.parts.asking import OTHER, _ask_typed, _loop, _suggest_rule
 from xsk.procedure import engine
 from xsk.procedure.model import Procedure, Question, Step
 from xsk.prompts.base import Prompter
@@ -31,7 +31,6 @@ from xsk.workspace.settings import Workspace
 
 NEW = "＋ 登记新议题"
 QUIT = "× 退出"
-OTHER = "（其他，手工输入）"
 DONE = "（完成）"
 
 
@@ -196,13 +195,9 @@ def ask_step(
 
 def _known(case: Case, q: Question) -> Any:
     for ans in reversed(list(case.answers.values())):
-        if q.id in ans and q.type not in ("meeting", "outcomes", "progress", "visits", "ratings"):
+        if q.id in ans and registry.get(q.type) is None:
             return ans[q.id]
     return None
-
-
-def _suggest_rule(ws: Workspace, case: Case) -> str | None:
-    return ws.settings.category_rules.get(case.category)
 
 
 def ask_question(
@@ -222,16 +217,9 @@ def ask_question(
     if default is None:
         default = engine.default_for(q, ctx)
     t = q.type
-    if t == "meeting":
-        return ask_meeting(ws, p, case, step, ctx, draft, keep)
-    if t == "outcomes":
-        return ask_outcomes(ws, p, ctx, draft)
-    if t == "progress":
-        return ask_progress(ws, p, case, ctx)
-    if t == "visits":
-        return ask_visits(ws, p, ctx)
-    if t == "ratings":
-        return ask_ratings(ws, p, case)
+    part = registry.get(t)
+    if part is not None:
+        return part.ask(registry.AskJob(ws, p, case, step, ctx, draft, keep))
     if t == "publicity":
         d = default if isinstance(default, Mapping) else {}
         start = _ask_typed(p, "公示开始日期", "date", d.get("start", ctx.today), ctx)
@@ -269,48 +257,6 @@ def ask_question(
     return value
 
 
-def _ask_typed(
-    p: Prompter, label: str, kind: str, default: Any, ctx: engine.Context, q: Question | None = None
-) -> Any:
-    """Ask for text and convert it by ``kind``; the validator re-asks with the reason."""
-    question = q or Question(id="_", prompt=label, type=kind)
-
-    def check(text: str) -> str | None:
-        if not text.strip() and not question.required:
-            return None
-        _, err = engine.coerce(question, _parse_input(kind, text), ctx)
-        return err
-
-    shown = _show(default)
-    text = p.text(label, default=shown, validate=check, multiline=kind == "longtext")
-    if not text.strip() and not question.required:
-        return ""
-    value, _ = engine.coerce(question, _parse_input(kind, text), ctx)
-    return value
-
-
-def _parse_input(kind: str, text: str) -> Any:
-    if kind in ("text", "longtext"):
-        return text
-    if kind == "number":
-        return text.strip()
-    return text.strip()
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def _loop(p: Prompter, what: str, first: bool = True) -> bool:
-    return p.confirm(f"添加{'一' if first else '下一'}{what}？", default=first)
-
-
 def ask_records(p: Prompter, q: Question, ctx: engine.Context, draft: Any) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     while _loop(p, "条记录", not out):
@@ -323,284 +269,6 @@ def ask_records(p: Prompter, q: Question, ctx: engine.Context, draft: Any) -> li
                 if value not in ("", None):
                     row[f.id] = value
         out.append(row)
-    return out
-
-
-PARTIAL = "_partial"  # marks a meeting answer kept in a draft before it was finished
-
-
-def ask_meeting(
-    ws: Workspace,
-    p: Prompter,
-    case: Case,
-    step: Step,
-    ctx: engine.Context,
-    draft: Any,
-    keep: Callable[[Any], None] = lambda _partial: None,
-) -> dict[str, Any]:
-    """The meeting: when, where, who came, what was said, the vote and the resolutions.
-
-    After each part (and each attendee, speech and resolution) the answer so far goes to
-    ``keep`` (the step's draft); resumed from a draft, what was entered is offered again.
-    """
-    from xsk.procedure import loader
-
-    d = dict(draft) if isinstance(draft, Mapping) else {}
-    if d and not d.get(PARTIAL):
-        p.say("沿用草稿中已填写完的会议记录。")
-        return d
-    d.pop(PARTIAL, None)
-    answer: dict[str, Any] = {}
-
-    def kept(**more: Any) -> None:
-        keep({**answer, **more, PARTIAL: True})
-
-    planned = steps.planned_meeting(case, loader.load(case.procedure, ws.root))
-    if planned:
-        mid = planned
-        m = meetings.load(ws.meetings_dir, mid, ws.root)
-        p.say(f"会议 {mid}：{m.get('title', '')}，{_show(m.get('time'))}，{m.get('venue', '')}")
-        answer["id"] = mid
-    else:
-        existing = [
-            m
-            for m in meetings.all_meetings(ws.meetings_dir, ws.root)
-            if isinstance(m.get("time"), dt.datetime) and m["time"].date() >= ctx.today
-        ]
-        options = [f"{m['id']} {m.get('title', '')}（{_show(m.get('time'))}）" for m in existing]
-        new = "新建会议"
-        pick = (
-            p.select(
-                "新建会议，还是并入已安排的会议（一次会议协商多个议题）？",
-                [new, *options],
-                default=new,
-            )
-            if options
-            else new
-        )
-        if pick != new:
-            answer["id"] = pick.split()[0]
-            return answer
-        answer["title"] = _ask_typed(
-            p, "会议名称", "text", d.get("title", f"{ws.settings.community}协商议事会"), ctx
-        )
-        screen_form = next((a.get("form") for a in case.answers.values() if a.get("form")), None)
-        form = d.get("form", screen_form)
-        form = form if form in meetings.FORMS else "议事会"
-        answer["form"] = p.select("会议形式", list(meetings.FORMS), default=form)
-        answer["time"] = _ask_typed(
-            p,
-            "会议时间（如 2026-11-28 14:30）",
-            "datetime",
-            d.get("time", dt.datetime.combine(ctx.today, dt.time(14, 30))),
-            ctx,
-        )
-        answer["venue"] = _ask_typed(p, "会议地点", "text", d.get("venue", "社区议事厅"), ctx)
-        host = d.get("host", ws.settings.facilitator or "")
-        answer["host"] = _ask_typed(p, "主持人", "text", host, ctx)
-    if steps.is_announcing(step):
-        return answer  # announcing: attendance is recorded at the meeting itself
-    kept()
-    recorder = d.get("recorder", ws.settings.facilitator or "")
-    answer["recorder"] = _ask_typed(p, "记录人", "text", recorder, ctx)
-    kept()
-    attendees = [a for a in d.get("attendees", []) if isinstance(a, Mapping)]
-    if attendees:
-        names = "、".join(str(a.get("name", "")) for a in attendees)
-        p.say(f"草稿中已录入参会人员 {len(attendees)} 位：{names}")
-    roster = {e.name: e for e in ws.roster}
-    while _loop(p, "位参会人员", not attendees):
-        name = _ask_typed(p, "姓名", "text", None, ctx)
-        entry = roster.get(name)
-        unit = _ask_typed(
-            p,
-            "单位/身份",
-            "text",
-            entry.unit if entry else "",
-            ctx,
-            Question(id="unit", prompt="单位", required=False),
-        )
-        attendance = p.select("出席情况", list(ATTENDANCE), default="出席")
-        vote = attendance == "出席" and p.confirm(
-            "是否有表决权？", default=entry.vote if entry else True
-        )
-        attendees.append(
-            {
-                "name": name,
-                "unit": unit or "",
-                "attendance": attendance,
-                "vote": vote,
-                "role": entry.role if entry else "",
-            }
-        )
-        kept(attendees=attendees)
-    answer["attendees"] = attendees
-    answer["background"] = _ask_typed(
-        p,
-        "议题背景",
-        "longtext",
-        d.get("background", case.description),
-        ctx,
-        Question(id="bg", prompt="背景", required=False),
-    )
-    kept()
-    speeches = [x for x in d.get("speeches", []) if isinstance(x, Mapping)]
-    if speeches:
-        p.say(f"草稿中已录入发言 {len(speeches)} 条")
-    while _loop(p, "条发言", not speeches):
-        speeches.append(
-            {
-                "speaker": _ask_typed(p, "发言人", "text", None, ctx),
-                "side": p.select("发言方", list(meetings.SIDES), default="居民"),
-                "summary": _ask_typed(p, "发言要点", "longtext", None, ctx),
-            }
-        )
-        kept(speeches=speeches)
-    answer["speeches"] = speeches
-    if isinstance(d.get("vote"), Mapping):
-        p.say("沿用草稿中的表决情况。")
-        answer["vote"] = d["vote"]
-    elif p.confirm("是否进行表决？", default=False):
-        answer["vote"] = ask_vote(ws, p, case, ctx, attendees)
-    kept()
-    resolutions = [str(r) for r in d.get("resolutions", []) if r]
-    if resolutions:
-        p.say(f"草稿中已录入协商意见 {len(resolutions)} 条")
-    while _loop(p, "条协商意见（决议）", not resolutions):
-        resolutions.append(_ask_typed(p, "协商意见", "text", None, ctx))
-        kept(resolutions=resolutions)
-    answer["resolutions"] = resolutions
-    return answer
-
-
-def ask_vote(
-    ws: Workspace, p: Prompter, case: Case, ctx: engine.Context, attendees: list[dict]
-) -> dict[str, Any]:
-    rules = steps.vote_rules(ws)
-    suggested = _suggest_rule(ws, case) or "majority"
-    labels = {f"{r.name}（{rid}）": rid for rid, r in rules.items()}
-    default = next((k for k, v in labels.items() if v == suggested), None)
-    rid = labels[p.select("表决规则", list(labels), default=default)]
-    vote: dict[str, Any] = {"rule": rid}
-    vote["motion"] = _ask_typed(p, "表决事项", "text", case.title, ctx)
-    voters = [a for a in attendees if a["vote"] and a["attendance"] == "出席"]
-    if rules[rid].basis == "owners":
-        vote["entitled"] = int(_ask_typed(p, "业主总人数", "number", None, ctx))
-        vote["entitled_area"] = str(_ask_typed(p, "专有部分总面积（㎡）", "number", None, ctx))
-        if (
-            p.select(
-                "计票方式",
-                ["从 CSV 导入选票（单元,业主,面积,意见）", "只录合计"],
-                default="只录合计",
-            )
-            != "只录合计"
-        ):
-            from pathlib import Path
-
-            def readable(text: str) -> str | None:
-                try:
-                    meetings.read_ballots_csv(Path(text.strip()).expanduser())
-                except Exception as exc:  # shown to the facilitator, who types another path
-                    return str(exc)
-                return None
-
-            path = p.text("选票 CSV 文件路径", validate=readable)
-            vote["ballots"] = meetings.read_ballots_csv(Path(path.strip()).expanduser())
-            return vote
-        for key, label in (("yes", "同意"), ("no", "反对"), ("abstain", "弃权")):
-            vote[key] = int(_ask_typed(p, f"{label}人数", "number", 0, ctx))
-            vote[f"{key}_area"] = str(_ask_typed(p, f"{label}面积（㎡）", "number", 0, ctx))
-        return vote
-    vote["entitled"] = int(
-        _ask_typed(p, "应到（有表决权）人数", "number", len(voters) or None, ctx)
-    )
-    if voters and p.select("计票方式", ["逐人记录", "只录合计"], default="逐人记录") == "逐人记录":
-        vote["ballots"] = [
-            {
-                "voter": a["name"],
-                "choice": p.select(f"{a['name']} 的意见", ["同意", "反对", "弃权"], default="同意"),
-            }
-            for a in voters
-        ]
-        return vote
-    for key, label in (("yes", "同意"), ("no", "反对"), ("abstain", "弃权")):
-        vote[key] = int(_ask_typed(p, f"{label}票数", "number", 0, ctx))
-    return vote
-
-
-def ask_outcomes(ws: Workspace, p: Prompter, ctx: engine.Context, draft: Any) -> list[dict]:
-    out: list[dict[str, Any]] = []
-    units = [e.name for e in ws.roster if e.kind == "org"]
-    while _loop(p, "项协商成果", not out):
-        item = _ask_typed(p, "事项内容", "text", None, ctx)
-        if units:
-            unit = p.select("责任单位（现场认领）", [*units, OTHER])
-            if unit == OTHER:
-                unit = _ask_typed(p, "责任单位", "text", None, ctx)
-        else:
-            unit = _ask_typed(p, "责任单位（现场认领）", "text", None, ctx)
-        limit = _ask_typed(p, "办结时限：日期（2026-12-31）或工作日数（如 10）", "text", "10", ctx)
-        row: dict[str, Any] = {"item": item, "unit": unit}
-        if limit.strip().isdigit():
-            row["days"] = int(limit)
-            p.say(f"办结时限：{engine.fmt_date(ctx.calendar.add_workdays(ctx.today, int(limit)))}")
-        else:
-            row["deadline"] = _ask_typed(p, "办结日期", "date", limit, ctx)
-        out.append(row)
-    return out
-
-
-def ask_progress(ws: Workspace, p: Prompter, case: Case, ctx: engine.Context) -> list[dict]:
-    items = outcomes.load(store.case_dir(ws, case.id), ws.root)
-    out = []
-    for o in items:
-        p.say(
-            f"{o.no}. {o.item}（{o.unit}，时限 {_show(o.deadline)}，当前：{o.shown_status(ctx.today)}）"
-        )
-        status = p.select(f"事项 {o.no} 办理状态", ["待办", "办理中", "已办结"], default=o.status)
-        note = _ask_typed(
-            p,
-            "进展说明（可留空）",
-            "text",
-            "",
-            ctx,
-            Question(id="note", prompt="说明", required=False),
-        )
-        out.append({"no": o.no, "status": status, "note": note or ""})
-    return out
-
-
-def ask_visits(ws: Workspace, p: Prompter, ctx: engine.Context) -> list[dict]:
-    out: list[dict[str, Any]] = []
-    while _loop(p, "条回访记录", not out):
-        out.append(
-            {
-                "date": _ask_typed(p, "回访日期", "date", ctx.today, ctx),
-                "visitor": _ask_typed(p, "回访人", "text", ws.settings.facilitator or None, ctx),
-                "method": p.select(
-                    "回访方式", ["电话回访", "入户回访", "微信回访", "座谈回访"], default="电话回访"
-                ),
-                "satisfaction": p.select("满意度", list(SATISFACTION), default="满意"),
-                "comment": _ask_typed(
-                    p,
-                    "意见（可留空）",
-                    "text",
-                    "",
-                    ctx,
-                    Question(id="c", prompt="意见", required=False),
-                ),
-            }
-        )
-    return out
-
-
-def ask_ratings(ws: Workspace, p: Prompter, case: Case) -> list[dict]:
-    items = outcomes.load(store.case_dir(ws, case.id), ws.root)
-    out = []
-    for unit in dict.fromkeys(o.unit for o in items):
-        if p.confirm(f"对 {unit} 进行评议（下评上）？", default=True):
-            score = p.select(f"{unit} 的评分", ["5", "4", "3", "2", "1"], default="5")
-            out.append({"unit": unit, "score": int(score)})
     return out
 
 

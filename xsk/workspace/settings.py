@@ -7,8 +7,9 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
-from xsk.core.errors import DataError, WorkspaceError
+from xsk.core.errors import DataError, UsageError, WorkspaceError
 from xsk.core.model import Reader, RosterEntry, Settings, roster_from_dict, settings_from_dict
 from xsk.store import atomic, tomlio
 from xsk.workspace import git as vcs
@@ -265,3 +266,21 @@ def create(
         date=date,
     )
     return root
+
+
+# --- rules configured in xsk.toml ---------------------------------------------------------
+
+
+def calendar(ws: Workspace):
+    from xsk.rules.workdays import Calendar
+
+    return Calendar(ws.settings.calendar_holidays, ws.settings.calendar_workdays)
+
+
+def vote_rules(ws: Workspace) -> dict[str, Any]:
+    from xsk.rules import votes
+
+    try:
+        return votes.load_rules(ws.settings.vote_rules)
+    except votes.VoteError as exc:
+        raise UsageError(f"xsk.toml [votes.rules]：{exc}") from None

@@ -1,0 +1,51 @@
+"""The visits part: follow-up visits to the residents, each an event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xsk.core.model import SATISFACTION
+from xsk.parts import events
+from xsk.parts.asking import _ask_typed, _loop
+from xsk.parts.registry import AskJob, Part, Saved, SaveJob
+from xsk.procedure import engine
+from xsk.procedure.model import Question
+from xsk.prompts.base import Prompter
+from xsk.workspace.settings import Workspace
+
+
+def ask_visits(ws: Workspace, p: Prompter, ctx: engine.Context) -> list[dict]:
+    out: list[dict[str, Any]] = []
+    while _loop(p, "条回访记录", not out):
+        out.append(
+            {
+                "date": _ask_typed(p, "回访日期", "date", ctx.today, ctx),
+                "visitor": _ask_typed(p, "回访人", "text", ws.settings.facilitator or None, ctx),
+                "method": p.select(
+                    "回访方式", ["电话回访", "入户回访", "微信回访", "座谈回访"], default="电话回访"
+                ),
+                "satisfaction": p.select("满意度", list(SATISFACTION), default="满意"),
+                "comment": _ask_typed(
+                    p,
+                    "意见（可留空）",
+                    "text",
+                    "",
+                    ctx,
+                    Question(id="c", prompt="意见", required=False),
+                ),
+            }
+        )
+    return out
+
+
+def save(job: SaveJob, value: Any) -> Saved:
+    for v in value:
+        job.written.append(events.write(job.case_dir, "visit", job.when, v))
+    return Saved(len(value))
+
+
+def ask(job: AskJob) -> Any:
+    return ask_visits(job.ws, job.p, job.ctx)
+
+
+PART = Part("visits", "回访记录", save=save, ask=ask)
