@@ -37,9 +37,9 @@ class StepReport:
 
 
 def calendar(ws: Workspace):
-    from xsk.rules.workdays import Calendar
+    from xsk import calendars
 
-    return Calendar(ws.settings.calendar_holidays, ws.settings.calendar_workdays)
+    return calendars.for_workspace(ws)
 
 
 def vote_rules(ws: Workspace) -> dict[str, Any]:

@@ -233,7 +233,10 @@ def ask_question(
         days = _ask_typed(p, "公示期（工作日）", "number", d.get("days", ctx.publicity_days), ctx)
         value = {"start": start, "days": int(days)}
         end = ctx.calendar.publicity_end(start, int(days))
-        p.say(f"公示期：{engine.fmt_date(start)} 至 {engine.fmt_date(end)}（{days} 个工作日）")
+        note = _provisional(ctx, start, end)
+        p.say(
+            f"公示期：{engine.fmt_date(start)} 至 {engine.fmt_date(end)}（{days} 个工作日）{note}"
+        )
         return value
     if t == "records":
         return ask_records(p, q, ctx, draft)
@@ -538,7 +541,8 @@ def ask_outcomes(ws: Workspace, p: Prompter, ctx: engine.Context, draft: Any) ->
         row: dict[str, Any] = {"item": item, "unit": unit}
         if limit.strip().isdigit():
             row["days"] = int(limit)
-            p.say(f"办结时限：{engine.fmt_date(ctx.calendar.add_workdays(ctx.today, int(limit)))}")
+            until = ctx.calendar.add_workdays(ctx.today, int(limit))
+            p.say(f"办结时限：{engine.fmt_date(until)}{_provisional(ctx, ctx.today, until)}")
         else:
             row["deadline"] = _ask_typed(p, "办结日期", "date", limit, ctx)
         out.append(row)
@@ -597,6 +601,13 @@ def ask_ratings(ws: Workspace, p: Prompter, case: Case) -> list[dict]:
             score = p.select(f"{unit} 的评分", ["5", "4", "3", "2", "1"], default="5")
             out.append({"unit": unit, "score": int(score)})
     return out
+
+
+def _provisional(ctx: engine.Context, start: dt.date, end: dt.date) -> str:
+    """A mark for a date counted on the provisional calendar (years without official data)."""
+    from xsk.calendars import note
+
+    return "（暂定，节假日安排以国务院公布为准）" if note(ctx.calendar, start, end) else ""
 
 
 __all__ = ["LEVELS", "home", "walk_case"]

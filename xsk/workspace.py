@@ -114,6 +114,9 @@ def check_settings(root: Path) -> list:
         r = Reader(name, text)
         builder(data, r)
         problems.extend(r.problems)
+    from xsk import calendars
+
+    problems.extend(calendars.check(root))  # calendar/<year>.toml
     return problems
 
 

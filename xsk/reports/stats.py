@@ -408,10 +408,9 @@ def due_by_unit(
     meeting, overdue (bool) and workdays_left (negative when overdue). Units are sorted by
     name, items by deadline then case.
     """
-    from xsk import index
-    from xsk.rules.workdays import Calendar
+    from xsk import calendars, index
 
-    cal = Calendar(ws.settings.calendar_holidays, ws.settings.calendar_workdays)
+    cal = calendars.for_workspace(ws)
     limit = cal.add_workdays(today, within) if within is not None else today - dt.timedelta(days=1)
     limit_iso = limit.isoformat()
     today_iso = today.isoformat()
