@@ -155,3 +155,186 @@ def test_same_date_twice_in_xsk_toml_is_a_data_error(ws_path, cli):
     path.write_text(text, "utf-8")
     r = cli("-C", str(ws_path), "calendar", "add", "2026-03-02", "5")
     assert r.code == 2 and "2026-03-04" in one_error_line(r.err)
+
+
+# --------------------------------------------------------------------------- recheck
+
+ANSWERS = Path(__file__).resolve().parent / "data" / "dongguan-answers.toml"
+
+# the sample answers moved to the weeks around the Spring Festival of 2027, up to the result
+# notice: outcomes confirmed on Mon 2027-02-01 (item 1 due in 10 working days, item 2 on a
+# fixed date), publicity from Wed 2027-02-03 for 5 working days
+SHIFT = [
+    ("2026-03-02T", "2027-01-25T"),
+    ("2026-03-03T", "2027-01-26T"),
+    ("2026-03-04T", "2027-01-27T"),
+    ("2026-03-09T", "2027-01-29T"),
+    ("2026-03-10T", "2027-02-01T"),
+    ("2026-03-11T", "2027-02-03T"),
+    ("start = 2026-03-11", "start = 2027-02-03"),
+    ("deadline = 2026-04-30", "deadline = 2027-04-30"),
+]
+
+
+def git(root: Path, *args: str) -> str:
+    import subprocess
+
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True).stdout
+
+
+def case_until_publicity(cli, ws_path: Path, tmp_path: Path, shift=SHIFT, date="2027-01-25"):
+    text = ANSWERS.read_text("utf-8")
+    text = text[: text.index("[decide]")]
+    for old, new in shift:
+        assert old in text, old
+        text = text.replace(old, new)
+    answers = tmp_path / f"answers-{date}.toml"
+    answers.write_text(text, "utf-8")
+    r = cli("-C", str(ws_path), "new", "--title", "配电变压器移交", "--no-input", "--date", date)
+    assert r.code == 0, r.err
+    cid = r.out.split()[-1]
+    r = cli("-C", str(ws_path), "step", cid, "--answers", str(answers), "--all", "--no-docs")
+    assert r.code == 0, r.err
+    return cid, r
+
+
+def read_toml(path: Path) -> dict:
+    import tomllib
+
+    return tomllib.loads(path.read_text("utf-8"))
+
+
+def test_provisional_publicity_and_deadline_are_stored_as_computed(ws_path, cli, tmp_path):
+    cid, r = case_until_publicity(cli, ws_path, tmp_path)
+    assert "（至 2027年2月11日）" in r.out  # 02-03, 02-04, then 除夕 .. 初三, 02-09 .. 02-11
+    assert r.err.count(PROVISIONAL) == 1
+    case = read_toml(ws_path / "cases" / cid / "case.toml")
+    pub = case["answers"]["publish"]["publicity"]
+    assert (pub["start"].isoformat(), pub["days"], pub["end"].isoformat()) == (
+        "2027-02-03",
+        5,
+        "2027-02-11",
+    )
+    assert case["wait_until"].isoformat() == "2027-02-11"
+    items = read_toml(ws_path / "cases" / cid / "outcomes.toml")["items"]
+    assert items[0]["deadline"].isoformat() == "2027-02-17"  # 10 working days after 02-01
+    assert items[0]["days"] == 10 and items[0]["counted_from"].isoformat() == "2027-02-01"
+    assert "days" not in items[1] and "counted_from" not in items[1]  # a fixed date
+    assert case["due"].isoformat() == "2027-02-17"
+
+
+def test_recheck_lists_exactly_the_dates_an_override_moves(ws_path, cli, tmp_path):
+    cid, _ = case_until_publicity(cli, ws_path, tmp_path)
+    # a 2026 case on the same workspace: official data, nothing moves
+    other, _ = case_until_publicity(
+        cli,
+        ws_path,
+        tmp_path,
+        shift=[("start = 2026-03-11", "start = 2026-03-11")],
+        date="2026-03-02",
+    )
+    r = cli("-C", str(ws_path), "calendar", "recheck", "--json")
+    assert r.code == 0 and json.loads(r.out)["changes"] == []
+    head = git(ws_path, "rev-parse", "HEAD")
+
+    # the State Council's schedule arrives: 02-05 .. 02-12 off, Saturday 02-20 worked
+    write_year(ws_path, CAL_2027)
+    r = cli("-C", str(ws_path), "calendar", "recheck", "--json")
+    assert r.code == 0, r.err
+    data = json.loads(r.out)
+    assert data["applied"] is False and data["committed"] is False
+    moved = {(c["case"], c["kind"], c["old"], c["new"]) for c in data["changes"]}
+    assert moved == {
+        (cid, "publicity", "2027-02-11", "2027-02-17"),  # 02-03, 02-04, 02-15, 02-16, 02-17
+        (cid, "wait", "2027-02-11", "2027-02-17"),
+        (cid, "deadline", "2027-02-17", "2027-02-22"),  # ... 02-19, 02-20 (worked), 02-22
+    }
+    assert len(data["changes"]) == 3
+    assert PROVISIONAL not in r.err  # 2027 is official now
+
+    # without --yes and without a terminal: listed, not changed
+    r = cli("-C", str(ws_path), "calendar", "recheck")
+    assert r.code == 0
+    rows = [line.split("\t") for line in r.out.splitlines() if line.startswith(cid)]
+    assert [(row[2], row[3]) for row in rows] == [
+        ("2027-02-11", "2027-02-17"),
+        ("2027-02-11", "2027-02-17"),
+        ("2027-02-17", "2027-02-22"),
+    ]
+    assert "--yes" in r.out and git(ws_path, "rev-parse", "HEAD") == head
+
+    r = cli("-C", str(ws_path), "calendar", "recheck", "--yes")
+    assert r.code == 0, r.err
+    assert "已更新 3 个日期，已提交" in r.out
+    assert git(ws_path, "rev-list", "--count", f"{head.strip()}..HEAD").strip() == "1"
+    subject, *changed = git(ws_path, "show", "--name-only", "--format=%s", "HEAD").split("\n")
+    assert subject.startswith("日历复核")
+    assert set(filter(None, changed)) == {
+        f"cases/{cid}/case.toml",
+        f"cases/{cid}/outcomes.toml",
+        "calendar/2027.toml",
+    }
+    assert git(ws_path, "status", "--porcelain") == ""
+    case = read_toml(ws_path / "cases" / cid / "case.toml")
+    assert case["answers"]["publish"]["publicity"]["end"].isoformat() == "2027-02-17"
+    assert case["wait_until"].isoformat() == "2027-02-17"
+    assert case["due"].isoformat() == "2027-02-22"
+    items = read_toml(ws_path / "cases" / cid / "outcomes.toml")["items"]
+    assert [i["deadline"].isoformat() for i in items] == ["2027-02-22", "2027-04-30"]
+    untouched = read_toml(ws_path / "cases" / other / "case.toml")
+    assert untouched["answers"]["publish"]["publicity"]["end"].isoformat() == "2026-03-17"
+
+    # the guard of the next step follows the new end
+    decide = tmp_path / "decide.toml"
+    decide.write_text("[decide]\n_meta = { date = 2027-02-17T10:00:00+08:00 }\n", "utf-8")
+    r = cli("-C", str(ws_path), "step", cid, "--answers", str(decide), "--no-docs")
+    assert r.code == 2 and "2027年2月17日" in r.err
+
+    # nothing left to do
+    r = cli("-C", str(ws_path), "calendar", "recheck")
+    assert r.code == 0 and "无需更新" in r.out
+
+
+def test_recheck_asks_on_a_terminal(ws_path, cli, tmp_path, monkeypatch):
+    from xsk import cli as climod
+    from xsk.prompts.base import ScriptedPrompter
+
+    case_until_publicity(cli, ws_path, tmp_path)
+    write_year(ws_path, CAL_2027)
+    head = git(ws_path, "rev-parse", "HEAD")
+    said_no = ScriptedPrompter([False])
+    monkeypatch.setattr(climod, "_prompter", lambda no_input: said_no)
+    r = cli("-C", str(ws_path), "calendar", "recheck")
+    assert r.code == 0 and said_no.asked and "3 个日期" in said_no.asked[0]
+    assert git(ws_path, "rev-parse", "HEAD") == head
+    said_yes = ScriptedPrompter([True])
+    monkeypatch.setattr(climod, "_prompter", lambda no_input: said_yes)
+    r = cli("-C", str(ws_path), "calendar", "recheck")
+    assert r.code == 0 and "已更新 3 个日期" in r.out
+    assert git(ws_path, "rev-parse", "HEAD") != head
+
+
+def test_recheck_after_an_xsk_toml_override(ws_path, cli, tmp_path):
+    """A single local holiday in xsk.toml moves only what it touches."""
+    case_until_publicity(cli, ws_path, tmp_path)
+    path = ws_path / "xsk.toml"
+    path.write_text(
+        path.read_text("utf-8").replace("holidays = []", "holidays = [2027-02-16]"), "utf-8"
+    )
+    data = json.loads(cli("-C", str(ws_path), "calendar", "recheck", "--json").out)
+    # the publicity (ends 02-11) is not touched; the deadline 02-17 moves to 02-18
+    assert [(c["kind"], c["old"], c["new"]) for c in data["changes"]] == [
+        ("deadline", "2027-02-17", "2027-02-18")
+    ]
+
+
+def test_recheck_skips_closed_cases_and_needs_a_workspace(ws_path, cli, tmp_path):
+    cid, _ = case_until_publicity(cli, ws_path, tmp_path)
+    case_path = ws_path / "cases" / cid / "case.toml"
+    text = case_path.read_text("utf-8").replace('status = "open"', 'status = "closed"')
+    case_path.write_text(text, "utf-8")
+    write_year(ws_path, CAL_2027)
+    data = json.loads(cli("-C", str(ws_path), "calendar", "recheck", "--json").out)
+    assert data["changes"] == []
+    r = cli("-C", str(tmp_path / "nowhere"), "calendar", "recheck")
+    assert r.code == 2 and one_error_line(r.err)

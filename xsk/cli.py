@@ -976,3 +976,6 @@ def walk(
 from xsk.cli_reports import register as _register_reports  # noqa: E402
 
 _register_reports(app)
+from xsk.calendarcmd import register as _register_calendar  # noqa: E402
+
+_register_calendar(calendar_app)
