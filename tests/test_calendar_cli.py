@@ -338,3 +338,69 @@ def test_recheck_skips_closed_cases_and_needs_a_workspace(ws_path, cli, tmp_path
     assert data["changes"] == []
     r = cli("-C", str(tmp_path / "nowhere"), "calendar", "recheck")
     assert r.code == 2 and one_error_line(r.err)
+
+
+# --------------------------------------------------------------------------- documents
+
+NOTE = "（节假日安排以国务院公布为准）"
+
+
+def doc_text(path: Path) -> list[str]:
+    import docx
+
+    d = docx.Document(str(path))
+    cells = [c.text for t in d.tables for row in t.rows for c in row.cells]
+    return [p.text for p in d.paragraphs] + cells
+
+
+def test_documents_mark_provisional_dates_until_the_schedule_arrives(ws_path, cli, tmp_path):
+    cid, _ = case_until_publicity(cli, ws_path, tmp_path)
+    r = cli("-C", str(ws_path), "docs", "build", cid, "--kind", "result", "--kind", "minutes")
+    assert r.code == 0, r.err
+    assert "已注明“（节假日安排以国务院公布为准）”" in r.err
+    r = cli("-C", str(ws_path), "docs", "build", cid, "--kind", "responsibility", "--kind", "reply")
+    assert r.code == 0, r.err
+    out = ws_path / "out" / cid
+    result = doc_text(out / f"{cid}-协商结果公示.docx")
+    i = next(i for i, t in enumerate(result) if t.startswith("公示期为2027年2月3日至2027年2月11日"))
+    assert result[i + 1] == f"注：公示期和办结时限按工作日推算{NOTE}。"  # right under it
+    minutes = doc_text(next((ws_path / "out" / "meetings").glob("*/*会议纪要.docx")))
+    assert f"注：表中办结时限按工作日推算{NOTE}。" in minutes
+    for path in out.glob(f"{cid}-责任清单-*.docx"):  # reply_by is counted in working days
+        assert f"注：办结时限和反馈日期按工作日推算{NOTE}。" in doc_text(path)
+
+    write_year(ws_path, CAL_2027)
+    assert cli("-C", str(ws_path), "calendar", "recheck", "--yes").code == 0
+    r = cli("-C", str(ws_path), "docs", "build", cid, "--kind", "result", "--kind", "minutes")
+    assert r.code == 0 and "已注明" not in r.err
+    result = doc_text(out / f"{cid}-协商结果公示.docx")
+    assert any(t.startswith("公示期为2027年2月3日至2027年2月17日") for t in result)
+    assert not any(NOTE in t for t in result)
+    minutes = doc_text(next((ws_path / "out" / "meetings").glob("*/*会议纪要.docx")))
+    assert not any(NOTE in t for t in minutes) and "2027年2月22日" in minutes
+
+
+def test_documents_of_official_years_carry_no_note(ws_path, cli, tmp_path):
+    cid, _ = case_until_publicity(
+        cli,
+        ws_path,
+        tmp_path,
+        shift=[("start = 2026-03-11", "start = 2026-03-11")],
+        date="2026-03-02",
+    )
+    r = cli("-C", str(ws_path), "docs", "build", cid)
+    assert r.code == 0 and r.err == ""
+    for path in (ws_path / "out").rglob("*.docx"):
+        assert not any(NOTE in t or "按工作日推算" in t for t in doc_text(path)), path
+
+
+def test_reply_marks_a_provisional_deadline_inline(ws_path, cli, tmp_path):
+    cid, _ = case_until_publicity(cli, ws_path, tmp_path)
+    case_path = ws_path / "cases" / cid / "case.toml"
+    text = case_path.read_text("utf-8").replace('status = "open"', 'status = "closed"')
+    case_path.write_text(text, "utf-8")
+    r = cli("-C", str(ws_path), "docs", "build", cid, "--kind", "reply")
+    assert r.code == 0, r.err
+    reply = doc_text(ws_path / "out" / cid / f"{cid}-办结回复单.docx")
+    assert any(f"办结时限：2027年2月17日{NOTE}，" in t for t in reply)  # counted: marked
+    assert any("办结时限：2027年4月30日，" in t for t in reply)  # a fixed date: not marked

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -140,3 +140,25 @@ def outcome_note(cal: Any, item: Any) -> str:
     if start is None or getattr(item, "days", None) is None:
         return ""
     return note(cal, start, item.deadline)
+
+
+DOC_NOTICE = "文书中按暂定节假日推算的日期已注明“（节假日安排以国务院公布为准）”"
+
+
+def doc_note(
+    cal: Any,
+    *,
+    publicity: Mapping[str, Any] | None = None,
+    items: Iterable[Any] = (),
+    spans: Iterable[tuple[dt.date | None, dt.date | None]] = (),
+) -> str:
+    """:data:`NOTE` for a document that prints a date resting on the provisional calendar: a
+    publicity period (``{start, end}``), outcome items counted in working days, or other dates
+    counted from ``start`` to ``end``; ``""`` otherwise. The run is told once."""
+    pairs = list(spans)
+    if isinstance(publicity, Mapping):
+        pairs.append((publicity.get("start"), publicity.get("end")))
+    found = any(note(cal, a, b) for a, b in pairs) or any(outcome_note(cal, o) for o in items)
+    if found:
+        notices.add(DOC_NOTICE)
+    return NOTE if found else ""
