@@ -666,7 +666,7 @@ def _flush_warnings(cal) -> None:
     from xsk import notices
 
     for w in getattr(cal, "warnings", []):
-        notices.add(w)  # shown once per run, usually already when it arose
+        notices.add(w)  # printed once, at the end of the run
 
 
 # ignore_unknown_options: "-3" is read as the number N (and refused), not as an option
@@ -713,17 +713,18 @@ def calendar_is_workday(
     result = cal.is_workday(day)
     _flush_warnings(cal)
     name = cal.statutory_name(day)  # a statutory holiday in a provisional year
+    provisional = cal.provisional_between(day, day)
     if json_:
         emit_json(
             {
                 "date": day.isoformat(),
                 "workday": result,
-                "provisional": cal.provisional_between(day, day),
+                "provisional": provisional,
                 **({"holiday": name} if name else {}),
             }
         )
         return
-    why = f"（{name}，暂定）" if name else "（暂定）" if cal.provisional_between(day, day) else ""
+    why = f"（{name}，暂定）" if name else "（暂定）" if provisional else ""
     echo(f"{day.isoformat()} {'是工作日' if result else '不是工作日'}{why}")
 
 
