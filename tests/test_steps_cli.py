@@ -242,7 +242,8 @@ def test_calendar_workspace_override(ws_path, cli):
     path = ws_path / "xsk.toml"
     text = path.read_text("utf-8").replace("holidays = []", "holidays = [2026-12-31]")
     path.write_text(text, "utf-8")
-    assert cli("-C", str(ws_path), "calendar", "add", "2026-12-29", "2").out.strip() == "2027-01-01"
+    # 12-30, then 12-31 (the override), 2027-01-01 (元旦, provisional) and the weekend are off
+    assert cli("-C", str(ws_path), "calendar", "add", "2026-12-29", "2").out.strip() == "2027-01-04"
     assert "不是工作日" in cli("-C", str(ws_path), "calendar", "is-workday", "2026-12-31").out
 
 

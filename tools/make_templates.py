@@ -475,6 +475,13 @@ class Builder:
         if ppr.find(qn("w:keepNext")) is None:
             _insert_ppr(ppr, OxmlElement("w:keepNext"))
 
+    def provisional_note(self, key: str, what: str) -> None:
+        """A note under dates counted on the provisional holiday calendar: ``key`` holds
+        "（节假日安排以国务院公布为准）" or is empty (then the paragraph is dropped)."""
+        self.tag(f"{{%p if {key}|default('') %}}")
+        self.body(f"注：{what}按工作日推算{{{{ {key} }}}}。")
+        self.tag("{%p endif %}")
+
     def case_numbers(self) -> None:
         self.tag("{%p if case_ids %}")
         self.number("编号：{{ case_ids|join('、') }}")
@@ -804,6 +811,7 @@ def make_minutes() -> Builder:
     b.h2("（五）责任分工")
     b.tag("{%p if t['items'] %}")
     b.items_table()
+    b.provisional_note("t.provisional_note", "表中办结时限")
     b.tag("{%p else %}")
     b.body("本议题无需分解责任事项。")
     b.tag("{%p endif %}")
@@ -841,6 +849,7 @@ def make_result() -> Builder:
         "公示期间，居民如有异议，可通过以下方式反映：{{ objection_channel }}。"
         "公示期满无异议的，按程序组织实施。"
     )
+    b.provisional_note("provisional_note", "公示期和办结时限")
     b.body("特此公示。")
     b.signature()
     return b
@@ -878,6 +887,7 @@ def make_responsibility() -> Builder:
             ),
         ],
     )
+    b.provisional_note("provisional_note", "办结时限和反馈日期")
     b.tag("{%p if supervisor %}")
     b.labeled("督办人：", "{{ supervisor }}", indent=0)
     b.tag("{%p endif %}")

@@ -26,7 +26,20 @@ def _usage_message(text: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from xsk.core.errors import EXIT_INTERRUPTED, EXIT_USAGE, XskError
+    from xsk.cli.output import warn
+    from xsk.core import notices
+
+    notices.start(None)  # warnings of this run (e.g. the provisional calendar), each once
+    code = _run(argv)
+    if code == 0:  # after a failure they would only hide the error line
+        for text in notices.seen():
+            warn(text)
+    return code
+
+
+def _run(argv: list[str] | None) -> int:
+    from xsk.core.errors import EXIT_INTERRUPTED, EXIT_USAGE, XskError, one_line
+    from xsk.rules import RuleError
 
     debug = bool(os.environ.get("XSK_DEBUG"))
     try:
@@ -42,6 +55,11 @@ def main(argv: list[str] | None = None) -> int:
             raise
         sys.stderr.write(f"错误：{exc.format()}\n")
         return exc.exit_code
+    except RuleError as exc:  # bad input to a rule (a date beyond the calendar): exit 2
+        if debug:
+            raise
+        sys.stderr.write(f"错误：{one_line(str(exc))}\n")
+        return EXIT_USAGE
     except KeyboardInterrupt:
         if debug:
             raise

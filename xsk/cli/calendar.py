@@ -19,34 +19,38 @@ def _calendar():
     from xsk.core.errors import WorkspaceError
 
     try:
-        from xsk.workspace.settings import calendar
+        from xsk.casework.steps import calendar
 
         return calendar(_ws())
     except WorkspaceError:
         if _state["dir"] is not None:
             raise
-        from xsk.rules.workdays import Calendar
+        from xsk.workspace.calendars import standalone
 
-        return Calendar()
+        return standalone()
 
 
 def _flush_warnings(cal) -> None:
-    from xsk.cli.output import warn
+    from xsk.core import notices
 
     for w in getattr(cal, "warnings", []):
-        warn(w)
+        notices.add(w)  # printed once, at the end of the run
 
 
-@calendar_app.command("add")
+# ignore_unknown_options: "-3" is read as the number N (and refused), not as an option
+@calendar_app.command("add", context_settings={"ignore_unknown_options": True})
 def calendar_add(
     date: Annotated[str, typer.Argument(help="起始日期 YYYY-MM-DD")],
-    n: Annotated[int, typer.Argument(help="工作日数（可为负）")],
+    n: Annotated[int, typer.Argument(help="工作日数（0 或正整数）")],
     json_: JsonOpt = False,
 ) -> None:
     """输出 DATE 之后第 N 个工作日的日期。示例：xsk calendar add 2026-09-28 5"""
     from xsk.cli.output import echo, emit_json
+    from xsk.core.errors import UsageError
 
     start = _parse_date(date, "DATE")
+    if n < 0:
+        raise UsageError(f"天数不能为负数：{n}", hint="N 为 DATE 之后的工作日数，0 或正整数")
     cal = _calendar()
     result = cal.add_workdays(start, n)
     _flush_warnings(cal)
@@ -56,6 +60,7 @@ def calendar_add(
                 "start": start.isoformat(),
                 "workdays": n,
                 "date": result.isoformat(),
+                "provisional": cal.provisional_between(start, result),
                 "warnings": list(getattr(cal, "warnings", [])),
             }
         )
@@ -75,7 +80,22 @@ def calendar_is_workday(
     cal = _calendar()
     result = cal.is_workday(day)
     _flush_warnings(cal)
+    name = cal.statutory_name(day)  # a statutory holiday in a provisional year
+    provisional = cal.provisional_between(day, day)
     if json_:
-        emit_json({"date": day.isoformat(), "workday": result})
+        emit_json(
+            {
+                "date": day.isoformat(),
+                "workday": result,
+                "provisional": provisional,
+                **({"holiday": name} if name else {}),
+            }
+        )
         return
-    echo(f"{day.isoformat()} {'是工作日' if result else '不是工作日'}")
+    why = f"（{name}，暂定）" if name else "（暂定）" if provisional else ""
+    echo(f"{day.isoformat()} {'是工作日' if result else '不是工作日'}{why}")
+
+
+from xsk.cli.calendar_recheck import register as _register_recheck  # noqa: E402
+
+_register_recheck(calendar_app)

@@ -209,6 +209,13 @@ def _step_date(case: Case, step: str) -> dt.date | None:
     return dates[-1] if dates else None
 
 
+def _provisional_note(ws: Workspace, **dates: Any) -> str:
+    """ "（节假日安排以国务院公布为准）" when a printed date rests on the provisional calendar."""
+    from xsk.workspace import calendars
+
+    return calendars.doc_note(calendars.for_workspace(ws), **dates)
+
+
 def _items(items: Sequence[outcomes.Outcome]) -> list[dict[str, str]]:
     return [{"item": o.item, "unit": o.unit, "deadline": cn_date(o.deadline)} for o in items]
 
@@ -384,6 +391,9 @@ def meeting_ctx(ws: Workspace, kind: str, m: Mapping[str, Any]) -> dict[str, Any
                 "vote": vote,
                 "resolutions": list(t.get("resolutions", [])),
                 "items": _items([o for o in d.items if not o.meeting or o.meeting == m.get("id")]),
+                "provisional_note": _provisional_note(
+                    ws, items=[o for o in d.items if not o.meeting or o.meeting == m.get("id")]
+                ),
             }
         )
     ctx["meeting"] = {
@@ -426,6 +436,7 @@ def result_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
         "end": cn_date(pub.get("end")) if pub else "",
         "days": pub.get("days", ws.settings.publicity_days) if pub else ws.settings.publicity_days,
     }
+    ctx["provisional_note"] = _provisional_note(ws, publicity=pub, items=d.items)
     ctx["objection_channel"] = view.text(
         ws.settings.objection_channel
         or f"如有异议，请于公示期内向{ws.settings.community}居民委员会书面或当面提出"
@@ -448,6 +459,7 @@ def responsibility_ctx(
     supervisors = [o.supervisor for _, o in rows if o.supervisor]
     from xsk.workspace.settings import calendar
 
+    reply_by = calendar(ws).add_workdays(today, 3)
     ctx.update(
         {
             "unit": unit,
@@ -464,7 +476,10 @@ def responsibility_ctx(
                 for c, o in rows
             ],
             "supervisor": supervisors[0] if supervisors else "居务监督委员会",
-            "reply_by": cn_date(calendar(ws).add_workdays(today, 3)),
+            "reply_by": cn_date(reply_by),
+            "provisional_note": _provisional_note(
+                ws, items=[o for _, o in rows], spans=[(today, reply_by)]
+            ),
         }
     )
     return ctx
@@ -486,8 +501,9 @@ def reply_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
         done = [o for o in d.items if o.status == "已办结"]
         result = f"您反映的“{c.title}”已经社区协商议事，形成协商成果 {len(d.items)} 项，已办结 {len(done)} 项。"
         # the template numbers the items
+        note = lambda o: _provisional_note(ws, items=[o])  # noqa: E731
         handling = [
-            f"{o.item}（责任单位：{o.unit}，办结时限：{cn_date(o.deadline)}，"
+            f"{o.item}（责任单位：{o.unit}，办结时限：{cn_date(o.deadline)}{note(o)}，"
             f"办理情况：{o.status}{'，' + o.progress if o.progress else ''}）"
             for o in d.items
         ]

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from xsk.parts import meetings, outcomes
-from xsk.parts.asking import OTHER, _ask_typed, _loop
+from xsk.parts.asking import OTHER, _ask_typed, _loop, _provisional
 from xsk.parts.registry import AskJob, Part, Saved, SaveJob
 from xsk.procedure import engine
 from xsk.prompts.base import Prompter
@@ -36,7 +36,8 @@ def ask_outcomes(ws: Workspace, p: Prompter, ctx: engine.Context, draft: Any) ->
         row: dict[str, Any] = {"item": item, "unit": unit}
         if limit.strip().isdigit():
             row["days"] = int(limit)
-            p.say(f"办结时限：{engine.fmt_date(ctx.calendar.add_workdays(ctx.today, int(limit)))}")
+            until = ctx.calendar.add_workdays(ctx.today, int(limit))
+            p.say(f"办结时限：{engine.fmt_date(until)}{_provisional(ctx, ctx.today, until)}")
         else:
             row["deadline"] = _ask_typed(p, "办结日期", "date", limit, ctx)
         out.append(row)

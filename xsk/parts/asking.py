@@ -52,6 +52,13 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+def _provisional(ctx: engine.Context, start: dt.date, end: dt.date) -> str:
+    """A mark for a date counted on the provisional calendar (years without official data)."""
+    from xsk.workspace.calendars import note
+
+    return "（暂定，节假日安排以国务院公布为准）" if note(ctx.calendar, start, end) else ""
+
+
 def _loop(p: Prompter, what: str, first: bool = True) -> bool:
     return p.confirm(f"添加{'一' if first else '下一'}{what}？", default=first)
 

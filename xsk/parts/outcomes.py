@@ -29,6 +29,9 @@ class Outcome:
     done: dt.date | None = None
     supervisor: str = ""
     meeting: str = ""
+    # a deadline counted in working days: how many, and from which date (for calendar recheck)
+    days: int | None = None
+    counted_from: dt.date | None = None
 
     def overdue(self, today: dt.date) -> bool:
         return self.status != "已办结" and self.deadline is not None and self.deadline < today
@@ -72,6 +75,8 @@ def read(case_dir: Path, root: Path | None = None) -> tuple[list[Outcome], list[
                 done=r.get(it, (*kp, "done"), "date"),
                 supervisor=r.get(it, (*kp, "supervisor"), "str", default=""),
                 meeting=r.get(it, (*kp, "meeting"), "str", default=""),
+                days=r.get(it, (*kp, "days"), "int"),
+                counted_from=r.get(it, (*kp, "counted_from"), "date"),
             )
         )
     return out, r.problems
@@ -103,6 +108,10 @@ def write_items(case_dir: Path, items: Sequence[Mapping[str, Any]], supervisor: 
         for key in ("progress", "done", "meeting"):
             if it.get(key):
                 row[key] = it[key]
+        if it.get("counted_from") and isinstance(it.get("days"), int):
+            # deadline = days working days after counted_from (xsk calendar recheck)
+            row["days"] = it["days"]
+            row["counted_from"] = it["counted_from"]
         if supervisor:
             row["supervisor"] = supervisor
         aot.append(row)

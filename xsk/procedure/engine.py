@@ -267,7 +267,11 @@ def _publicity(raw: Any, ctx: Context) -> tuple[Any, str | None]:
     if not isinstance(days, int) or isinstance(days, bool) or days < 1:
         return None, "days 应为不小于 1 的整数（工作日）"
     assert start is not None
-    return {"start": start, "days": days, "end": ctx.calendar.publicity_end(start, days)}, None
+    try:
+        end = ctx.calendar.publicity_end(start, days)
+    except ValueError as exc:  # the calendar's RuleError: a date it cannot compute
+        return None, str(exc)
+    return {"start": start, "days": days, "end": end}, None
 
 
 def _deadline(rec: Mapping[str, Any], start: dt.date, ctx: Context) -> tuple[Any, str | None]:
@@ -275,7 +279,10 @@ def _deadline(rec: Mapping[str, Any], start: dt.date, ctx: Context) -> tuple[Any
         return parse_date(rec["deadline"])
     days = rec.get("days")
     if isinstance(days, int) and not isinstance(days, bool) and days >= 0:
-        return ctx.calendar.add_workdays(start, days), None
+        try:
+            return ctx.calendar.add_workdays(start, days), None
+        except ValueError as exc:  # the calendar's RuleError: a date it cannot compute
+            return None, str(exc)
     return None, "需要办结时限：deadline（日期）或 days（工作日数）"
 
 
@@ -297,6 +304,8 @@ def _outcomes(raw: Any, ctx: Context) -> tuple[Any, str | None]:
         row = {"no": i, "item": item.strip(), "unit": unit.strip(), "deadline": deadline}
         if isinstance(rec.get("days"), int):
             row["days"] = rec["days"]
+            if rec.get("deadline") in (None, ""):  # counted in working days: from today
+                row["counted_from"] = ctx.today
         for key in ("claimed", "note", "funding"):
             if key in rec:
                 row[key] = rec[key]

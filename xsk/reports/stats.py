@@ -409,9 +409,9 @@ def due_by_unit(
     name, items by deadline then case.
     """
     from xsk.casework import index
-    from xsk.rules.workdays import Calendar
+    from xsk.workspace import calendars
 
-    cal = Calendar(ws.settings.calendar_holidays, ws.settings.calendar_workdays)
+    cal = calendars.for_workspace(ws)
     limit = cal.add_workdays(today, within) if within is not None else today - dt.timedelta(days=1)
     limit_iso = limit.isoformat()
     today_iso = today.isoformat()

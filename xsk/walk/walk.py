@@ -21,7 +21,7 @@ from xsk.core.errors import GuardError, UsageError
 from xsk.core.model import LEVELS, Case
 from xsk.parts import registry
 from xsk.parts.answer_meeting import PARTIAL, ask_meeting  # noqa: F401  (the walk's drafts)
-from xsk.parts.asking import OTHER, _ask_typed, _loop, _suggest_rule
+from xsk.parts.asking import OTHER, _ask_typed, _loop, _provisional, _suggest_rule
 from xsk.procedure import engine
 from xsk.procedure.model import Procedure, Question, Step
 from xsk.prompts.base import Prompter
@@ -226,7 +226,10 @@ def ask_question(
         days = _ask_typed(p, "公示期（工作日）", "number", d.get("days", ctx.publicity_days), ctx)
         value = {"start": start, "days": int(days)}
         end = ctx.calendar.publicity_end(start, int(days))
-        p.say(f"公示期：{engine.fmt_date(start)} 至 {engine.fmt_date(end)}（{days} 个工作日）")
+        note = _provisional(ctx, start, end)
+        p.say(
+            f"公示期：{engine.fmt_date(start)} 至 {engine.fmt_date(end)}（{days} 个工作日）{note}"
+        )
         return value
     if t == "records":
         return ask_records(p, q, ctx, draft)

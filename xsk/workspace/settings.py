@@ -115,6 +115,9 @@ def check_settings(root: Path) -> list:
         r = Reader(name, text)
         builder(data, r)
         problems.extend(r.problems)
+    from xsk.workspace import calendars
+
+    problems.extend(calendars.check(root))  # calendar/<year>.toml
     return problems
 
 
@@ -272,9 +275,9 @@ def create(
 
 
 def calendar(ws: Workspace):
-    from xsk.rules.workdays import Calendar
+    from xsk.workspace import calendars
 
-    return Calendar(ws.settings.calendar_holidays, ws.settings.calendar_workdays)
+    return calendars.for_workspace(ws)
 
 
 def vote_rules(ws: Workspace) -> dict[str, Any]:
