@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
-
-# click's usage messages (typer ships its own copy of click) in Chinese
-_USAGE = [
-    (re.compile(r"No such command '(.+)'\."), r"没有命令“\1”（xsk --help 查看全部命令）"),
-    (re.compile(r"No such option: (\S+)"), r"没有选项 \1"),
-    (re.compile(r"Missing argument '(.+)'\."), r"缺少参数 \1"),
-    (re.compile(r"Missing option '(.+)'\."), r"缺少选项 \1"),
-    (re.compile(r"Option '(.+)' requires an argument\."), r"选项 \1 需要一个值"),
-    (re.compile(r"Invalid value for '(.+)': (.+)"), r"参数 \1 的值无效：\2"),
-    (re.compile(r"Got unexpected extra arguments? \((.+)\)"), r"多余的参数：\1"),
-]
 
 
 def _usage_message(text: str) -> str:
-    for pattern, zh in _USAGE:
-        if pattern.search(text):
-            return pattern.sub(zh, text)
-    return text
+    from xsk.cli.zh import usage_message
+
+    return usage_message(text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,6 +60,9 @@ def _run(argv: list[str] | None) -> int:
         if name == "Abort":  # click's Ctrl-C / EOF at a prompt
             sys.stderr.write("\n已中断，未完成的修改没有写入。\n")
             return EXIT_INTERRUPTED
+        if name == "NoArgsIsHelpError":  # a group named without its subcommand: its help
+            sys.stderr.write(exc.format_message() + "\n")
+            return EXIT_USAGE
         if hasattr(exc, "exit_code") and hasattr(exc, "format_message"):  # click usage errors
             if debug:
                 raise

@@ -54,19 +54,22 @@ def command(argv: list[str] | None = None):
 
     typer analyses every command's signature when it builds the tree; for ``xsk status``
     that was a third of the start-up. ``--help``, completion and unknown names get them all.
+    Every tree is put into Chinese (:mod:`xsk.cli.zh`).
     """
+    from xsk.cli.zh import localize
+
     name = _subcommand(sys.argv[1:] if argv is None else argv)
     if name is None:
-        return typer.main.get_command(app)
+        return localize(typer.main.get_command(app))
     commands = [c for c in app.registered_commands if _name(c) == name]
     groups = [g for g in app.registered_groups if g.name == name]
     if not commands and not groups:
-        return typer.main.get_command(app)
+        return localize(typer.main.get_command(app))
     lean = typer.Typer(**_APP_SETTINGS)
     lean.registered_callback = app.registered_callback
     lean.registered_commands = commands
     lean.registered_groups = groups
-    return typer.main.get_command(lean)
+    return localize(typer.main.get_command(lean))
 
 
 def _name(info) -> str:

@@ -1,0 +1,127 @@
+"""Every word a facilitator sees is Chinese (issue 17, acceptance 1).
+
+Collects the ``--help`` of every command and subcommand, a set of usage mistakes,
+``status --all`` and ``show``, and looks for click/typer's English and for ids shown as labels.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ENGLISH = [
+    "Usage:",
+    "Options:",
+    "Arguments:",
+    "Commands:",
+    "Show this message",
+    "[required]",
+    "Did you mean",
+    "Possible options",
+    "Install completion",
+    "Show completion",
+    "default:",
+    "Error:",
+    "Input should be",
+    "is not a valid",
+    "<str>",
+    "<int>",
+    "<path>",
+]
+
+
+def _command_paths() -> list[list[str]]:
+    import typer.main
+
+    from xsk.cli.app import app
+
+    paths: list[list[str]] = [[]]
+
+    def walk(cmd, prefix):
+        for name, sub in sorted(getattr(cmd, "commands", {}).items()):
+            paths.append([*prefix, name])
+            walk(sub, [*prefix, name])
+
+    walk(typer.main.get_command(app), [])
+    return paths
+
+
+def _english(text: str) -> list[str]:
+    return [w for w in ENGLISH if w in text]
+
+
+def test_every_help_screen_is_chinese(cli):
+    paths = _command_paths()
+    assert len(paths) > 30
+    for path in paths:
+        r = cli(*path, "--help")
+        assert r.code == 0, (path, r.err)
+        text = r.out + r.err
+        assert text.startswith("用法：xsk"), (path, text[:80])
+        assert not _english(text), (path, _english(text), text)
+        assert "显示帮助并退出" in text
+
+
+def test_completion_options_explained_in_chinese(cli):
+    r = cli("--help")
+    line = next(x for x in r.out.splitlines() if "--install-completion" in x)
+    assert "补全" in line
+    assert "选项：" in r.out and "命令：" in r.out
+
+
+MISTAKES = [
+    (("stat",), "您是不是要找"),
+    (("status", "--ov"), "可选项"),
+    (("show",), "缺少参数"),
+    (("calendar", "add", "2026-01-01", "abc"), "应为整数"),
+    (("status", "--all", "x", "y"), "多余的参数"),
+    (("docs", "build", "--jobs"), "需要一个值"),
+    (("docs", "build", "--jobs", "x"), "应为整数"),
+    (("roster", "nosuch"), "没有命令"),
+    (("event",), "缺少参数"),
+    (("calendar", "add", "2026-01-01", "-3"), "负数"),
+]
+
+
+@pytest.mark.parametrize("args,needle", MISTAKES)
+def test_usage_mistakes_are_chinese(cli, args, needle):
+    r = cli(*args)
+    assert r.code == 2, r
+    lines = [x for x in r.err.splitlines() if x.strip()]
+    assert len(lines) == 1 and needle in lines[0], r.err
+    assert not _english(r.err), r.err
+    assert not re.search(r"[A-Za-z]{4,} [a-z]{3,}", lines[0].replace("xsk --help", "")), lines[0]
+
+
+def test_group_without_subcommand_shows_chinese_help(cli):
+    r = cli("roster")
+    assert r.code == 2
+    assert "用法：xsk roster" in r.err and "错误" not in r.err and not _english(r.err)
+
+
+def test_help_columns_line_up_with_chinese_labels(cli):
+    r = cli("event", "--help")
+    rows = [x for x in r.out.splitlines() if x.startswith("  ID ") or x.startswith("  事件类型")]
+    from xsk.cli.zh import display_width
+
+    starts = []
+    for row in rows:
+        label = re.match(r"^\s+\S+ <\S+>\s+", row).group(0)
+        starts.append(display_width(label))
+    assert len(starts) == 2 and starts[0] == starts[1], rows
+
+
+def _ws_with_case(cli, ws_path: Path) -> str:
+    r = cli("-C", str(ws_path), "new", "--title", "三号楼加装电梯", "--no-input")
+    assert r.code == 0, r.err
+    return r.out.strip().splitlines()[-1]
+
+
+def test_status_and_show_have_no_english(ws_path, cli):
+    cid = _ws_with_case(cli, ws_path)
+    for args in (("status", "--all"), ("show", cid)):
+        r = cli("-C", str(ws_path), *args)
+        assert r.code == 0, r.err
+        assert not _english(r.out), r.out
