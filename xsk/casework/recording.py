@@ -35,13 +35,14 @@ LABELS = {
 
 
 def add(ws: Workspace, cid: str, kind: str, when: dt.datetime, opts: dict[str, Any]) -> list[str]:
-    if kind not in events.KINDS:
-        raise UsageError(f"未知的事件类型“{kind}”", hint=f"可选：{'、'.join(events.KINDS)}")
+    typed, kind = kind, events.kind_id(kind) or ""
+    if not kind:
+        raise UsageError(f"未知的事件类型“{typed}”", hint=f"可选：{events.names()}")
     case = store.load_case(ws, cid)
     opts = {k: v for k, v in opts.items() if v not in (None, "")}
     missing = [LABELS[k] for k in REQUIRED[kind] if k not in opts]
     if missing:
-        raise UsageError(f"事件 {kind} 缺少：{'、'.join(missing)}")
+        raise UsageError(f"记录{events.KINDS[kind]}缺少：{'、'.join(missing)}")
     folder = store.case_dir(ws, cid)
     paths = []
     lines = []
@@ -110,15 +111,29 @@ def add(ws: Workspace, cid: str, kind: str, when: dt.datetime, opts: dict[str, A
     if reopened:
         from xsk.casework import steps
 
-        step_id = opts.get("step") or _reopen_step(ws, case.procedure)
+        proc = procedures.load(case.procedure, ws.root)
+        step_id = _step_id(proc, opts.get("step")) or _reopen_step(ws, case.procedure)
         steps.reopen(ws, cid, step_id, opts.get("reason") or "回访不满意", when)
-        lines.append(f"议题 {cid} 已重新办理，回到步骤 {step_id}")
+        lines.append(f"议题 {cid} 已重新办理，回到步骤“{proc.step(step_id).name}”")
     return lines
+
+
+def _step_id(proc: Any, typed: str | None) -> str | None:
+    """A step given by its id or its name; an unknown one is refused with the names."""
+    if not typed:
+        return None
+    for s in proc.steps:
+        if typed.strip() in (s.id, s.name):
+            return s.id
+    raise UsageError(
+        f"程序 {proc.name} 中没有步骤“{typed}”",
+        hint=f"可选：{'、'.join(s.name for s in proc.steps)}",
+    )
 
 
 def _reopen_step(ws: Workspace, pid: str) -> str:
     proc = procedures.load(pid, ws.root)
-    for s in reversed(proc.steps):
+    for s in reversed(proc.steps):  # the step the final step's "goto" returns to
         for b in s.branches:
             if b.action == "goto" and b.target and s.final:
                 return b.target

@@ -15,12 +15,22 @@ app.add_typer(meetings_app, name="meetings")
 
 
 @meetings_app.command("list")
-def meetings_list(json_: JsonOpt = False) -> None:
-    """列出会议。示例：xsk meetings list --json"""
+def meetings_list(
+    json_: JsonOpt = False,
+    upcoming: Annotated[
+        bool, typer.Option("--upcoming", help="只列出尚未召开的会议（按时间先后）")
+    ] = False,
+) -> None:
+    """列出会议。示例：xsk meetings list --upcoming"""
     from xsk.cli.output import emit_json, table
     from xsk.parts import meetings
 
     ws = _ws()
+    found = meetings.all_meetings(ws.meetings_dir, ws.root)
+    if upcoming:
+        from xsk.actions import workflow
+
+        found = meetings.upcoming(found, workflow.now())
     rows = [
         {
             "id": m.get("id"),
@@ -31,10 +41,15 @@ def meetings_list(json_: JsonOpt = False) -> None:
             "cases": m.get("cases", []),
             "attendees": len(m.get("attendees", [])),
         }
-        for m in meetings.all_meetings(ws.meetings_dir, ws.root)
+        for m in found
     ]
     if json_:
         emit_json(rows)
+        return
+    if upcoming and not rows:
+        from xsk.cli.output import echo
+
+        echo("没有尚未召开的会议。")
         return
     table(
         ["编号", "名称", "形式", "时间", "地点", "议题", "参会"],
@@ -80,31 +95,34 @@ def event(
     kind: Annotated[
         str,
         typer.Argument(
-            help="progress/objection/objection_answer/visit/rating/escalation/reply/reopen"
+            help="事件类型：办理进展、异议、异议答复、回访、评议（下评上）、提请上级协调、"
+            "答复提出人、重新办理（也可写 进展、评议、提请上级、答复、重办）"
         ),
     ],
     date: Annotated[str | None, typer.Option(help="日期 YYYY-MM-DD（默认今天）")] = None,
     text: Annotated[str | None, typer.Option(help="内容、说明或意见")] = None,
-    no: Annotated[int | None, typer.Option(help="事项序号（progress）")] = None,
+    no: Annotated[int | None, typer.Option(help="事项序号（办理进展）")] = None,
     status: Annotated[
-        str | None, typer.Option(help="办理状态：待办/办理中/已办结（progress）")
+        str | None, typer.Option(help="办理状态：待办/办理中/已办结（办理进展）")
     ] = None,
-    satisfaction: Annotated[str | None, typer.Option(help="满意/基本满意/不满意（visit）")] = None,
-    method: Annotated[str | None, typer.Option(help="回访方式（visit）")] = None,
-    unit: Annotated[str | None, typer.Option(help="被评议单位（rating）")] = None,
-    score: Annotated[int | None, typer.Option(help="评分 1–5（rating）")] = None,
+    satisfaction: Annotated[str | None, typer.Option(help="满意/基本满意/不满意（回访）")] = None,
+    method: Annotated[str | None, typer.Option(help="回访方式（回访）")] = None,
+    unit: Annotated[str | None, typer.Option(help="被评议单位（评议）")] = None,
+    score: Annotated[int | None, typer.Option(help="评分 1–5（评议）")] = None,
     by: Annotated[str | None, typer.Option(help="记录人、回访人或异议人")] = None,
-    channel: Annotated[str | None, typer.Option(help="异议渠道（objection）")] = None,
-    to: Annotated[str | None, typer.Option(help="提请对象（escalation）")] = None,
-    reason: Annotated[str | None, typer.Option(help="理由（escalation/reopen）")] = None,
+    channel: Annotated[str | None, typer.Option(help="异议渠道（异议）")] = None,
+    to: Annotated[str | None, typer.Option(help="提请对象（提请上级）")] = None,
+    reason: Annotated[str | None, typer.Option(help="理由（提请上级、重新办理）")] = None,
     funding_asked: Annotated[str | None, typer.Option(help="申请经费（元）")] = None,
     funding_granted: Annotated[str | None, typer.Option(help="批准经费（元）")] = None,
     reopen: Annotated[bool, typer.Option("--reopen", help="回访不满意时重新办理")] = False,
-    step_id: Annotated[str | None, typer.Option("--step", help="重新办理时回到的步骤")] = None,
+    step_id: Annotated[
+        str | None, typer.Option("--step", help="重新办理时回到的步骤（步骤名称）")
+    ] = None,
 ) -> None:
     """为议题记录一个事件（进展、异议、回访、评议、提请上级、答复等）。
 
-    示例：xsk event 2026-003 visit --satisfaction 不满意 --text 积水未根治 --reopen
+    示例：xsk event 2026-003 回访 --satisfaction 不满意 --text 积水未根治 --reopen
     """
     import datetime as dt
 

@@ -16,6 +16,7 @@ from xsk.core.errors import Problem
 
 LEVELS = ("网格", "小区", "社区", "街道", "区")
 STATUSES = ("open", "closed")
+STATUS_NAMES = {"open": "进行中", "closed": "已办结"}
 CASE_ID_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{0,31}$")
 ATTENDANCE = ("出席", "列席", "请假", "缺席")
 OUTCOME_STATUSES = ("待办", "办理中", "已办结")
@@ -68,7 +69,10 @@ class Reader:
             self.problem(keypath, "E103", "不能为空")
             return default
         if choices and converted not in choices:
-            self.problem(keypath, "E104", f"取值“{converted}”无效，可选：{'、'.join(choices)}")
+            shown = "、".join(
+                f"{c}（{STATUS_NAMES[c]}）" if c in STATUS_NAMES else c for c in choices
+            )
+            self.problem(keypath, "E104", f"取值“{converted}”无效，可选：{shown}")
             return default
         return converted
 

@@ -170,7 +170,11 @@ def ask_vote(
 ) -> dict[str, Any]:
     rules = vote_rules(ws)
     suggested = _suggest_rule(ws, case) or "majority"
-    labels = {f"{r.name}（{rid}）": rid for rid, r in rules.items()}
+    names = [r.name for r in rules.values()]
+    labels = {
+        (r.name if names.count(r.name) == 1 else f"{r.name}（{rid}）"): rid
+        for rid, r in rules.items()
+    }
     default = next((k for k, v in labels.items() if v == suggested), None)
     rid = labels[p.select("表决规则", list(labels), default=default)]
     vote: dict[str, Any] = {"rule": rid}

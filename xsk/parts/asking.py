@@ -64,4 +64,8 @@ def _loop(p: Prompter, what: str, first: bool = True) -> bool:
 
 
 def _suggest_rule(ws: Workspace, case: Case) -> str | None:
-    return ws.settings.category_rules.get(case.category)
+    from xsk.rules import votes
+    from xsk.workspace.settings import vote_rules
+
+    typed = ws.settings.category_rules.get(case.category)
+    return votes.rule_id(vote_rules(ws), typed) if typed else None

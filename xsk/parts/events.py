@@ -24,6 +24,32 @@ KINDS = {
     "reopen": "重新办理",
 }
 
+# what people call them: each kind by its id, its name or one of these
+ALIASES = {
+    "进展": "progress",
+    "答复异议": "objection_answer",
+    "评议": "rating",
+    "下评上": "rating",
+    "提请上级": "escalation",
+    "上报": "escalation",
+    "答复": "reply",
+    "重办": "reopen",
+}
+
+
+def kind_id(text: str) -> str | None:
+    """The kind meant by ``text`` (an id, a Chinese name or an alias), or None."""
+    text = text.strip()
+    if text in KINDS:
+        return text
+    by_name = {name: kid for kid, name in KINDS.items()}
+    return by_name.get(text) or ALIASES.get(text)
+
+
+def names() -> str:
+    """The kinds as a facilitator types them: ``办理进展、异议、…``."""
+    return "、".join(KINDS.values())
+
 
 def folder(case_dir: Path) -> Path:
     return case_dir / "events"

@@ -179,6 +179,8 @@ def _vote(
         if isinstance(b, Mapping) and isinstance(b.get("area"), float):
             errors.append('选票面积请写成字符串（如 "85.30"），避免浮点误差')
             return None
+    if "rule" in out:  # stored by id, typed by id, Chinese name or alias
+        out["rule"] = votes.rule_id(rules or votes.PRESETS, out["rule"]) or out["rule"]
     if not attendees and "entitled" not in out:
         return out  # a vote in a joined meeting: checked with the meeting's attendees later
     try:
@@ -187,7 +189,8 @@ def _vote(
         errors.append(f"表决：{exc}")
         return None
     except KeyError as exc:
-        errors.append(f"表决规则 {exc} 不存在")
+        names = "、".join(r.name for r in (rules or votes.PRESETS).values())
+        errors.append(f"表决规则 {exc} 不存在（可选：{names}）")
         return None
     return out
 
@@ -196,9 +199,10 @@ def tally(vote: Mapping[str, Any], attendees: list[Mapping[str, Any]], rules: Ma
     """Recompute a stored vote with its rule; returns votes.TallyResult."""
     from xsk.rules import votes
 
-    rule_id = vote.get("rule", "majority")
-    if rule_id not in rules:
-        raise KeyError(rule_id)
+    typed = vote.get("rule", "majority")
+    rule_id = votes.rule_id(rules, typed)
+    if rule_id is None:
+        raise KeyError(typed)
     rule = rules[rule_id]
     observers = [a["name"] for a in attendees if a.get("attendance") == "列席" or not a.get("vote")]
     voting_present = [a for a in attendees if a.get("attendance") == "出席" and a.get("vote")]
@@ -299,6 +303,22 @@ def load(meetings_dir: Path, mid: str, root: Path | None = None) -> dict[str, An
         raise NotFoundError(f"找不到会议 {mid}", hint="用 xsk meetings list 查看会议")
     data, _ = tomlio.read(path, root)
     return data
+
+
+def upcoming(found: list[dict[str, Any]], now: Any) -> list[dict[str, Any]]:
+    """The meetings of ``found`` whose time is after ``now``, soonest first."""
+    import datetime as dt
+
+    def when(m: dict[str, Any]) -> dt.datetime | None:
+        t = m.get("time")
+        if isinstance(t, dt.datetime):
+            return t if t.tzinfo else t.replace(tzinfo=now.tzinfo)
+        if isinstance(t, dt.date):
+            return dt.datetime.combine(t, dt.time(23, 59), now.tzinfo)
+        return None
+
+    later = [(w, m) for m in found if (w := when(m)) is not None and w >= now]
+    return [m for _, m in sorted(later, key=lambda x: x[0])]
 
 
 def all_meetings(meetings_dir: Path, root: Path | None = None) -> list[dict[str, Any]]:

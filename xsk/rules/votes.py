@@ -358,6 +358,33 @@ def rule_from_mapping(id: str, mapping: Mapping[str, Any]) -> VoteRule:
     return VoteRule(id=id, name=name.strip(), basis=basis, consensus=consensus, **kwargs)
 
 
+# short names people type for the presets (each rule is also found by its id and its name)
+ALIASES = {
+    "一致": "consensus",
+    "过半": "majority",
+    "多数": "majority",
+    "2/3": "two-thirds",
+    "三分之二多数": "two-thirds",
+    "村民代表": "village-reps",
+    "业主一般": "owners-ordinary",
+    "一般事项": "owners-ordinary",
+    "业主重大": "owners-major",
+    "重大事项": "owners-major",
+}
+
+
+def rule_id(rules: Mapping[str, VoteRule], text: str) -> str | None:
+    """The rule meant by ``text``: its id, its Chinese name or a short alias; None if none."""
+    text = str(text).strip()
+    if text in rules:
+        return text
+    for rid, rule in rules.items():
+        if rule.name == text:
+            return rid
+    alias = ALIASES.get(text)
+    return alias if alias in rules else None
+
+
 def load_rules(tables: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, VoteRule]:
     """The presets plus a workspace's own rules (``[rules.<id>]`` tables).
 
