@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -91,8 +92,7 @@ def add(
     eid = entry_id or _slug(name)
     if any(e.id == eid for e in ws.roster):
         raise UsageError(f"名册编号“{eid}”已存在", hint="用 --id 指定另一个编号")
-    if phone and not re.fullmatch(r"[\d\- ]{7,15}", phone):
-        raise UsageError(f"电话号码“{phone}”无效")
+    _check_phone(phone)
     entry = RosterEntry(
         id=eid,
         name=name,
@@ -125,6 +125,133 @@ def add(
         atomic.write_text(path, "")
     tomlio.update(path, mutate)
     ws.commit([path], f"名册：添加{'单位' if org else '人员'} {name}")
+    ws.__dict__.pop("roster", None)
+    return entry
+
+
+def _check_phone(phone: str | None) -> None:
+    from xsk.rules.phones import phone_problem
+
+    problem = phone_problem(phone or "")
+    if problem:
+        raise UsageError(
+            problem, hint="手机 11 位，如 13912345678；固定电话带区号，如 0772-2345678"
+        )
+
+
+def _entry(ws: Workspace, key: str) -> RosterEntry:
+    for e in ws.roster:
+        if key.strip() in (e.id, e.name):
+            return e
+    raise NotFoundError(f"名册中没有“{key}”", hint="xsk roster list 查看名册")
+
+
+EDITABLE = ("name", "role", "subject_type", "unit", "phone", "note")
+FLAGS = ("deliberate", "vote", "official", "consent")
+
+
+def edit(ws: Workspace, prompter: Prompter, key: str, changes: dict[str, Any]) -> RosterEntry:
+    """Change fields of one roster entry (``changes``: field → new value; None = unchanged).
+
+    With no change given and a terminal, each field is asked with its current value.
+    """
+    entry = _entry(ws, key)
+    changes = {k: v for k, v in changes.items() if v is not None}
+    if not changes and prompter.interactive:
+        for field in EDITABLE:
+            value = prompter.text(f"{LABELS[field]}（回车保留）", default=getattr(entry, field))
+            if value != getattr(entry, field):
+                changes[field] = value
+        for field in FLAGS:
+            value = prompter.confirm(f"{LABELS[field]}？", default=getattr(entry, field))
+            if value != getattr(entry, field):
+                changes[field] = value
+    if not changes:
+        raise UsageError("没有要修改的内容", hint="如 xsk roster edit 王丽 --phone 13912345678")
+    if "name" in changes:
+        changes["name"] = str(changes["name"]).strip()
+        if not changes["name"]:
+            raise UsageError("名称不能为空")
+        if any(e.name == changes["name"] and e.id != entry.id for e in ws.roster):
+            raise UsageError(f"名册中已有“{changes['name']}”")
+    if "phone" in changes:
+        _check_phone(changes["phone"])
+    new = dataclasses.replace(entry, **changes)
+    path = ws.root / ROSTER_FILE
+
+    def mutate(doc: Any) -> None:
+        import tomlkit
+
+        for section in ("people", "orgs"):
+            for table in doc.get(section, []):
+                if table.get("id") == entry.id:
+                    fresh = roster_entry_dict(new)
+                    for k in [k for k in table if k not in fresh]:
+                        del table[k]
+                    for k, v in fresh.items():
+                        if table.get(k) != v:
+                            table[k] = tomlkit.item(v)
+                    return
+
+    tomlio.update(path, mutate)
+    shown = "、".join(LABELS[k] for k in changes)
+    ws.commit([path], f"名册：修改 {entry.name}（{shown}）")
+    ws.__dict__.pop("roster", None)
+    return new
+
+
+def open_cases_of(ws: Workspace, entry: RosterEntry) -> list[str]:
+    """Open cases the entry takes part in: proposer, responsible unit, meeting host/attendee."""
+    from xsk.casework import index
+    from xsk.parts import meetings
+    from xsk.workspace import cases
+
+    found = []
+    people: dict[str, set[str]] = {}
+    for rec in index.load(ws, level="ledger").cases:
+        if rec["status"] != "open":
+            continue
+        names: set[str] = {o["unit"] for o in rec.get("outcomes", [])}
+        case = cases.load_case(ws, rec["id"])
+        names |= {p.name for p in case.proposers}
+        for mid in rec.get("meetings", []):
+            if mid not in people:
+                try:
+                    m = meetings.load(ws.meetings_dir, mid, ws.root)
+                except NotFoundError:
+                    m = {}
+                people[mid] = {str(m.get("host", ""))} | {
+                    str(a.get("name", "")) for a in m.get("attendees", [])
+                }
+            names |= people[mid]
+        if entry.name in names:
+            found.append(rec["id"])
+    return found
+
+
+def remove(ws: Workspace, key: str) -> RosterEntry:
+    """Remove an entry; refused while it is on an open case (the case ids are named)."""
+    entry = _entry(ws, key)
+    busy = open_cases_of(ws, entry)
+    if busy:
+        raise UsageError(
+            f"{entry.name} 还在进行中的议题上：{'、'.join(busy)}，不能从名册删除",
+            hint="议题办结后再删除，或用 xsk roster edit 修改",
+        )
+    path = ws.root / ROSTER_FILE
+
+    def mutate(doc: Any) -> None:
+        for section in ("people", "orgs"):
+            tables = doc.get(section)
+            if tables is None:
+                continue
+            for i, table in enumerate(tables):
+                if table.get("id") == entry.id:
+                    del tables[i]
+                    return
+
+    tomlio.update(path, mutate)
+    ws.commit([path], f"名册：删除{'单位' if entry.kind == 'org' else '人员'} {entry.name}")
     ws.__dict__.pop("roster", None)
     return entry
 

@@ -79,7 +79,13 @@ def new(
         description=description,
         created=created,
     )
-    echo(f"已登记议题：{case.title}（程序 {case.procedure}，当前步骤 {case.step}）")
+    from xsk.procedure import loader
+
+    proc = loader.load(case.procedure, ws.root)
+    step = proc.step(case.step)
+    echo(
+        f"已登记议题：{case.title}（程序：{proc.name}，当前步骤：{step.name if step else case.step}）"
+    )
     echo(case.id)
 
 
@@ -91,36 +97,19 @@ def show(
         bool, typer.Option("--reveal", help="显示电话、证件号、住址等隐私信息")
     ] = False,
 ) -> None:
-    """查看一个议题（隐私信息默认打码）。
+    """查看一个议题：基本信息、办理进度、协商成果、事件、会议、已生成的文书和附件（隐私信息默认打码）。
 
     示例：xsk show 2026-007 --json
     """
-    from xsk.actions import workflow
-    from xsk.cli.output import echo, emit_json
-    from xsk.workspace import cases
+    from xsk.actions import overview
+    from xsk.cli.output import emit_json
+    from xsk.cli.showing import print_case
 
-    ws = _ws()
-    view = workflow.case_view(cases.load_case(ws, case_id), reveal=reveal)
+    view = overview.overview(_ws(), case_id, reveal=reveal)
     if json_:
         emit_json(view)
         return
-    echo(f"{view['id']}  {view['title']}")
-    echo(
-        f"  程序：{view['procedure']}  当前步骤：{view['step']}  状态：{_status_zh(view['status'])}"
-    )
-    echo(f"  层级：{view['level']}  类别：{view['category'] or '—'}  登记：{view['created']}")
-    if view["due"]:
-        echo(f"  办结时限：{view['due']}")
-    src = view["source"]
-    echo(f"  来源：{src['channel'] or '—'}  受理人：{src['received_by'] or '—'}")
-    for p in view["proposers"]:
-        echo(f"  提出人：{p['name']}  电话：{p['phone'] or '—'}")
-    if view["description"]:
-        echo(f"  描述：{view['description']}")
-    if view["close_reason"]:
-        echo(f"  办结/关闭说明：{view['close_reason']}")
-    if view["masked"]:
-        echo("  （隐私信息已打码；--reveal 显示）")
+    print_case(view)
 
 
 def _status_zh(status: str) -> str:

@@ -102,6 +102,70 @@ def roster_add(
         consent=consent,
     )
     echo(f"已添加到名册：{entry.name}（编号 {entry.id}）")
+    if vote is None and not _prompter(no_input).interactive:
+        if entry.vote:
+            echo("  默认给予表决权（个人默认有表决权；不需要时用 --no-vote 或 xsk roster edit）")
+        else:
+            echo("  单位默认没有表决权（需要时用 --vote）")
+
+
+@roster_app.command("edit")
+def roster_edit(
+    key: Annotated[str, typer.Argument(metavar="名称", help="名册中的姓名、单位名称或编号")],
+    name: Annotated[str | None, typer.Option(help="新的姓名或单位名称")] = None,
+    role: Annotated[str | None, typer.Option(help="角色，如 楼长、物业经理")] = None,
+    subject_type: Annotated[str | None, typer.Option(help="主体类型，如 居民代表")] = None,
+    unit: Annotated[str | None, typer.Option(help="所在单位或部门")] = None,
+    phone: Annotated[str | None, typer.Option(help="联系电话（隐私）")] = None,
+    note: Annotated[str | None, typer.Option(help="备注")] = None,
+    vote: Annotated[bool | None, typer.Option("--vote/--no-vote", help="是否有表决权")] = None,
+    deliberate: Annotated[
+        bool | None, typer.Option("--deliberate/--no-deliberate", help="是否有议事权")
+    ] = None,
+    official: Annotated[
+        bool | None, typer.Option("--official/--not-official", help="干部或单位代表")
+    ] = None,
+    consent: Annotated[
+        bool | None, typer.Option("--consent/--no-consent", help="本人同意在公示中显示姓名")
+    ] = None,
+    no_input: NoInput = False,
+) -> None:
+    """修改名册中的一人或一个单位并提交（不带选项时逐项询问）。
+
+    示例：xsk roster edit 王丽 --phone 13912345678 --no-vote
+    """
+    from xsk.casework import roster
+    from xsk.cli.output import echo
+
+    changes = dict(
+        name=name,
+        role=role,
+        subject_type=subject_type,
+        unit=unit,
+        phone=phone,
+        note=note,
+        vote=vote,
+        deliberate=deliberate,
+        official=official,
+        consent=consent,
+    )
+    entry = roster.edit(_ws(), _prompter(no_input), key, changes)
+    echo(f"已修改名册：{entry.name}（编号 {entry.id}）")
+
+
+@roster_app.command("remove")
+def roster_remove(
+    key: Annotated[str, typer.Argument(metavar="名称", help="名册中的姓名、单位名称或编号")],
+) -> None:
+    """从名册删除一人或一个单位并提交（仍在进行中的议题上时拒绝，并列出议题编号）。
+
+    示例：xsk roster remove 李四
+    """
+    from xsk.casework import roster
+    from xsk.cli.output import echo
+
+    entry = roster.remove(_ws(), key)
+    echo(f"已从名册删除：{entry.name}（编号 {entry.id}）")
 
 
 series_app = typer.Typer(help="本机的议题编号序列（多台电脑协作时使用）。", no_args_is_help=True)
