@@ -63,7 +63,7 @@ def test_warning_once_per_run_not_once_per_process(cli):
         (("calendar", "add", "9999-12-31", "5"), "超出"),
         (("calendar", "add", "2100-12-28", "5"), "2101 年超出可推算范围"),
         (("calendar", "is-workday", "2150-06-01"), "2150 年超出可推算范围"),
-        (("calendar", "add", "2026-13-01", "1"), "DATE"),
+        (("calendar", "add", "2026-13-01", "1"), "没有这一天"),
     ],
 )
 def test_out_of_range_is_one_chinese_line_and_exit_2(cli, args, needle):

@@ -16,7 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from xsk.core.errors import DataError, Problem, UsageError, WorkspaceError
-from xsk.core.model import LEVELS, Case, HistoryEntry, Person, Source, case_summary, history_dict
+from xsk.core.model import (
+    LEVELS,
+    Case,
+    HistoryEntry,
+    Person,
+    Source,
+    case_summary,
+    history_dict,
+    title_problem,
+)
 from xsk.procedure import loader as procedures
 from xsk.prompts.base import Prompter
 from xsk.store import tomlio
@@ -115,10 +124,11 @@ def new_case(
     when = when or now()
     created = created or when.date()
     if title is None:
-        title = prompter.text("议题名称（如 3号楼加装电梯）", validate=_not_empty)
+        title = prompter.text("议题名称（如 3号楼加装电梯）", validate=title_problem)
+    problem = title_problem(title)
+    if problem:
+        raise UsageError(problem, hint="用 --title 提供，例如 --title 三号楼加装电梯")
     title = title.strip()
-    if not title:
-        raise UsageError("议题名称不能为空", hint="用 --title 提供，例如 --title 三号楼加装电梯")
     proc_id = procedure or ws.settings.default_procedure
     proc = procedures.load(proc_id, ws.root)
     if level is None:

@@ -40,7 +40,7 @@ def _flush_warnings(cal) -> None:
 # ignore_unknown_options: "-3" is read as the number N (and refused), not as an option
 @calendar_app.command("add", context_settings={"ignore_unknown_options": True})
 def calendar_add(
-    date: Annotated[str, typer.Argument(help="起始日期 YYYY-MM-DD")],
+    date: Annotated[str, typer.Argument(help="起始日期，如 2026-09-28 或 9月28日")],
     n: Annotated[int, typer.Argument(help="工作日数（0 或正整数）")],
     json_: JsonOpt = False,
 ) -> None:
@@ -48,7 +48,7 @@ def calendar_add(
     from xsk.cli.output import echo, emit_json
     from xsk.core.errors import UsageError
 
-    start = _parse_date(date, "DATE")
+    start = _parse_date(date, "日期")
     if n < 0:
         raise UsageError(f"天数不能为负数：{n}", hint="N 为 DATE 之后的工作日数，0 或正整数")
     cal = _calendar()
@@ -70,13 +70,13 @@ def calendar_add(
 
 @calendar_app.command("is-workday")
 def calendar_is_workday(
-    date: Annotated[str, typer.Argument(help="日期 YYYY-MM-DD")],
+    date: Annotated[str, typer.Argument(help="日期，如 2026-10-10 或 10月10日")],
     json_: JsonOpt = False,
 ) -> None:
     """判断某天是否为工作日。示例：xsk calendar is-workday 2026-10-10"""
     from xsk.cli.output import echo, emit_json
 
-    day = _parse_date(date, "DATE")
+    day = _parse_date(date, "日期")
     cal = _calendar()
     result = cal.is_workday(day)
     _flush_warnings(cal)

@@ -54,7 +54,9 @@ def new(
     proposer: Annotated[str | None, typer.Option(help="提出人姓名（隐私，内部留存）")] = None,
     phone: Annotated[str | None, typer.Option(help="提出人电话（隐私，内部留存）")] = None,
     description: Annotated[str | None, typer.Option(help="问题描述")] = None,
-    date: Annotated[str | None, typer.Option(help="登记日期 YYYY-MM-DD（默认今天）")] = None,
+    date: Annotated[
+        str | None, typer.Option(help="登记日期，如 2026-03-05 或 3月5日（默认今天）")
+    ] = None,
     no_input: NoInput = False,
 ) -> None:
     """登记新议题并提交；最后一行输出议题编号。

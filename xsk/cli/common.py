@@ -117,14 +117,14 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
 
 
 def _parse_date(value: str, name: str):
-    import datetime as dt
-
+    """A date option, typed as people type dates (the parser answers use too)."""
     from xsk.core.errors import UsageError
+    from xsk.procedure.dates import parse_date
 
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{name} 日期格式不对：“{value}”", hint="例如 2026-11-23") from None
+    day, err = parse_date(value)
+    if err:
+        raise UsageError(f"{name}：{err}") from None
+    return day
 
 
 def _root_or_none():

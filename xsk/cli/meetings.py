@@ -99,7 +99,9 @@ def event(
             "答复提出人、重新办理（也可写 进展、评议、提请上级、答复、重办）"
         ),
     ],
-    date: Annotated[str | None, typer.Option(help="日期 YYYY-MM-DD（默认今天）")] = None,
+    date: Annotated[
+        str | None, typer.Option(help="日期，如 2026-03-05 或 3月5日（默认今天）")
+    ] = None,
     text: Annotated[str | None, typer.Option(help="内容、说明或意见")] = None,
     no: Annotated[int | None, typer.Option(help="事项序号（办理进展）")] = None,
     status: Annotated[

@@ -60,10 +60,10 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
 
 def report(
     from_: Annotated[
-        str | None, typer.Option("--from", help="统计起始日期 YYYY-MM-DD（含）", metavar="DATE")
+        str | None, typer.Option("--from", help="统计起始日期（含），如 2026-01-01", metavar="日期")
     ] = None,
     to: Annotated[
-        str | None, typer.Option("--to", help="统计截止日期 YYYY-MM-DD（含）", metavar="DATE")
+        str | None, typer.Option("--to", help="统计截止日期（含），如 2026-12-31", metavar="日期")
     ] = None,
     json_: JsonOpt = False,
     docx: Annotated[

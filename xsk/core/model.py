@@ -17,6 +17,21 @@ from xsk.core.errors import Problem
 LEVELS = ("网格", "小区", "社区", "街道", "区")
 STATUSES = ("open", "closed")
 STATUS_NAMES = {"open": "进行中", "closed": "已办结"}
+TITLE_MAX = 60
+
+
+def title_problem(title: str) -> str | None:
+    """Why ``title`` cannot be a case title (one line, at most TITLE_MAX characters), or None."""
+    text = title.strip()
+    if not text:
+        return "议题名称不能为空"
+    if "\n" in text or "\r" in text:
+        return "议题名称只能写一行（不能换行），详细情况写在问题描述中"
+    if len(text) > TITLE_MAX:
+        return f"议题名称太长：{len(text)} 个字，最多 {TITLE_MAX} 个字，详细情况写在问题描述中"
+    return None
+
+
 CASE_ID_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{0,31}$")
 ATTENDANCE = ("出席", "列席", "请假", "缺席")
 OUTCOME_STATUSES = ("待办", "办理中", "已办结")

@@ -11,14 +11,17 @@ from xsk.prompts.base import Prompter
 from xsk.workspace import cases as store
 from xsk.workspace.settings import Workspace
 
+# listed best first, each with its meaning; the number typed picks that score
+SCORES = ("5 很满意", "4 满意", "3 一般", "2 不满意", "1 很不满意")
+
 
 def ask_ratings(ws: Workspace, p: Prompter, case: Case) -> list[dict]:
     items = outcomes.load(store.case_dir(ws, case.id), ws.root)
     out = []
     for unit in dict.fromkeys(o.unit for o in items):
         if p.confirm(f"对 {unit} 进行评议（下评上）？", default=True):
-            score = p.select(f"{unit} 的评分", ["5", "4", "3", "2", "1"], default="5")
-            out.append({"unit": unit, "score": int(score)})
+            score = p.select(f"{unit} 的评分", list(SCORES), default=SCORES[0])
+            out.append({"unit": unit, "score": int(score.split(" ", 1)[0])})
     return out
 
 

@@ -72,7 +72,7 @@ def check_answer(
         else:
             out["form"] = raw["form"].strip()
     if "time" in raw:
-        when, err = parse_datetime(raw["time"])
+        when, err = parse_datetime(raw["time"], ctx.today)
         if err:
             errors.append(f"time：{err}")
         else:

@@ -6,13 +6,13 @@ working-day calendar are passed in.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
 from xsk.core.model import LEVELS, OUTCOME_STATUSES, SATISFACTION, Case
+from xsk.procedure.dates import parse_date, parse_datetime
 from xsk.procedure.model import Branch, Procedure, Question, Step
 
 YES = ("是", "y", "yes", "true", "1", "对", "有")
@@ -154,9 +154,9 @@ def coerce(q: Question, raw: Any, ctx: Context) -> tuple[Any, str | None]:
             return False, None
         return None, "应为“是”或“否”"
     if t == "date":
-        return parse_date(raw)
+        return parse_date(raw, ctx.today)
     if t == "datetime":
-        return parse_datetime(raw)
+        return parse_datetime(raw, ctx.today)
     if t == "number":
         return parse_number(raw, q)
     if t == "records":
@@ -177,38 +177,6 @@ def coerce(q: Question, raw: Any, ctx: Context) -> tuple[Any, str | None]:
     if t == "meeting":
         return (dict(raw), None) if isinstance(raw, Mapping) else (None, "应为会议记录表")
     return None, f"未知的问题类型 {t}"
-
-
-def parse_date(raw: Any) -> tuple[dt.date | None, str | None]:
-    if isinstance(raw, dt.datetime):
-        return raw.date(), None
-    if isinstance(raw, dt.date):
-        return raw, None
-    if isinstance(raw, str):
-        s = raw.strip().replace("/", "-").replace(".", "-")
-        m = re.fullmatch(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?", s)
-        if m:
-            s = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-        try:
-            return dt.date.fromisoformat(s), None
-        except ValueError:
-            pass
-    return None, f"日期格式不对：“{raw}”（例如 2026-11-23）"
-
-
-def parse_datetime(raw: Any) -> tuple[dt.datetime | None, str | None]:
-    if isinstance(raw, dt.datetime):
-        return raw.replace(tzinfo=None), None
-    if isinstance(raw, dt.date):
-        return dt.datetime(raw.year, raw.month, raw.day), None
-    if isinstance(raw, str):
-        s = raw.strip().replace("T", " ").replace("/", "-")
-        for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
-            try:
-                return dt.datetime.strptime(s, fmt), None
-            except ValueError:
-                continue
-    return None, f"时间格式不对：“{raw}”（例如 2026-11-23 14:30）"
 
 
 def parse_number(raw: Any, q: Question | None = None) -> tuple[Any, str | None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterable, Sequence
 
 import questionary
@@ -65,9 +66,22 @@ class TerminalPrompter:
         hint = "（↑↓ 或编号选择，回车确认）" if shortcuts else "（↑↓ 选择，回车确认）"
         if search:
             hint = "（↑↓ 选择，输入编号筛选，回车确认）"
+        # "5 很满意 … 1 很不满意": the key is the number the entry starts with, not its place
+        keyed = [c.split(" ", 1)[0] for c in choices]
+        if (
+            shortcuts
+            and all(k.isdigit() and len(k) == 1 for k in keyed)
+            and len(set(keyed)) == len(keyed)
+        ):
+            listed: list = [
+                questionary.Choice(c, shortcut_key=k) for c, k in zip(choices, keyed, strict=True)
+            ]
+            hint = "（按数字或 ↑↓ 选择，回车确认）"
+        else:
+            listed = list(choices)
         q = questionary.select(
             message,
-            choices=list(choices),
+            choices=listed,
             default=default if default in choices else None,
             style=_style(),
             use_search_filter=search,
@@ -87,7 +101,13 @@ class TerminalPrompter:
             style=_style(),
             instruction="（空格勾选，回车确认）",
         )
-        return list(_ask(q))
+        picked = list(_ask(q))
+        if len(picked) > 1 and sys.stdout.isatty():  # questionary's "done (N selections)"
+            sys.stdout.write(
+                f"\x1b[1A\r\x1b[2K? {message} 已选 {len(picked)} 项：{'、'.join(picked)}\n"
+            )
+            sys.stdout.flush()
+        return picked
 
     def confirm(self, message: str, *, default: bool = True) -> bool:
         return bool(_ask(questionary.confirm(message, default=default, style=_style())))
