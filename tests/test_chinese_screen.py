@@ -125,3 +125,30 @@ def test_status_and_show_have_no_english(ws_path, cli):
         r = cli("-C", str(ws_path), *args)
         assert r.code == 0, r.err
         assert not _english(r.out), r.out
+
+
+ANSWERS = Path(__file__).resolve().parent / "data" / "dongguan-answers.toml"
+
+
+def test_a_whole_case_shows_names_not_ids(ws_path, cli):
+    """A case walked to its end (meeting, vote, outcomes, visits, ratings): status --all and
+    show carry no step, status, rule or event id as a label."""
+    from xsk.parts.events import KINDS
+    from xsk.procedure import loader
+    from xsk.rules.votes import PRESETS
+
+    done = _ws_with_case(cli, ws_path)
+    r = cli("-C", str(ws_path), "step", done, "--answers", str(ANSWERS), "--all", "--no-docs")
+    assert r.code == 0, r.err
+    assert cli("-C", str(ws_path), "event", done, "异议", "--text", "有意见").code == 0
+    open_ = _ws_with_case(cli, ws_path)
+    ids = {s.id for s in loader.load("dongguan-6", ws_path).steps}
+    ids |= {"open", "closed", *KINDS, *PRESETS}
+    screens = [cli("-C", str(ws_path), "status", "--all").out]
+    screens += [cli("-C", str(ws_path), "show", c).out for c in (done, open_)]
+    assert "已办结" in screens[0] and "进行中" in screens[0]
+    assert "协商成果" in screens[1] and "会议" in screens[1]
+    for text in screens:
+        assert not _english(text), text
+        words = set(re.findall(r"(?<![\w./-])[a-z][a-z_-]*[a-z](?![\w./-])", text))
+        assert not (words & ids), (words & ids, text)
