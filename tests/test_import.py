@@ -141,7 +141,7 @@ def test_dry_run_lists_every_error(ws, cli, tmp_path):
     rows[5][1] = "编号 有空格"
     src = write_csv(tmp_path / "bad.csv", rows)
     r = cli("-C", str(ws.root), "import", str(src), "--dry-run")
-    assert r.code == 1
+    assert r.code == 2  # as a failed import
     out = r.out
     assert "bad.csv 第 2 行“层级”列（6 列）：层级“省级”无效" in out
     assert "第 3 行“议题编号”列（2 列）：议题编号“2025-00001”与第 2 行重复" in out

@@ -43,10 +43,31 @@ def run(target: Path, *, render: bool = True) -> None:
     if results:
         echo(f"  结果公示：{ws.rel(results[0])}")
     echo("接着可以试试：")
-    echo(f"  xsk -C {target} status --all        # 全部议题")
-    echo(f"  xsk -C {target} show 2026-001        # 一个议题（隐私已打码）")
-    echo(f"  xsk -C {target} report              # 统计数字")
-    echo(f"  xsk -C {target} walk                # 交互式办理")
+    xsk = _invocation()
+    echo(f"  {xsk} -C {target} status --all        # 全部议题")
+    echo(f"  {xsk} -C {target} show 2026-001        # 一个议题（隐私已打码）")
+    echo(f"  {xsk} -C {target} report              # 统计数字")
+    echo(f"  {xsk} -C {target} walk                # 交互式办理")
+
+
+def _invocation() -> str:
+    """How to run xsk again from here: ``xsk`` when it is on PATH, else the path of this
+    install's script (``.venv/bin/xsk`` after the README's install), else ``python -m xsk``."""
+    import os
+    import shlex
+    import shutil
+    import sys
+
+    script = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    on_path = shutil.which("xsk")
+    if on_path and script and script.name == "xsk" and Path(on_path).resolve() == script.resolve():
+        return "xsk"
+    if script and script.name == "xsk" and script.is_file():
+        try:
+            return shlex.quote(os.path.relpath(script))
+        except ValueError:
+            return shlex.quote(str(script))
+    return f"{shlex.quote(sys.executable)} -m xsk"
 
 
 def _reports(ws) -> list[str]:

@@ -67,10 +67,14 @@ def report(
     ] = None,
     json_: JsonOpt = False,
     docx: Annotated[
-        Path | None, typer.Option("--docx", help="生成统计报告（.docx，含图表）", metavar="FILE")
+        Path | None,
+        typer.Option(
+            "--docx", help="生成统计报告（.docx，含图表）；只写文件名时存入 out/", metavar="文件"
+        ),
     ] = None,
     xlsx: Annotated[
-        Path | None, typer.Option("--xlsx", help="导出台账（.xlsx）", metavar="FILE")
+        Path | None,
+        typer.Option("--xlsx", help="导出台账（.xlsx）；只写文件名时存入 out/", metavar="文件"),
     ] = None,
     workspaces: Annotated[
         list[Path] | None,
@@ -99,6 +103,7 @@ def report(
     else:
         loaded = [_current_ws()]
     today = _today()
+    xlsx, docx = _in_out(loaded[0], xlsx), _in_out(loaded[0], docx)
     datasets = [stats.load_dataset(w, ledger=xlsx is not None) for w in loaded]
     figures = stats.compute(datasets, period, today)
     names: dict[str, str] = {}
@@ -147,6 +152,15 @@ def _stderr(text: str) -> None:
     sys.stderr.write(text + "\n")
 
 
+def _in_out(ws, path: Path | None) -> Path | None:
+    """A bare file name goes into the workspace's output folder (``out/``, kept out of git);
+    a path with a folder (``./台账.xlsx``, ``~/报告.docx``) is used as given."""
+    if path is None or path.is_absolute() or str(path) != path.name:
+        return path
+    ws.out_dir.mkdir(parents=True, exist_ok=True)
+    return ws.out_dir / path.name
+
+
 def _check_suffix(path: Path, suffix: str) -> None:
     from xsk.core.errors import UsageError
 
@@ -184,7 +198,7 @@ def import_ledger(
     if json_:
         emit_json(asdict(result))
         if dry_run and result.errors:
-            raise typer.Exit(1)
+            raise typer.Exit(2)  # as a failed import
         return
     if result.unknown_columns:
         echo(f"未识别的列（已忽略）：{'、'.join(result.unknown_columns)}")
@@ -193,7 +207,7 @@ def import_ledger(
             echo(line)
         if result.errors:
             echo(f"检查未通过：{len(result.errors)} 处错误，未写入任何内容。")
-            raise typer.Exit(1)
+            raise typer.Exit(2)  # as a failed import
         echo(
             f"检查通过：可导入 {result.cases} 个议题（其中已办结 {result.closed} 个）；"
             "去掉 --dry-run 即可导入。"

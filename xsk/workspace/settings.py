@@ -127,7 +127,7 @@ def _q(value: str) -> str:
 
 SETTINGS_TEMPLATE = """\
 # xsk 工作区设置（可以直接编辑，xsk 会保留注释和顺序）
-# 说明：https://（见 README）— 修改后运行 xsk check 检查
+# 每一项的含义见各行的注释；修改后运行 xsk check 检查
 
 [workspace]
 community = {community}      # 社区名称
