@@ -86,6 +86,100 @@ def test_meeting_interrupted_after_two_attendees_resumes_there(at_meeting) -> No
 def test_a_finished_meeting_in_the_draft_is_not_asked_again(at_meeting) -> None:
     ws, case, _proc, step = at_meeting
     done = {"recorder": "李明", "attendees": [], "speeches": [], "resolutions": ["甲"]}
-    p = ScriptedPrompter([])
+    p = ScriptedPrompter([None])  # the default: keep it
     assert walk.ask_meeting(ws, p, case, step, walk.steps.context(ws, _proc, TODAY), done) == done
-    assert p.asked == []
+    assert p.asked == ["沿用，还是修改其中一项？"]
+
+
+def test_any_part_of_a_finished_meeting_in_the_draft_can_be_corrected(at_meeting) -> None:
+    ws, case, proc, step = at_meeting
+    ctx = walk.steps.context(ws, proc, TODAY)
+    done = {
+        "title": "协商会",
+        "time": dt.datetime(2026, 3, 9, 14, 30),
+        "host": "王丽",
+        "recorder": "李明",
+        "attendees": [{"name": "赵强", "unit": "业委会", "attendance": "出席", "vote": True}],
+        "speeches": [],
+        "resolutions": ["甲"],
+    }
+    p = ScriptedPrompter(["修改主持人", "张华", "修改会议时间", "3月9日 下午4点", None])
+    out = walk.ask_meeting(ws, p, case, step, ctx, dict(done))
+    assert out["host"] == "张华" and out["time"] == dt.datetime(2026, 3, 9, 16, 0)
+    assert out["attendees"] == done["attendees"] and out["recorder"] == "李明"
+    # a list is entered again; the rest is offered as the defaults
+    p = ScriptedPrompter(
+        ["重新录入协商意见", None, False, None, False, False, True, "乙", False]
+    )  # fmt: skip
+    out = walk.ask_meeting(ws, p, case, step, ctx, dict(done))
+    assert out["resolutions"] == ["乙"] and out["recorder"] == "李明"
+
+
+def _screen(ws_path, cli):
+    r = cli(
+        "-C", str(ws_path), "new", "--title", "楼道堆物清理", "--no-input", "--date", "2026-03-02"
+    )
+    cid = r.out.split()[-1]
+    assert cli("-C", str(ws_path), "step", cid, "--answers", str(ANSWERS), "--no-docs").code == 0
+    ws = workspace.load(ws_path)
+    case = store.load_case(ws, cid)
+    proc = loader.load(case.procedure, ws.root)
+    return ws, case, proc, proc.step(case.step)
+
+
+def test_back_from_a_choice_to_the_previous_question(ws_path, cli) -> None:
+    from xsk.procedure.model import Question, Step
+
+    ws, case, proc, _step = _screen(ws_path, cli)
+    step = Step(
+        id="t",
+        name="测试",
+        questions=(
+            Question(id="a", prompt="甲", type="text"),
+            Question(id="b", prompt="乙", type="choice", choices=("x", "y")),
+        ),
+    )
+    p = ScriptedPrompter(["一", walk.BACK_CHOICE, None, "y"])
+    raw = walk.ask_step(ws, p, case, proc, step, TODAY)
+    assert raw == {"a": "一", "b": "y"}  # None: the earlier answer offered as the default
+    assert p.asked == ["甲", "乙", "甲", "乙"]
+    assert any("回到上一题" in s for s in p.said)
+
+
+def test_typing_back_at_a_text_question(ws_path, cli) -> None:
+    from xsk.procedure.model import Question, Step
+
+    ws, case, proc, _step = _screen(ws_path, cli)
+    step = Step(
+        id="t",
+        name="测试",
+        questions=(
+            Question(id="a", prompt="甲", type="text"),
+            Question(id="b", prompt="乙", type="text"),
+        ),
+    )
+    p = ScriptedPrompter(["一", "<", "二", "三"])
+    raw = walk.ask_step(ws, p, case, proc, step, TODAY)
+    assert raw == {"a": "二", "b": "三"}
+    assert p.asked == ["甲", "乙", "甲", "乙"]
+
+
+def test_review_picks_an_answer_to_change(ws_path, cli) -> None:
+    from xsk.procedure.model import Question, Step
+
+    ws, case, proc, _step = _screen(ws_path, cli)
+    step = Step(
+        id="t",
+        name="测试",
+        questions=(
+            Question(id="a", prompt="甲", type="text"),
+            Question(id="b", prompt="乙", type="text"),
+        ),
+    )
+    raw = {"a": "一", "b": "二"}
+    p = ScriptedPrompter([False, "修改 1. 甲", "改过", True])
+    assert walk.review(ws, p, case, proc, step, TODAY, raw) is True
+    assert raw == {"a": "改过", "b": "二"}
+    assert any("1. 甲：一" in s for s in p.said) and any("1. 甲：改过" in s for s in p.said)
+    p = ScriptedPrompter([False, walk.LEAVE])
+    assert walk.review(ws, p, case, proc, step, TODAY, raw) is False

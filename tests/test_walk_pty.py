@@ -105,9 +105,22 @@ def test_walk_whole_case_with_ctrl_c_and_resume(tmp_path):
     # -- collect, then screen interrupted by Ctrl-C
     c = spawn(ws, "2026-03-02T10:00", cid)
     c.expect("征集和提出协商议题")
+    c.expect("输入 < 或选“← 上一题”回到上一题")  # the key is stated on screen
     answer_long(c, "问题描述", "3号楼楼道堆放杂物，存在消防隐患")
     answer_key(c, "议题类别", "5")  # 环境卫生整治
+    answer_text(c, "涉及位置", "<")  # back one question
+    c.expect("议题类别")
+    c.expect("上一题")  # the list offers the way back too
+    c.send("5\r")
     answer_text(c, "涉及位置", "3号楼")
+    # review: 否 at the confirm, change the location, then save
+    c.expect("请核对")
+    confirm(c, "确认保存", False)
+    answer_key(c, "要修改哪一项", "3")  # 修改 3. 涉及位置
+    c.expect("涉及位置")
+    c.send("\x15")  # clear the prefilled answer
+    c.send("3号楼2单元\r")
+    c.expect("3. 涉及位置（楼栋或区域，不写门牌号）：3号楼2单元")
     confirm(c, "确认保存", True)
     confirm(c, "继续办理下一步", True)
     c.expect("当前步骤：确定协商议题")
@@ -115,6 +128,7 @@ def test_walk_whole_case_with_ctrl_c_and_resume(tmp_path):
     answer_key(c, "协商层级", "3")  # 社区
     c.expect("提请街道")
     c.sendcontrol("c")
+    c.expect("已保存草稿，下次办理时可继续")
     c.expect(pexpect.EOF)
     c.close()
     assert c.exitstatus == 130
@@ -146,6 +160,19 @@ def test_walk_whole_case_with_ctrl_c_and_resume(tmp_path):
     c.send("2026-03-09 14:30\r")
     answer_text(c, "会议地点", "")
     answer_text(c, "主持人", "")
+    c.expect("居民报名方式")
+    c.sendcontrol("c")  # the meeting is complete in the draft: correct its host on resume
+    c.expect("已保存草稿")
+    c.expect(pexpect.EOF)
+    c.close()
+    c = spawn(ws, "2026-03-03T11:00", cid)
+    confirm(c, "上次未完成的填写", True)
+    answer_key(c, "沿用，还是修改其中一项", "6")  # 修改主持人
+    c.expect("主持人")
+    c.send("\x15")
+    c.send("张华\r")
+    c.expect("主持人：张华")
+    default(c, "沿用，还是修改其中一项")
     default(c, "居民报名方式")
     confirm(c, "确认保存", True)
     c.expect("会议通知")
@@ -244,3 +271,7 @@ def test_walk_whole_case_with_ctrl_c_and_resume(tmp_path):
     ).stdout
     assert log.count(f"议题 {cid}：完成") == 9
     assert not (ws / ".xsk" / "drafts" / f"{cid}.toml").exists()
+    meeting = next((ws / "meetings").glob("*.toml")).read_text("utf-8")
+    assert 'host = "张华"' in meeting
+    case_toml = (ws / "cases" / cid / "case.toml").read_text("utf-8")
+    assert "3号楼2单元" in case_toml

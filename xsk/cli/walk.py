@@ -12,7 +12,7 @@ from xsk.cli.common import _ws, app
 @app.command()
 def walk(
     case_id: Annotated[
-        str | None, typer.Argument(metavar="[ID]", help="议题编号（省略则进入主菜单）")
+        str | None, typer.Argument(metavar="ID", help="议题编号（省略则进入主菜单）")
     ] = None,
 ) -> None:
     """交互式办理：显示议题进度，逐项提问、校验、确认后保存提交并生成文书。
@@ -32,7 +32,14 @@ def walk(
 
     ws = _ws()
     prompter = TerminalPrompter()
-    if case_id is None:
-        walkmod.home(ws, prompter)
-    else:
-        walkmod.walk_case(ws, prompter, case_id)
+    try:
+        if case_id is None:
+            walkmod.home(ws, prompter)
+        else:
+            walkmod.walk_case(ws, prompter, case_id)
+    except KeyboardInterrupt:
+        if walkmod.drafted():
+            _sys.stderr.write("\n已中断：已保存草稿，下次办理时可继续。\n")
+        else:
+            _sys.stderr.write("\n已中断，没有修改任何内容。\n")
+        raise SystemExit(130) from None

@@ -39,8 +39,9 @@ def ask_meeting(
 
     d = dict(draft) if isinstance(draft, Mapping) else {}
     if d and not d.get(PARTIAL):
-        p.say("沿用草稿中已填写完的会议记录。")
-        return d
+        d = correct_meeting(p, ctx, d)
+        if not d.get(PARTIAL):
+            return d
     d.pop(PARTIAL, None)
     answer: dict[str, Any] = {}
 
@@ -163,6 +164,61 @@ def ask_meeting(
         kept(resolutions=resolutions)
     answer["resolutions"] = resolutions
     return answer
+
+
+KEEP = "沿用草稿中的会议记录"
+_SCALARS = (
+    ("title", "会议名称", "text"),
+    ("form", "会议形式", "choice"),
+    ("time", "会议时间（如 2026-11-28 14:30）", "datetime"),
+    ("venue", "会议地点", "text"),
+    ("host", "主持人", "text"),
+    ("recorder", "记录人", "text"),
+    ("background", "议题背景", "longtext"),
+)
+_LISTS = (
+    ("attendees", "参会人员"),
+    ("speeches", "发言"),
+    ("vote", "表决情况"),
+    ("resolutions", "协商意见"),
+)
+
+
+def correct_meeting(p: Prompter, ctx: engine.Context, d: dict[str, Any]) -> dict[str, Any]:
+    """A finished meeting kept in a draft: keep it, or change any part of it.
+
+    A single field is asked again with its value as the default; a list (attendees,
+    speeches, the vote, resolutions) is entered again: the answer goes back to partial and
+    the meeting's prompts resume with the rest offered as defaults."""
+    while True:
+        shown = [
+            f"{label.split('（')[0]}：{_show(d[key])}" for key, label, _ in _SCALARS if d.get(key)
+        ]
+        shown += [
+            f"{label}：{len(d[key]) if isinstance(d[key], list) else '已录入'}"
+            for key, label in _LISTS
+            if d.get(key)
+        ]
+        p.say("草稿中已填写完的会议记录：" + "；".join(shown))
+        options = {KEEP: None}
+        for key, label, kind in _SCALARS:
+            if key in d:
+                options[f"修改{label.split('（')[0]}"] = (key, label, kind)
+        for key, label in _LISTS:
+            if key in d:
+                options[f"重新录入{label}"] = (key, label, "list")
+        pick = p.select("沿用，还是修改其中一项？", list(options), default=KEEP)
+        if options[pick] is None:
+            return d
+        key, label, kind = options[pick]
+        if kind == "list":
+            d = {**{k: v for k, v in d.items() if k != key}, PARTIAL: True}
+            return d
+        if kind == "choice":
+            d[key] = p.select(label, list(meetings.FORMS), default=d.get(key))
+        else:
+            q = Question(id=key, prompt=label, type=kind, required=key != "background")
+            d[key] = _ask_typed(p, label, kind, d.get(key), ctx, q)
 
 
 def ask_vote(

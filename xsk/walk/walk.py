@@ -55,7 +55,16 @@ def load_draft(ws: Workspace, cid: str, step_id: str) -> dict[str, Any]:
     return dict(answers) if isinstance(answers, Mapping) else {}
 
 
+_DRAFTED: set[str] = set()  # cases with a draft written by this run (for the Ctrl-C message)
+
+
+def drafted() -> bool:
+    """Whether this run kept answers in a draft (so Ctrl-C can say they are kept)."""
+    return bool(_DRAFTED)
+
+
 def save_draft(ws: Workspace, cid: str, step_id: str, answers: Mapping[str, Any]) -> None:
+    _DRAFTED.add(cid)
     atomic.write_text(
         _draft_path(ws, cid),
         tomlio.dumps({"step": step_id, "answers": steps.toml_value(answers)}),
@@ -63,6 +72,7 @@ def save_draft(ws: Workspace, cid: str, step_id: str, answers: Mapping[str, Any]
 
 
 def clear_draft(ws: Workspace, cid: str) -> None:
+    _DRAFTED.discard(cid)
     _draft_path(ws, cid).unlink(missing_ok=True)
 
 
@@ -81,10 +91,16 @@ def home(ws: Workspace, p: Prompter, now: Callable[[], dt.datetime] = workflow.n
             (c for c in store.iter_cases(ws) if c.is_open), key=lambda c: urgency(c, today)
         )
         labels = {}
+        from xsk.procedure import loader
+
+        names: dict[str, dict[str, str]] = {}
         for c in open_cases:
+            if c.procedure not in names:
+                names[c.procedure] = loader.step_names(c.procedure, ws.root, ws.state_dir)
+            step = names[c.procedure].get(c.step, c.step)
             flag = "【逾期】" if c.due and c.due < today else ""
             due = f" 时限 {c.due.isoformat()}" if c.due else ""
-            labels[f"{c.id} {flag}{c.title}（{c.step}{due}）"] = c.id
+            labels[f"{c.id} {flag}{c.title}（{step}{due}）"] = c.id
         choice = p.select("要做什么？", [NEW, *labels, QUIT], default=NEW)
         if choice == QUIT:
             return
@@ -145,7 +161,7 @@ def walk_case(
         if step.help:
             p.say(step.help)
         raw = ask_step(ws, p, case, proc, step, when.date())
-        if not p.confirm(f"确认保存“{step.name}”并提交？", default=True):
+        if not review(ws, p, case, proc, step, when.date(), raw):
             p.say("未保存；已填写的内容保留为草稿，下次继续。")
             return
         try:
@@ -172,10 +188,17 @@ def ask_step(
     draft = load_draft(ws, case.id, step.id)
     if draft and not p.confirm("发现上次未完成的填写，是否继续使用？", default=True):
         draft = {}
+    if any(_plain(q) for q in step.questions):
+        p.say(f"（填写时输入 {BACK_KEY} 或选“{BACK_CHOICE}”回到上一题）")
     raw: dict[str, Any] = {}
-    answers: dict[str, Any] = {}
-    for q in step.questions:
+    asked: list[str] = []  # ids of the questions answered, in order: "back" pops the last
+    i = 0
+    questions = list(step.questions)
+    while i < len(questions):
+        q = questions[i]
+        answers = _converted(step, raw, ctx)
         if not engine.applies(q, answers):
+            i += 1
             continue
 
         def keep(partial: Any, qid: str = q.id) -> None:
@@ -183,14 +206,142 @@ def ask_step(
             # loses only the part being typed
             save_draft(ws, case.id, step.id, {**raw, qid: partial})
 
-        value = ask_question(ws, p, case, step, q, ctx, draft.get(q.id), keep)
+        previous = raw.get(q.id, draft.get(q.id))
+        ask_with = Navigating(p, can_back=bool(asked)) if _plain(q) else p
+        try:
+            value = ask_question(ws, ask_with, case, step, q, ctx, previous, keep)
+        except GoBack:
+            last = asked.pop()
+            draft = {**draft, last: raw.pop(last, draft.get(last))}
+            save_draft(ws, case.id, step.id, raw)
+            i = next(n for n, x in enumerate(questions) if x.id == last)
+            continue
+        i += 1
         if value is None:
+            raw.pop(q.id, None)
             continue
         raw[q.id] = value
-        converted, _ = engine.coerce(q, value, ctx)
-        answers[q.id] = converted
+        asked.append(q.id)
         save_draft(ws, case.id, step.id, raw)
     return raw
+
+
+def _converted(step: Step, raw: Mapping[str, Any], ctx: engine.Context) -> dict[str, Any]:
+    out = {}
+    for q in step.questions:
+        if q.id in raw:
+            out[q.id], _ = engine.coerce(q, raw[q.id], ctx)
+    return out
+
+
+def _plain(q: Question) -> bool:
+    """A question asked in one prompt (not a meeting, publicity period or records)."""
+    return registry.get(q.type) is None and q.type not in ("publicity", "records")
+
+
+SAVE = "确认无误，保存并提交"
+LEAVE = "暂不保存（保留草稿，下次继续）"
+
+
+def review(
+    ws: Workspace,
+    p: Prompter,
+    case: Case,
+    proc: Procedure,
+    step: Step,
+    today: dt.date,
+    raw: dict[str, Any],
+) -> bool:
+    """Show the answers, then confirm; on 否 pick one to change (or leave, keeping the draft).
+
+    Returns True to save ``raw`` (changed in place)."""
+    ctx = steps.context(ws, proc, today)
+    while True:
+        shown = [q for q in step.questions if q.id in raw]
+        p.say(f"请核对“{step.name}”的填写：")
+        for n, q in enumerate(shown, 1):
+            p.say(f"  {n}. {q.prompt}：{_brief(raw[q.id])}")
+        if p.confirm(f"确认保存“{step.name}”并提交？", default=True):
+            return True
+        labels = {f"修改 {n}. {q.prompt}": q for n, q in enumerate(shown, 1)}
+        pick = p.select("要修改哪一项？", [*labels, SAVE, LEAVE], default=LEAVE)
+        if pick == SAVE:
+            return True
+        if pick == LEAVE:
+            return False
+        q = labels[pick]
+        value = ask_question(ws, p, case, step, q, ctx, raw[q.id], lambda _partial: None)
+        if value is None:
+            raw.pop(q.id, None)
+        else:
+            raw[q.id] = value
+        save_draft(ws, case.id, step.id, raw)
+
+
+def _brief(value: Any) -> str:
+    from xsk.parts.asking import _show
+
+    if isinstance(value, Mapping):
+        parts = [str(value.get(k)) for k in ("id", "title", "time", "host") if value.get(k)]
+        return "，".join(_show(v) if not isinstance(v, str) else v for v in parts) or "（已填写）"
+    if isinstance(value, list):
+        return (
+            f"{len(value)} 项"
+            if value and isinstance(value[0], Mapping)
+            else "、".join(map(str, value))
+        )
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    text = _show(value) if not isinstance(value, str) else value
+    text = text.replace("\n", " ")
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+BACK_KEY = "<"
+BACK_WORDS = ("<", "＜", "上一题", "上一步")
+BACK_CHOICE = "← 上一题"
+
+
+class GoBack(Exception):
+    """The facilitator asked to return to the previous question."""
+
+
+class Navigating:
+    """A prompter for one plain question: typing ``<`` (or 上一题) or picking “← 上一题”
+    raises :class:`GoBack`; everything else passes through."""
+
+    def __init__(self, p: Prompter, *, can_back: bool) -> None:
+        self.p = p
+        self.can_back = can_back
+        self.interactive = p.interactive
+
+    def text(self, message: str, *, default: str = "", validate=None, **kw: Any) -> str:
+        def check(value: str) -> str | None:
+            if self.can_back and value.strip() in BACK_WORDS:
+                return None
+            return validate(value) if validate else None
+
+        value = self.p.text(message, default=default, validate=check, **kw)
+        if self.can_back and value.strip() in BACK_WORDS:
+            raise GoBack
+        return value
+
+    def select(self, message: str, choices, *, default: str | None = None) -> str:
+        if not self.can_back:
+            return self.p.select(message, choices, default=default)
+        value = self.p.select(message, [*choices, BACK_CHOICE], default=default)
+        if value == BACK_CHOICE:
+            raise GoBack
+        return value
+
+    def checkbox(self, message: str, choices, *, default=()) -> list[str]:
+        return self.p.checkbox(message, choices, default=default)
+
+    def confirm(self, message: str, *, default: bool = True) -> bool:
+        return self.p.confirm(message, default=default)
+
+    def say(self, message: str) -> None:
+        self.p.say(message)
 
 
 def _known(case: Case, q: Question) -> Any:
