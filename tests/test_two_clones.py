@@ -231,3 +231,94 @@ def test_conflict_on_one_case_leaves_clone_usable(clones, cli, tmp_path):
     assert git(b, "status", "--porcelain") == ""
     assert cli("-C", str(b), "check").code == 0
     assert cli("-C", str(b), "status").code == 0
+
+
+def _edit(cli, ws: Path, cid: str, tmp_path: Path, monkeypatch, old: str, new: str) -> None:
+    editor = tmp_path / f"ed-{abs(hash((str(ws), old, new)))}.py"
+    editor.write_text(
+        "import sys\np = sys.argv[1]\nt = open(p, encoding='utf-8').read()\n"
+        f"t = t.replace({old!r}, {new!r})\n"
+        "open(p, 'w', encoding='utf-8').write(t)\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    r = cli("-C", str(ws), "edit", cid)
+    assert r.code == 0 and "已保存" in r.out, r.out + r.err
+
+
+def test_conflicts_resolved_by_field(clones, cli, tmp_path, monkeypatch):
+    """Adjacent fields edited on two clones merge without a word; the same field is named with
+    both values; ``sync --theirs`` settles it, the other clone converges, and the losing value
+    stays in ``git log -p``."""
+    _remote, a, b = clones
+    assert cli("-C", str(b), "series", "set", "B").code == 0
+    cid = new(cli, a, "甲一")
+    sync(cli, a)
+    sync(cli, b)
+    assert (b / ".gitattributes").read_text("utf-8").count("merge=xsk-toml") == 1
+    # adjacent lines (level, category): a line merge conflicts, a field merge does not
+    _edit(cli, a, cid, tmp_path, monkeypatch, 'level = "社区"', 'level = "小区"')
+    _edit(cli, b, cid, tmp_path, monkeypatch, 'category = ""', 'category = "公共设施"')
+    sync(cli, a)
+    r = cli("-C", str(b), "sync")
+    assert r.code == 0 and r.err == "" and r.out.startswith("已与 origin 同步"), r.out + r.err
+    sync(cli, a)
+    assert_settled(cli, a, b)
+    case = tomllib.loads((a / "cases" / cid / "case.toml").read_text("utf-8"))
+    assert case["level"] == "小区" and case["category"] == "公共设施"
+
+    # the same field on both
+    _edit(cli, a, cid, tmp_path, monkeypatch, 'title = "甲一"', 'title = "甲一（甲方）"')
+    _edit(cli, b, cid, tmp_path, monkeypatch, 'title = "甲一"', 'title = "甲一（乙方）"')
+    sync(cli, a)
+    before = git(b, "rev-parse", "HEAD")
+    for _ in range(2):  # the same message every time, nothing changed
+        r = cli("-C", str(b), "sync")
+        assert r.code == 2
+        line = r.err.strip()
+        assert len(line.splitlines()) == 1, r.err
+        assert f"议题 {cid}" in line and "title" in line, line
+        assert "本机“甲一（乙方）”" in line and "远程“甲一（甲方）”" in line, line
+        assert "--mine" in line and "--theirs" in line
+        assert git(b, "rev-parse", "HEAD") == before and git(b, "status", "--porcelain") == ""
+    r = cli("-C", str(b), "sync", "--theirs")
+    assert r.code == 0, r.err
+    assert "采用远程的值" in r.out and "title" in r.out
+    sync(cli, a)
+    assert_settled(cli, a, b)
+    for ws in (a, b):
+        case = tomllib.loads((ws / "cases" / cid / "case.toml").read_text("utf-8"))
+        assert case["title"] == "甲一（甲方）"
+        assert case["level"] == "小区" and case["category"] == "公共设施"
+    assert "甲一（乙方）" in git(a, "log", "-p")  # the losing value is in history
+
+
+def test_sync_mine_keeps_the_local_value(clones, cli, tmp_path, monkeypatch):
+    _remote, a, b = clones
+    assert cli("-C", str(b), "series", "set", "B").code == 0
+    cid = new(cli, a, "甲一")
+    sync(cli, a)
+    sync(cli, b)
+    _edit(cli, a, cid, tmp_path, monkeypatch, 'title = "甲一"', 'title = "甲方标题"')
+    _edit(cli, b, cid, tmp_path, monkeypatch, 'title = "甲一"', 'title = "乙方标题"')
+    sync(cli, a)
+    assert cli("-C", str(b), "sync", "--mine").code == 0
+    sync(cli, a)
+    assert_settled(cli, a, b)
+    case = tomllib.loads((a / "cases" / cid / "case.toml").read_text("utf-8"))
+    assert case["title"] == "乙方标题"
+    assert "甲方标题" in git(a, "log", "-p")
+
+
+def test_field_merge_of_parsed_values():
+    from xsk.workspace.merge import merge_values
+
+    base = {"a": 1, "b": {"x": 1, "y": 2}, "h": [1]}
+    ours = {"a": 2, "b": {"x": 1, "y": 3}, "h": [1]}
+    theirs = {"a": 1, "b": {"x": 5, "y": 2}, "h": [1], "new": "n"}
+    merged, conflicts = merge_values(base, ours, theirs)
+    assert merged == {"a": 2, "b": {"x": 5, "y": 3}, "h": [1], "new": "n"} and conflicts == []
+    merged, conflicts = merge_values(base, {**ours, "h": [1, 2]}, {**theirs, "h": [1, 3]})
+    assert conflicts == [(("h",), [1, 2], [1, 3])]
+    _, conflicts = merge_values({"t": "o"}, {}, {"t": "x"})  # deleted here, changed there
+    assert len(conflicts) == 1

@@ -373,7 +373,10 @@ def edit_case(ws: Workspace, cid: str, editor: str | None = None) -> str:
     return "committed"
 
 
-def sync(ws: Workspace) -> str:
+def sync(ws: Workspace, prefer: str | None = None) -> str:
+    """Pull (rebase) and push. TOML files merge by field (:mod:`xsk.workspace.merge`); a
+    field changed on both sides stops the sync and is named, unless ``prefer`` ("mine" or
+    "theirs") settles every such field, in a merge commit that keeps both values in history."""
     remotes = vcs.remotes(ws.root)
     if not remotes:
         raise UsageError(
@@ -386,11 +389,17 @@ def sync(ws: Workspace) -> str:
             f"有未提交的修改（{dirty[0]} 等），请先处理后再同步",
             hint="xsk check 检查后提交，或用 git status 查看",
         )
+    from xsk.workspace import merge
+
+    if merge.register(ws.root):
+        ws.commit([ws.root / ".gitattributes"], "同步设置：TOML 文件按字段合并")
     branch = vcs.current_branch(ws.root)
     remote = "origin" if "origin" in remotes else remotes[0]
     upstream = vcs.run_git(["ls-remote", "--heads", remote, branch], ws.root).stdout.strip()
+    settled: list[dict[str, str]] = []
     if upstream:
-        pulled = vcs.run_git(["pull", "--rebase", "-q", remote, branch], ws.root, check=False)
+        identity = vcs._identity_env(ws.root, ws.settings.facilitator)
+        pulled, settled = merge.pull(ws.root, ws.state_dir, remote, branch, prefer, identity)
         if pulled.returncode != 0:
             conflicts = vcs.run_git(
                 ["diff", "--name-only", "--diff-filter=U"], ws.root, check=False
@@ -403,7 +412,13 @@ def sync(ws: Workspace) -> str:
                 "另一台再运行 xsk sync",
             )
     vcs.run_git(["push", "-q", remote, f"HEAD:{branch}"], ws.root)
-    return f"已与 {remote} 同步（分支 {branch}）"
+    done = f"已与 {remote} 同步（分支 {branch}）"
+    if settled:
+        side = "本机" if prefer == "mine" else "远程"
+        done += f"；{len(settled)} 处冲突字段采用{side}的值：" + "；".join(
+            f"{r['where']} 的 {r['field']}" for r in settled[:5]
+        )
+    return done
 
 
 def replace_case(case: Case, **changes: Any) -> Case:

@@ -235,12 +235,25 @@ def edit(case_id: Annotated[str, typer.Argument(metavar="ID", help="议题编号
 
 
 @app.command()
-def sync() -> None:
-    """与远程仓库同步（git pull --rebase 后 push）。
+def sync(
+    mine: Annotated[
+        bool, typer.Option("--mine", help="两边改了同一字段时，一律保留本机的值")
+    ] = False,
+    theirs: Annotated[
+        bool, typer.Option("--theirs", help="两边改了同一字段时，一律采用远程的值")
+    ] = False,
+) -> None:
+    """与远程仓库同步：先取回远程的修改（按字段合并），再推送本机的修改。
 
-    示例：xsk sync
+    两台电脑改了同一议题的不同字段时自动合并；改了同一字段时说明是哪个议题、哪个字段和两边的值，
+    商定后用 --mine 或 --theirs 处理（另一方的值仍保留在 git 历史中）。
+
+    示例：xsk sync；xsk sync --theirs
     """
     from xsk.actions import workflow
     from xsk.cli.output import echo
+    from xsk.core.errors import UsageError
 
-    echo(workflow.sync(_ws()))
+    if mine and theirs:
+        raise UsageError("--mine 和 --theirs 只能选一个")
+    echo(workflow.sync(_ws(), "mine" if mine else "theirs" if theirs else None))

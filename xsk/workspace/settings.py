@@ -261,9 +261,12 @@ def create(
     from xsk.workspace import numbering
 
     numbering.claim_primary(root)
+    from xsk.workspace import merge
+
+    merge.register(root)  # sync merges TOML files by field
     vcs.commit(
         root,
-        list(files),
+        [*files, root / ".gitattributes"],
         f"创建工作区：{community}",
         fallback_name=facilitator,
         date=date,
