@@ -7,6 +7,7 @@ real terminal); the case is brought to the meeting step with ``xsk step``.
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,7 @@ def test_meeting_interrupted_after_two_attendees_resumes_there(at_meeting) -> No
             True,  # use the draft
             None,  # recorder: the draft's 李明
             False,  # no more attendees
+            False,  # the two typed ones not into the roster
             None,  # background: the case's description
             True, "赵强", "业委会", "希望尽快移交，消除隐患。", False,  # one speech
             False,  # no vote
@@ -109,7 +111,7 @@ def test_any_part_of_a_finished_meeting_in_the_draft_can_be_corrected(at_meeting
     assert out["attendees"] == done["attendees"] and out["recorder"] == "李明"
     # a list is entered again; the rest is offered as the defaults
     p = ScriptedPrompter(
-        ["重新录入协商意见", None, False, None, False, False, True, "乙", False]
+        ["重新录入协商意见", None, False, False, None, False, False, True, "乙", False]
     )  # fmt: skip
     out = walk.ask_meeting(ws, p, case, step, ctx, dict(done))
     assert out["resolutions"] == ["乙"] and out["recorder"] == "李明"
@@ -183,3 +185,33 @@ def test_review_picks_an_answer_to_change(ws_path, cli) -> None:
     assert any("1. 甲：一" in s for s in p.said) and any("1. 甲：改过" in s for s in p.said)
     p = ScriptedPrompter([False, walk.LEAVE])
     assert walk.review(ws, p, case, proc, step, TODAY, raw) is False
+
+
+def test_attendees_picked_from_the_roster_and_typed_ones_added(at_meeting, cli) -> None:
+    ws, case, proc, step = at_meeting
+    for name, unit in (("王丽", "社区党委"), ("赵强", "业委会"), ("钱伟", "物业公司")):
+        r = cli("-C", str(ws.root), "roster", "add", "--name", name, "--unit", unit, "--no-input")
+        assert r.code == 0, r.err
+    ws = workspace.load(ws.root)
+    ctx = walk.steps.context(ws, proc, TODAY)
+    p = ScriptedPrompter(
+        [
+            "李明",  # recorder
+            ["王丽（社区党委）", "钱伟（物业公司）"],  # picked in one go
+            True, "孙芳", "居民代表", "出席", True,  # one more, typed
+            False,  # no more
+            True,  # add 孙芳 to the roster
+            None, False, False, True, "甲", False,
+        ]
+    )  # fmt: skip
+    answer = walk.ask_meeting(ws, p, case, step, ctx, None)
+    assert [a["name"] for a in answer["attendees"]] == ["王丽", "钱伟", "孙芳"]
+    assert (
+        answer["attendees"][0]["unit"] == "社区党委"
+        and answer["attendees"][0]["attendance"] == "出席"
+    )
+    assert "孙芳" in {e.name for e in workspace.load(ws.root).roster}
+    log = subprocess.run(
+        ["git", "log", "-1", "--format=%s"], cwd=ws.root, capture_output=True, text=True
+    )
+    assert "孙芳" in log.stdout

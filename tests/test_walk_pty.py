@@ -171,7 +171,7 @@ def test_walk_whole_case_with_ctrl_c_and_resume(tmp_path):
     c.expect("主持人")
     c.send("\x15")
     c.send("张华\r")
-    c.expect("主持人：张华")
+    c.expect("张华")  # in the summary shown again
     default(c, "沿用，还是修改其中一项")
     default(c, "居民报名方式")
     confirm(c, "确认保存", True)
@@ -187,6 +187,7 @@ def test_walk_whole_case_with_ctrl_c_and_resume(tmp_path):
         default(c, "出席情况")
         confirm(c, "是否有表决权", True)
     confirm(c, "位参会人员", False)
+    confirm(c, "加入名册", False)
     c.expect("议题背景")
     c.send(ESC_ENTER)
     confirm(c, "条发言", True)

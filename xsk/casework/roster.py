@@ -106,26 +106,10 @@ def add(
         consent=consent,
         phone=phone or "",
     )
-    path = ws.root / ROSTER_FILE
-    section = "orgs" if org else "people"
+    from xsk.workspace import rosterfile
 
-    def mutate(doc: Any) -> None:
-        import tomlkit
-
-        if section not in doc:
-            doc.append(section, tomlkit.aot())
-        table = tomlkit.table()
-        for key, value in roster_entry_dict(entry).items():
-            table[key] = value
-        doc[section].append(table)
-
-    if not path.exists():
-        from xsk.store import atomic
-
-        atomic.write_text(path, "")
-    tomlio.update(path, mutate)
+    path = rosterfile.append(ws, entry)
     ws.commit([path], f"名册：添加{'单位' if org else '人员'} {name}")
-    ws.__dict__.pop("roster", None)
     return entry
 
 

@@ -102,6 +102,9 @@ def ask_meeting(
         names = "、".join(str(a.get("name", "")) for a in attendees)
         p.say(f"草稿中已录入参会人员 {len(attendees)} 位：{names}")
     roster = {e.name: e for e in ws.roster}
+    if roster and not attendees:
+        attendees = pick_from_roster(p, ws)
+        kept(attendees=attendees)
     while _loop(p, "位参会人员", not attendees):
         name = _ask_typed(p, "姓名", "text", None, ctx)
         entry = roster.get(name)
@@ -128,6 +131,13 @@ def ask_meeting(
         )
         kept(attendees=attendees)
     answer["attendees"] = attendees
+    strangers = [a for a in attendees if a["name"] not in roster]
+    if strangers and p.confirm(
+        f"把名册外的 {len(strangers)} 人（{'、'.join(a['name'] for a in strangers)}）加入名册？",
+        default=False,
+    ):
+        for a in strangers:
+            add_to_roster(ws, a["name"], a["unit"], a["vote"])
     answer["background"] = _ask_typed(
         p,
         "议题背景",
@@ -164,6 +174,46 @@ def ask_meeting(
         kept(resolutions=resolutions)
     answer["resolutions"] = resolutions
     return answer
+
+
+def _roster_label(e: Any) -> str:
+    about = "·".join(x for x in (e.unit, e.role) if x)
+    return f"{e.name}（{about}）" if about else e.name
+
+
+def pick_from_roster(p: Prompter, ws: Workspace) -> list[dict[str, Any]]:
+    """Attendees picked from the roster in one multi-select: each present (出席), with the
+    roster's unit, role and vote; the others are added one by one afterwards."""
+    entries = {_roster_label(e): e for e in ws.roster if e.kind == "person"}
+    if not entries:
+        return []
+    picked = p.checkbox("从名册勾选参会人员（名册外的人员随后逐个添加）", list(entries))
+    return [
+        {
+            "name": entries[label].name,
+            "unit": entries[label].unit,
+            "attendance": "出席",
+            "vote": entries[label].vote,
+            "role": entries[label].role,
+        }
+        for label in picked
+    ]
+
+
+def add_to_roster(ws: Workspace, name: str, unit: str, vote: bool) -> None:
+    """A typed attendee added to the roster at the facilitator's request (its own commit)."""
+    import re
+
+    from xsk.core.model import RosterEntry
+    from xsk.workspace import rosterfile
+
+    entry = RosterEntry(
+        id=re.sub(r"\s+", "-", name.strip()), name=name.strip(), unit=unit, vote=vote
+    )
+    if any(e.id == entry.id for e in ws.roster):
+        return
+    path = rosterfile.append(ws, entry)
+    ws.commit([path], f"名册：添加人员 {entry.name}（会议中录入）")
 
 
 KEEP = "沿用草稿中的会议记录"
