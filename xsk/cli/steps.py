@@ -46,7 +46,10 @@ def procedures_show(
     if json_:
         emit_json(data)
         return
+    from xsk.core.kinds import DOC_KINDS
+
     echo(f"{data['id']}  {data['name']}")
+    echo("  （括号内为答案文件中使用的编号）")
     if data["summary"]:
         echo(f"  {data['summary']}")
     for i, s in enumerate(data["steps"], start=1):
@@ -54,13 +57,44 @@ def procedures_show(
             f"{i}. {s['name']}（{s['id']}）" + ("  [仅经分支进入]" if s["only_via_branch"] else "")
         )
         for q in s["questions"]:
-            echo(f"     - {q['prompt']}（{q['id']}，{q['type']}）")
+            kind = TYPE_NAMES.get(q["type"], q["type"])
+            echo(f"     - {q['prompt']}（{q['id']}，{kind}）")
         for b in s["branches"]:
             echo(
-                f"     ↳ 分支：{b['label']}（{b['action']}{' → ' + b['target'] if b['target'] else ''}）"
+                f"     ↳ 分支：{b['label']}（{ACTION_NAMES.get(b['action'], b['action'])}"
+                f"{' → ' + b['target'] if b['target'] else ''}）"
             )
         if s["documents"]:
-            echo(f"     文书：{'、'.join(s['documents'])}")
+            echo(f"     文书：{'、'.join(DOC_KINDS.get(d, d) for d in s['documents'])}")
+
+
+TYPE_NAMES = {
+    "text": "文字",
+    "longtext": "长文字",
+    "choice": "单选",
+    "multichoice": "多选",
+    "yesno": "是/否",
+    "date": "日期",
+    "datetime": "日期时间",
+    "number": "数字",
+    "person": "人员",
+    "org": "单位",
+    "records": "记录表",
+    "publicity": "公示期",
+    "meeting": "会议记录",
+    "outcomes": "协商成果",
+    "progress": "办理进展",
+    "visits": "回访记录",
+    "ratings": "评议记录",
+}
+ACTION_NAMES = {
+    "close": "结案",
+    "escalate": "提请上级",
+    "goto": "转到",
+    "wait": "等待",
+    "next": "下一步",
+    "vote": "提交表决",
+}
 
 
 @procedures_app.command("copy")
