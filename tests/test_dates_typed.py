@@ -143,3 +143,22 @@ def test_ratings_listed_best_first_with_their_meaning(ws, monkeypatch):
     out = answer_ratings.ask_ratings(ws, P([True, "4 满意"]), case)
     assert out == [{"unit": "物业公司", "score": 4}]
     assert seen[0] == list(answer_ratings.SCORES)
+
+
+def test_a_deadline_typed_as_a_date_is_not_asked_again(ws):
+    from xsk.parts.answer_outcomes import ask_outcomes
+    from xsk.procedure.engine import Context
+    from xsk.prompts.base import ScriptedPrompter
+    from xsk.rules.workdays import Calendar
+
+    ctx = Context(today=TODAY, calendar=Calendar())
+    p = ScriptedPrompter(
+        [True, "修灯", "物业公司", "2026年6月30日", True, "清杂物", "物业公司", "10", False]
+    )
+    out = ask_outcomes(ws, p, ctx, None)
+    assert out[0]["deadline"] == dt.date(2026, 6, 30) and "days" not in out[0]
+    assert out[1]["days"] == 10
+    assert [m for m in p.asked if "办结" in m and "时限" not in m] == []  # no second prompt
+    p = ScriptedPrompter([True, "修灯", "物业公司", "下周", "2026-06-30", False])
+    ask_outcomes(ws, p, ctx, None)
+    assert p.errors and "工作日数" in p.errors[0]

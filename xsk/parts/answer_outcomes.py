@@ -32,16 +32,29 @@ def ask_outcomes(ws: Workspace, p: Prompter, ctx: engine.Context, draft: Any) ->
                 unit = _ask_typed(p, "责任单位", "text", None, ctx)
         else:
             unit = _ask_typed(p, "责任单位（现场认领）", "text", None, ctx)
-        limit = _ask_typed(p, "办结时限：日期（2026-12-31）或工作日数（如 10）", "text", "10", ctx)
+        limit = p.text(
+            "办结时限：日期（如 2026-12-31、12月31日）或工作日数（如 10）",
+            default="10",
+            validate=_limit_problem,
+        ).strip()
         row: dict[str, Any] = {"item": item, "unit": unit}
-        if limit.strip().isdigit():
+        if limit.isdigit():
             row["days"] = int(limit)
             until = ctx.calendar.add_workdays(ctx.today, int(limit))
-            p.say(f"办结时限：{engine.fmt_date(until)}{_provisional(ctx, ctx.today, until)}")
-        else:
-            row["deadline"] = _ask_typed(p, "办结日期", "date", limit, ctx)
+        else:  # one prompt: a date typed here is taken as it is, not asked again
+            until, _ = engine.parse_date(limit, ctx.today)
+            row["deadline"] = until
+        p.say(f"办结时限：{engine.fmt_date(until)}{_provisional(ctx, ctx.today, until)}")
         out.append(row)
     return out
+
+
+def _limit_problem(text: str) -> str | None:
+    text = text.strip()
+    if text.isdigit():
+        return None
+    _, err = engine.parse_date(text)
+    return None if err is None else "请写日期（如 2026-12-31）或工作日数（如 10）"
 
 
 def save(job: SaveJob, value: Any) -> Saved:
