@@ -3,6 +3,7 @@ and the Chinese names accepted where ids are (event kinds, vote rules, steps).""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import stat
 import subprocess
@@ -230,3 +231,44 @@ def test_written_files_are_0644(ws_path):
     assert stat.S_IMODE(p.stat().st_mode) == 0o644
     case_files = list((ws_path).glob("*.toml"))
     assert case_files and all(stat.S_IMODE(f.stat().st_mode) == 0o644 for f in case_files)
+
+
+def test_decision_rule_answered_by_chinese_name(ws):
+    from xsk.casework import steps
+    from xsk.procedure import engine, loader
+
+    proc = loader.load("dongguan-6", ws.root)
+    q = next(q for s in proc.steps for q in s.questions if q.choices_from == "vote_rules")
+    ctx = steps.context(ws, proc, dt.date(2026, 3, 2))
+    assert engine.coerce(q, "业主共同决定·重大事项", ctx) == ("owners-major", None)
+    assert engine.coerce(q, "过半", ctx) == ("majority", None)
+    assert engine.coerce(q, "majority", ctx) == ("majority", None)
+    value, err = engine.coerce(q, "随便", ctx)
+    assert value is None and "过半数" in err and "owners-major" not in err
+
+
+def test_walk_offers_decision_rules_by_name(ws):
+    from xsk.casework import steps
+    from xsk.core.model import Case
+    from xsk.procedure import loader
+    from xsk.prompts.base import ScriptedPrompter
+    from xsk.walk import walk
+
+    proc = loader.load("dongguan-6", ws.root)
+    step = next(s for s in proc.steps if any(q.choices_from == "vote_rules" for q in s.questions))
+    q = next(q for q in step.questions if q.choices_from == "vote_rules")
+    ctx = steps.context(ws, proc, dt.date(2026, 3, 2))
+    seen = []
+
+    class P(ScriptedPrompter):
+        def select(self, message, choices, *, default=None):
+            seen.append(list(choices))
+            return super().select(message, choices, default=default)
+
+    case = Case(id="2026-001", uid="u", title="t", procedure="dongguan-6", step=step.id,
+                status="open", level="社区", category="", created=dt.date(2026, 3, 2))  # fmt: skip
+    assert (
+        walk.ask_question(ws, P(["业主共同决定·重大事项"]), case, step, q, ctx, None)
+        == "owners-major"
+    )
+    assert "协商一致" in seen[0] and not any(c.isascii() for c in seen[0])

@@ -19,6 +19,7 @@ from xsk.parts.answer_outcomes import next_due
 from xsk.procedure import engine
 from xsk.procedure import loader as procedures
 from xsk.procedure.model import Procedure, Step
+from xsk.rules import votes
 from xsk.workspace import cases as store
 from xsk.workspace.settings import Workspace, calendar, vote_rules
 
@@ -49,6 +50,10 @@ def context(
         people=people,
         orgs=orgs,
         vote_rules=tuple(rules),
+        vote_rule_names={
+            **{a: rid for a, rid in votes.ALIASES.items() if rid in rules},
+            **{r.name: rid for rid, r in rules.items()},
+        },
         publicity_days=ws.settings.publicity_days,
         procedure_meta=proc.meta,
         composites={

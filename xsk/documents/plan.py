@@ -378,7 +378,11 @@ def meeting_ctx(ws: Workspace, kind: str, m: Mapping[str, Any]) -> dict[str, Any
                 }
             except Exception as exc:  # shown, not hidden: the minutes say the vote is invalid
                 vote = {
-                    "rule_name": str(t["vote"].get("rule", "")),
+                    "rule_name": getattr(
+                        rules.get(str(t["vote"].get("rule", ""))),
+                        "name",
+                        str(t["vote"].get("rule", "")),
+                    ),
                     "passed": False,
                     "lines": [f"表决数据有误：{exc}"],
                 }

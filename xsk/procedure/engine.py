@@ -36,6 +36,8 @@ class Context:
     people: tuple[str, ...] = ()
     orgs: tuple[str, ...] = ()
     vote_rules: tuple[str, ...] = ()
+    # each vote rule's Chinese name and aliases → its id (a rule may be answered by name)
+    vote_rule_names: Mapping[str, str] = field(default_factory=dict)
     publicity_days: int = 5
     procedure_meta: Mapping[str, Any] = field(default_factory=dict)
     # composite answers (meeting ...) are checked by functions registered here, so the engine
@@ -131,6 +133,14 @@ def coerce(q: Question, raw: Any, ctx: Context) -> tuple[Any, str | None]:
         return value, None
     if t == "choice":
         options = choices_for(q, ctx)
+        if q.choices_from == "vote_rules" and isinstance(raw, str) and raw not in options:
+            raw = ctx.vote_rule_names.get(raw.strip(), raw)
+            names = [k for k, v in ctx.vote_rule_names.items() if v in options]
+            if raw not in options:
+                shown = "、".join(dict.fromkeys(n for n in names if n not in options)) or "、".join(
+                    options
+                )
+                return None, f"“{raw}”不在可选项中：{shown}"
         if not isinstance(raw, str) or (options and raw not in options):
             return None, f"“{raw}”不在可选项中：{'、'.join(options)}"
         return raw, None

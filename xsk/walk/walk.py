@@ -388,6 +388,12 @@ def ask_question(
         options = list(engine.choices_for(q, ctx))
         if not options:
             return _ask_typed(p, label, "text", default, ctx, q)
+        if q.choices_from == "vote_rules":  # shown by name, stored by id
+            names = {name: rid for name, rid in ctx.vote_rule_names.items() if rid in options}
+            by_id = {rid: name for name, rid in names.items()}  # the full name (after aliases)
+            labels = [by_id.get(rid, rid) for rid in options]
+            pick = p.select(label, labels, default=by_id.get(default, default))
+            return names.get(pick, pick)
         return p.select(label, options, default=default if default in options else None)
     if t == "multichoice":
         options = list(engine.choices_for(q, ctx))
