@@ -272,3 +272,9 @@ def test_walk_offers_decision_rules_by_name(ws):
         == "owners-major"
     )
     assert "协商一致" in seen[0] and not any(c.isascii() for c in seen[0])
+
+
+@pytest.mark.parametrize("phone", ["1391234567", "2345678"])
+def test_new_refuses_bad_phones(run, phone):
+    r = run("new", "--title", "楼道灯", "--proposer", "张三", "--phone", phone, "--no-input")
+    assert r.code == 2 and ("11 位" in r.err or "区号" in r.err), r.err

@@ -149,7 +149,7 @@ def new_case(
     if proposer and phone is None and prompter.interactive:
         phone = prompter.text("提出人电话（仅内部留存，可留空）", default="", validate=_phone_ok)
     if phone and (err := _phone_ok(phone)):
-        raise UsageError(f"电话号码“{phone}”无效：{err}")
+        raise UsageError(err, hint="手机 11 位，如 13912345678；固定电话带区号，如 0772-2345678")
     if phone and not proposer:
         raise UsageError("提供了电话但没有提出人姓名", hint="请同时提供 --proposer")
     from xsk.workspace import journal as txn
@@ -197,12 +197,9 @@ def _procedure_categories(proc: Any) -> list[str]:
 
 
 def _phone_ok(value: str) -> str | None:
-    digits = value.replace("-", "").replace(" ", "")
-    if not value:
-        return None
-    if not digits.isdigit() or not 7 <= len(digits) <= 12:
-        return "应为 7–12 位数字（可含 -）"
-    return None
+    from xsk.rules.phones import phone_problem
+
+    return phone_problem(value)
 
 
 # --- reading ---------------------------------------------------------------------------------
