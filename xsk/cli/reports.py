@@ -12,6 +12,8 @@ from typing import Annotated, Any
 
 import typer
 
+from xsk.core.cnfmt import cn_date
+
 REPORT_HELP = """统计报告：议题数、协商会议、参与人次、办结率、办理方式、分类统计、责任单位、满意度。
 
 口径：议题按登记日期（created）、会议按会议时间计入统计期间；办结率 = 已办结 ÷ 议题数 × 100，
@@ -127,7 +129,7 @@ def report(
         emit_json(figures)
     else:
         label = "、".join(d.name for d in datasets)
-        echo(f"{label} 协商议事统计（{period.label()}，统计日期 {stats.cn_date(today)}）")
+        echo(f"{label} 协商议事统计（{period.label()}，统计日期 {cn_date(today)}）")
         for line in stats.summary_lines(figures):
             echo(line)
         for t in tables:
@@ -245,9 +247,7 @@ def due(
         return
     total = sum(len(v) for v in groups.values())
     late = sum(i["overdue"] for v in groups.values() for i in v)
-    echo(
-        f"共 {len(groups)} 个责任单位、{total} 项事项，其中逾期 {late} 项（{stats.cn_date(today)}）"
-    )
+    echo(f"共 {len(groups)} 个责任单位、{total} 项事项，其中逾期 {late} 项（{cn_date(today)}）")
     for unit, items in groups.items():
         n_late = sum(i["overdue"] for i in items)
         echo()

@@ -25,30 +25,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from xsk.core.cnfmt import cn_date, cn_time
+
 # kind -> Chinese name, and the kinds that go on a public board: one table, the renderer's
 from xsk.core.kinds import KIND_NAMES, PUBLIC_KINDS
 from xsk.core.model import Case, Person
-from xsk.parts import events, meetings, outcomes
+from xsk.parts import events, meetings, outcomes, registry
+from xsk.parts.registry import DocSource
 from xsk.procedure import loader as procedures
 from xsk.workspace import cases as store
 from xsk.workspace.settings import Workspace
 
 MEETING_KINDS = ("notice", "signin", "minutes")
-WEEKDAYS = "一二三四五六日"
-
-
-def cn_date(d: dt.date | None) -> str:
-    if d is None:
-        return ""
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
-def cn_time(t: Any) -> str:
-    if isinstance(t, dt.datetime):
-        return f"{cn_date(t.date())}（星期{WEEKDAYS[t.weekday()]}）{t:%H:%M}"
-    if isinstance(t, dt.date):
-        return cn_date(t)
-    return str(t or "")
 
 
 def _safe(name: str) -> str:
@@ -217,7 +205,14 @@ def _provisional_note(ws: Workspace, **dates: Any) -> str:
 
 
 def _items(items: Sequence[outcomes.Outcome]) -> list[dict[str, str]]:
-    return [{"item": o.item, "unit": o.unit, "deadline": cn_date(o.deadline)} for o in items]
+    return _part("outcomes", DocSource(items=list(items)))["items"]
+
+
+def _part(qtype: str, source: DocSource) -> dict[str, Any]:
+    """What the composite part ``qtype`` contributes to a document's context."""
+    part = registry.get(qtype)
+    assert part is not None and part.context is not None, qtype
+    return part.context(source)
 
 
 def _procedure_name(ws: Workspace, pid: str) -> str:
@@ -293,11 +288,6 @@ def _meeting_cases(ws: Workspace, m: Mapping[str, Any]) -> list[CaseData]:
     return out
 
 
-def _person_line(a: Mapping[str, Any]) -> str:
-    extra = "".join(x for x in (a.get("unit", ""), a.get("role", "")) if x)
-    return f"{a['name']}（{extra}）" if extra else a["name"]
-
-
 def meeting_ctx(ws: Workspace, kind: str, m: Mapping[str, Any]) -> dict[str, Any]:
     cases = _meeting_cases(ws, m)
     ids = [d.case.id for d in cases]
@@ -367,21 +357,7 @@ def meeting_ctx(ws: Workspace, kind: str, m: Mapping[str, Any]) -> dict[str, Any
     topics = []
     for d in cases:
         t = next((t for t in m.get("topics", []) if t.get("case") == d.case.id), {})
-        vote = None
-        if isinstance(t.get("vote"), Mapping):
-            try:
-                result = meetings.tally(t["vote"], attendees, rules)
-                vote = {
-                    "rule_name": rules[t["vote"].get("rule", "majority")].name,
-                    "passed": result.passed,
-                    "lines": list(result.lines),
-                }
-            except Exception as exc:  # shown, not hidden: the minutes say the vote is invalid
-                vote = {
-                    "rule_name": str(t["vote"].get("rule", "")),
-                    "passed": False,
-                    "lines": [f"表决数据有误：{exc}"],
-                }
+        vote = _part("meeting", DocSource(case=d.case, meeting=m, rules=rules))["vote"]
         topics.append(
             {
                 "case_id": d.case.id,
@@ -399,9 +375,7 @@ def meeting_ctx(ws: Workspace, kind: str, m: Mapping[str, Any]) -> dict[str, Any
     ctx["meeting"] = {
         **base,
         "recorder": m.get("recorder", ""),
-        "present": [_person_line(a) for a in attendees if a.get("attendance") == "出席"],
-        "observers": [_person_line(a) for a in attendees if a.get("attendance") == "列席"],
-        "leave": [_person_line(a) for a in attendees if a.get("attendance") == "请假"],
+        **_part("meeting", DocSource(meeting=m))["attendance"],
         "topics": topics,
     }
     return ctx
@@ -524,28 +498,12 @@ def reply_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
 def visit_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
     c = d.case
     visits = [e for e in d.events if e.get("kind") == "visit"]
-    ratings = [e for e in d.events if e.get("kind") == "rating"]
     last = visits[-1]["date"] if visits else c.closed
     ctx = _common(ws, "visit", [c.id], last)
     ctx["case"] = {"id": c.id, "title": c.title}
-    ctx["visits"] = [
-        {
-            "date": cn_date(v.get("date")),
-            "visitor": str(v.get("visitor", "")),
-            "method": str(v.get("method", "")),
-            "satisfaction": str(v.get("satisfaction", "")),
-            "comment": str(v.get("comment", "")),
-        }
-        for v in visits
-    ]
-    ctx["ratings"] = [
-        {
-            "unit": str(r.get("unit", "")),
-            "score": str(r.get("score", "")),
-            "comment": str(r.get("comment", "")),
-        }
-        for r in ratings
-    ]
+    source = DocSource(case=c, events=list(d.events))
+    ctx.update(_part("visits", source))
+    ctx.update(_part("ratings", source))
     return ctx
 
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from xsk.core.cnfmt import cn_date
 from xsk.reports import stats
 
 MAX_ROWS = 12  # rows per table in the printed report (the ledger has every row)
@@ -44,10 +45,10 @@ def context(
     return {
         "doc_title": title,
         "issuer": issuer,
-        "date": stats.cn_date(today),
+        "date": cn_date(today),
         "case_ids": _id_span(workspaces),
         "community": community,
-        "period": f"统计期间：{period.label()}；统计日期：{stats.cn_date(today)}",
+        "period": f"统计期间：{period.label()}；统计日期：{cn_date(today)}",
         "summary_lines": stats.summary_lines(report),
         "tables": [dict(t) for t in tables],
         "charts": [dict(c) for c in charts],

@@ -37,6 +37,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from xsk.core.cnfmt import cn_date
 from xsk.core.model import LEVELS, SATISFACTION
 from xsk.rules.votes import percent
 
@@ -92,11 +93,6 @@ class Period:
         start = cn_date(self.start) if self.start else "建档以来"
         end = cn_date(self.end) if self.end else "至今"
         return f"{start}至{end}"
-
-
-def cn_date(day: dt.date) -> str:
-    """``2026年3月2日`` (GB/T 9704: Arabic numerals, no leading zeros)."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 @dataclass
