@@ -84,7 +84,6 @@ def report(
         ),
     ] = None,
 ) -> None:
-    from xsk.cli.output import echo, emit_json, table, warn
     from xsk.core.errors import UsageError
     from xsk.reports import stats
     from xsk.workspace import settings as wsmod
@@ -100,6 +99,23 @@ def report(
             raise UsageError("--workspace 指定了重复的工作区")
     else:
         loaded = [_current_ws()]
+    print_report(loaded, period, json_=json_, docx=docx, xlsx=xlsx)
+
+
+def print_report(
+    loaded: list[Any],
+    period: Any,
+    *,
+    json_: bool = False,
+    docx: Path | None = None,
+    xlsx: Path | None = None,
+    extra_json: dict[str, Any] | None = None,
+) -> None:
+    """Figures of one or more workspaces (per-workspace columns when several), on screen or as
+    JSON, and the .docx report / .xlsx ledger when asked (``xsk report``, ``xsk street report``)."""
+    from xsk.cli.output import echo, emit_json, table, warn
+    from xsk.reports import stats
+
     today = _today()
     datasets = [stats.load_dataset(w, ledger=xlsx is not None) for w in loaded]
     figures = stats.compute(datasets, period, today)
@@ -126,7 +142,11 @@ def report(
         for w in warnings:
             warn(w)
     if json_:
-        emit_json(figures)
+        if extra_json is not None:
+            per = {name: f for name, f in per_ws} if per_ws else {datasets[0].name: figures}
+            emit_json({**extra_json, "total": figures, "communities": per})
+        else:
+            emit_json(figures)
     else:
         label = "、".join(d.name for d in datasets)
         echo(f"{label} 协商议事统计（{period.label()}，统计日期 {cn_date(today)}）")

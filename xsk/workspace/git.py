@@ -12,25 +12,37 @@ from xsk.core.errors import GitError, ToolMissingError
 
 
 def run_git(
-    args: Sequence[str], cwd: Path, *, check: bool = True, env: dict[str, str] | None = None
+    args: Sequence[str],
+    cwd: Path,
+    *,
+    check: bool = True,
+    env: dict[str, str] | None = None,
+    timeout: float | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``git ARGS`` in ``cwd``; a failure becomes a GitError with git's own message."""
+    """Run ``git ARGS`` in ``cwd``; a failure becomes a GitError with git's own message.
+
+    ``timeout`` (seconds) bounds commands that talk to a server (a hung remote is a GitError).
+    """
     if shutil.which("git") is None:
         raise ToolMissingError("未找到 git", hint="请先安装 git，例如 apt-get install git")
     full_env = dict(os.environ)
     full_env.update({"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"})
     if env:
         full_env.update(env)
-    proc = subprocess.run(
-        ["git", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        env=full_env,
-        stdin=subprocess.DEVNULL,
-    )
+    try:
+        proc = subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            env=full_env,
+            stdin=subprocess.DEVNULL,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        raise GitError(f"git {args[0]} 超时（{timeout:g} 秒内没有完成）") from None
     if check and proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()
         raise GitError(f"git {args[0]} 失败：{detail[-1] if detail else proc.returncode}")
