@@ -263,7 +263,7 @@ def test_startup_imports_stay_light(ws_path):
         "import sys\nfrom xsk.__main__ import main\n"
         "for args in (['--help'], ['-C', sys.argv[1], 'status'], ['-C', sys.argv[1], 'check']):\n"
         "    try:\n        main(args)\n    except SystemExit:\n        pass\n"
-        "heavy = [m for m in ('docx', 'questionary', 'openpyxl', 'matplotlib', 'docxtpl')"
+        "heavy = [m for m in ('docx', 'questionary', 'openpyxl', 'matplotlib', 'docxtpl', 'jieba')"
         " if m in sys.modules]\nprint('HEAVY', heavy)\n"
     )
     import sys
