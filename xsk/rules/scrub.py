@@ -273,11 +273,14 @@ class Scrubber:
         residents: Mapping[str, str] | Iterable[str] = (),
         known_private: Iterable[str] = (),
     ) -> Scrubber:
-        """A scrubber that also knows these people and strings (a case's proposers). A
-        resident given here wins over an allowed name of the same spelling (two people, one
-        name: privacy first)."""
+        """A scrubber that also knows these people and strings (a case's proposers). A name
+        the workspace allows (the roster's officials and consenting people) stays allowed."""
         res = residents if isinstance(residents, Mapping) else dict.fromkeys(residents, "")
-        new_res = {n: g for n, g in res.items() if len(n) >= 2 and self.residents.get(n) != g}
+        new_res = {
+            n: g
+            for n, g in res.items()
+            if len(n) >= 2 and self.residents.get(n) != g and n not in self.allowed_names
+        }
         new_allowed = set(allowed_names) - set(res) - self.allowed_names
         new_known = [k for k in known_private if k and _compact(k) not in self.known]
         if not new_res and not new_known and not new_allowed:
