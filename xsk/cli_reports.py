@@ -81,6 +81,10 @@ def report(
             metavar="DIR",
         ),
     ] = None,
+    reveal: Annotated[
+        bool,
+        typer.Option("--reveal", help="台账不脱敏（内部台账，含居民姓名和电话，勿外传）"),
+    ] = False,
 ) -> None:
     from xsk import workspace as wsmod
     from xsk.errors import UsageError
@@ -109,10 +113,14 @@ def report(
     )
     tables = stats.tables(figures, names, per_ws)
     if xlsx is not None:
-        from xsk.reports import ledger
+        from xsk.reports import ledger, ledger_privacy
 
         _check_suffix(xlsx, ".xlsx")
-        ledger.write_ledger(datasets, xlsx, period=period, today=today)
+        if reveal:
+            for w, d in zip(loaded, datasets, strict=True):
+                ledger_privacy.reveal_proposers(w, d)
+        scrubber = None if reveal else ledger_privacy.ledger_scrubber(loaded)
+        ledger.write_ledger(datasets, xlsx, period=period, today=today, scrubber=scrubber)
     if docx is not None:
         from xsk.reports import report_doc
 
@@ -136,7 +144,7 @@ def report(
                 table(t["columns"], t["rows"], title=t["heading"])
     say = _stderr if json_ else echo
     if xlsx is not None:
-        say(f"已导出台账：{xlsx}")
+        say(f"已导出台账：{xlsx}" + ("（内部台账，未脱敏，勿外传）" if reveal else "（已脱敏）"))
     if docx is not None:
         say(f"已生成统计报告：{docx}")
 
@@ -152,7 +160,11 @@ def demo_outputs(ws: Any) -> list[str]:
     figures = stats.compute([data], period, today)
     tables = stats.tables(figures, data.procedure_names, max_rows=report_doc.MAX_ROWS)
     ws.out_dir.mkdir(parents=True, exist_ok=True)
-    xlsx = ledger.write_ledger([data], ws.out_dir / "台账.xlsx", period=period, today=today)
+    from xsk.reports.ledger_privacy import ledger_scrubber
+
+    xlsx = ledger.write_ledger(
+        [data], ws.out_dir / "台账.xlsx", period=period, today=today, scrubber=ledger_scrubber([ws])
+    )
     docx, warnings = report_doc.write_report(
         [ws], figures, tables, ws.out_dir / "统计报告.docx", period=period, today=today
     )

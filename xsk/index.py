@@ -51,7 +51,7 @@ from xsk.errors import DataError, Problem
 from xsk.model import ATTENDANCE, SATISFACTION, Reader, case_from_dict, case_summary
 from xsk.workspace import Workspace
 
-FORMAT = 2
+FORMAT = 3  # 3: residents masked as 张某 (was 张**)
 INDEX_FILE = "index.json"  # what status needs: one short row per case
 DETAILS_FILE = "details.json"  # what reports need: outcomes, events, meetings
 RACY_NS = 3_000_000_000  # 3 s: covers coarse (FAT: 2 s) file timestamps

@@ -318,12 +318,16 @@ class Scrubber:
 
     def name(self, value: str) -> str:
         """A field that holds a person's name (host, speaker, visitor): masked unless allowed;
-        a value that is not a bare name (``王丽（主持）``) is scrubbed as text."""
+        a value that is not a bare name (``王丽（主持）``, ``居民``) is scrubbed as text."""
+        from xsk.rules.names import looks_like_name
+
         value = value.strip()
-        if not value or value in self.allowed_names:
+        if not value or value in self.allowed_names or value in self.protect:
             return value
-        if len(value) <= 4 and all(_is_cjk(ch) for ch in value):
+        if value in self.residents or looks_like_name(value):
             return self.mask_name(value)
+        if not any(_is_cjk(ch) for ch in value) and not any(ch.isdigit() for ch in value):
+            return privacy.mask_name(value)  # a name in Latin letters (or a formula)
         return self.scrub(value)
 
     # --- finding -----------------------------------------------------------------------------
