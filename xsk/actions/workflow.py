@@ -297,39 +297,11 @@ def private_strings(ws: Workspace) -> list[str]:
 
 
 def check_public_documents(ws: Workspace) -> list[Problem]:
-    """Scan generated public documents (category 公开) for phone and ID numbers."""
-    if not ws.out_dir.is_dir():
-        return []
-    public = []
-    for path in sorted(ws.out_dir.rglob("*.docx")):
-        try:
-            from xsk.documents.outputs import properties
+    """Scan generated public documents (category 公开) with the public view's scrubber: one
+    E701 per finding, located by paragraph (see ``xsk.documents.publiccheck``)."""
+    from xsk.documents.publiccheck import check_public_documents as scan
 
-            if properties(path)["category"] == "公开":
-                public.append(path)
-        except Exception:
-            problems = [Problem(ws.rel(path), 0, "E602", "不是有效的 Word 文件", "")]
-            return problems
-    if not public:
-        return []
-    from xsk.documents.docx import extract_text
-    from xsk.rules.privacy import find_leaks
-
-    known = private_strings(ws)
-    allowed = [ws.settings.office_contact] if ws.settings.office_contact else []
-    found = []
-    for path in public:
-        leaks = [
-            x
-            for x in find_leaks(extract_text(path), known)
-            if not any(x.replace("-", "") == a.replace("-", "") for a in allowed)
-        ]
-        if leaks:
-            shown = "、".join(privacy_hint(x) for x in leaks[:3])
-            found.append(
-                Problem(ws.rel(path), 0, "E701", f"公开文书含疑似电话或证件号：{shown}", "")
-            )
-    return found
+    return scan(ws)
 
 
 def privacy_hint(value: str) -> str:

@@ -53,7 +53,7 @@ from xsk.core.errors import DataError, Problem
 from xsk.core.model import ATTENDANCE, SATISFACTION, Reader, case_from_dict, case_summary
 from xsk.workspace.settings import Workspace
 
-FORMAT = 2
+FORMAT = 3  # 3: residents masked as 张某 (was 张**)
 INDEX_FILE = "index.json"  # what status needs: one short row per case
 DETAILS_FILE = "details.json"  # what reports need: outcomes, events, meetings
 RACY_NS = 3_000_000_000  # 3 s: covers coarse (FAT: 2 s) file timestamps

@@ -83,6 +83,10 @@ def report(
             metavar="DIR",
         ),
     ] = None,
+    reveal: Annotated[
+        bool,
+        typer.Option("--reveal", help="台账不脱敏（内部台账，含居民姓名和电话，勿外传）"),
+    ] = False,
 ) -> None:
     from xsk.core.errors import UsageError
     from xsk.reports import stats
@@ -99,7 +103,7 @@ def report(
             raise UsageError("--workspace 指定了重复的工作区")
     else:
         loaded = [_current_ws()]
-    print_report(loaded, period, json_=json_, docx=docx, xlsx=xlsx)
+    print_report(loaded, period, json_=json_, docx=docx, xlsx=xlsx, reveal=reveal)
 
 
 def print_report(
@@ -110,6 +114,7 @@ def print_report(
     docx: Path | None = None,
     xlsx: Path | None = None,
     extra_json: dict[str, Any] | None = None,
+    reveal: bool = False,
 ) -> None:
     """Figures of one or more workspaces (per-workspace columns when several), on screen or as
     JSON, and the .docx report / .xlsx ledger when asked (``xsk report``, ``xsk street report``)."""
@@ -127,10 +132,14 @@ def print_report(
     )
     tables = stats.tables(figures, names, per_ws)
     if xlsx is not None:
-        from xsk.reports import ledger
+        from xsk.reports import ledger, ledger_privacy
 
         _check_suffix(xlsx, ".xlsx")
-        ledger.write_ledger(datasets, xlsx, period=period, today=today)
+        if reveal:
+            for w, d in zip(loaded, datasets, strict=True):
+                ledger_privacy.reveal_proposers(w, d)
+        scrubber = None if reveal else ledger_privacy.ledger_scrubber(loaded)
+        ledger.write_ledger(datasets, xlsx, period=period, today=today, scrubber=scrubber)
     if docx is not None:
         from xsk.reports import report_doc
 
@@ -158,7 +167,7 @@ def print_report(
                 table(t["columns"], t["rows"], title=t["heading"])
     say = _stderr if json_ else echo
     if xlsx is not None:
-        say(f"已导出台账：{xlsx}")
+        say(f"已导出台账：{xlsx}" + ("（内部台账，未脱敏，勿外传）" if reveal else "（已脱敏）"))
     if docx is not None:
         say(f"已生成统计报告：{docx}")
 

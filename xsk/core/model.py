@@ -20,6 +20,7 @@ CASE_ID_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{0,31}$")
 ATTENDANCE = ("出席", "列席", "请假", "缺席")
 OUTCOME_STATUSES = ("待办", "办理中", "已办结")
 SATISFACTION = ("满意", "基本满意", "不满意")
+GENDERS = ("", "男", "女")
 
 T = TypeVar("T")
 
@@ -134,6 +135,7 @@ class Person:
     id_number: str = ""
     address: str = ""
     public: bool = False  # an official, or consented to be named on public documents
+    gender: str = ""  # 男/女: masked as 张先生/张女士 instead of 张某
 
     PRIVATE_FIELDS = ("phone", "id_number", "address")
 
@@ -154,6 +156,7 @@ class RosterEntry:
     consent: bool = False  # agreed to be named on public documents
     phone: str = ""  # private
     note: str = ""
+    gender: str = ""  # 男/女: masked as 张先生/张女士 instead of 张某
 
     @property
     def public_name(self) -> bool:
@@ -268,6 +271,7 @@ def case_from_dict(data: Mapping[str, Any], r: Reader, folder_id: str = "") -> C
                 id_number=r.get(p, ("proposers", i, "id_number"), "str", default=""),
                 address=r.get(p, ("proposers", i, "address"), "str", default=""),
                 public=r.get(p, ("proposers", i, "public"), "bool", default=False),
+                gender=r.get(p, ("proposers", i, "gender"), "str", default="", choices=GENDERS),
             )
         )
     answers_raw = r.table(data, ("answers",))
@@ -379,6 +383,8 @@ def _person_dict(p: Person) -> dict[str, Any]:
             d[key] = getattr(p, key)
     if p.public:
         d["public"] = True
+    if p.gender:
+        d["gender"] = p.gender
     return d
 
 
@@ -419,6 +425,7 @@ def roster_from_dict(data: Mapping[str, Any], r: Reader) -> list[RosterEntry]:
                     consent=r.get(e, kp("consent"), "bool", default=False),
                     phone=r.get(e, kp("phone"), "str", default=""),
                     note=r.get(e, kp("note"), "str", default=""),
+                    gender=r.get(e, kp("gender"), "str", default="", choices=GENDERS),
                 )
             )
     return out
@@ -426,7 +433,7 @@ def roster_from_dict(data: Mapping[str, Any], r: Reader) -> list[RosterEntry]:
 
 def roster_entry_dict(e: RosterEntry) -> dict[str, Any]:
     d: dict[str, Any] = {"id": e.id, "name": e.name}
-    for key in ("role", "subject_type", "unit", "phone", "note"):
+    for key in ("role", "subject_type", "unit", "phone", "note", "gender"):
         if getattr(e, key):
             d[key] = getattr(e, key)
     d["deliberate"] = e.deliberate

@@ -65,6 +65,7 @@ class DocJob:
     case_ids: list[str] = field(default_factory=list)
     known_private: list[str] = field(default_factory=list)
     allowed_public: list[str] = field(default_factory=list)
+    scan: dict[str, Any] | None = None  # the public view's names (xsk.publicview.spec)
 
 
 @dataclass
@@ -103,6 +104,7 @@ def job_hash(job: DocJob, template_dirs: Sequence[Path], traditional: bool) -> s
         "public": bool(job.public),
         "known_private": sorted(str(k) for k in job.known_private),
         "allowed_public": sorted(str(k) for k in job.allowed_public),
+        **({"scan": job.scan} if job.scan else {}),
         "images": images,
         "context": ctx,
     }
@@ -126,6 +128,7 @@ def _run_job(job: DocJob, template_dirs: Sequence[Path], traditional: bool) -> P
         traditional=traditional,
         known_private=list(job.known_private),
         allowed_public=list(job.allowed_public),
+        scan=job.scan,
     )
 
 

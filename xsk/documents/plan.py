@@ -1,9 +1,10 @@
 """From cases to documents: which documents a case has, their contexts, and building them.
 
 Contexts are plain dicts (see ``xsk/render/docx.py`` for the keys each template uses). Public
-documents (notice, result) are built only from the *public view* below: residents' names are
-masked unless the roster marks them official or consenting, and every free text is scrubbed of
-phone numbers, ID numbers and the case's private strings. The renderer scans the result again.
+documents (notice, result) get their context only through the *public view*
+(``xsk/publicview.py``): every string of the context is scrubbed of phones, ID numbers,
+addresses, WeChat/QQ ids, plates and residents' names (officials and consenting people in the
+roster stay). The renderer scans the finished document again with the same scrubber.
 
 Output layout (under the workspace's ``out/``, not tracked by git)::
 
@@ -29,7 +30,10 @@ from xsk.core.cnfmt import cn_date, cn_time
 
 # kind -> Chinese name, and the kinds that go on a public board: one table, the renderer's
 from xsk.core.kinds import KIND_NAMES, PUBLIC_KINDS
-from xsk.core.model import Case, Person
+from xsk.core.model import Case
+
+# the public view: a public document's context can only be made by PublicView.context
+from xsk.documents.publicview import PublicContext, PublicView
 from xsk.parts import events, meetings, outcomes, registry
 from xsk.parts.registry import DocSource
 from xsk.procedure import loader as procedures
@@ -40,88 +44,11 @@ MEETING_KINDS = ("notice", "signin", "minutes")
 
 
 def _safe(name: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_") or "未命名"
+    # a unit typed at length must not make a file name too long for the file system
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_")[:40] or "未命名"
 
 
 # --- privacy ---------------------------------------------------------------------------------
-
-
-class PublicView:
-    """Masks residents and scrubs free text for public documents."""
-
-    def __init__(self, ws: Workspace, cases: Iterable[Case]) -> None:
-        from xsk.rules import privacy
-
-        self._privacy = privacy
-        self.public_names = {e.name for e in ws.roster if e.public_name}
-        self.replacements: dict[str, str] = {}
-        for case in cases:
-            for p in case.proposers:
-                self._add_person(p)
-        # residents named anywhere in free text: roster people who are neither officials nor
-        # consenting, and meeting attendees who take part as residents
-        for e in ws.roster:
-            if e.kind == "person" and not e.public_name:
-                self._add_person(Person(name=e.name, phone=e.phone))
-        for mid in {m for c in cases for m in meetings.case_meeting_ids(c.answers)}:
-            try:
-                m = load_meeting(ws, mid)
-            except Exception:
-                continue
-            for a in m.get("attendees", []):
-                if _is_resident(a):
-                    self._add_person(Person(name=str(a.get("name", ""))))
-        self.allowed = [ws.settings.office_contact] if ws.settings.office_contact else []
-
-    def _add_person(self, p: Person) -> None:
-        pv = self._privacy
-        if len(p.name) < 2 and not (p.phone or p.id_number or p.address):
-            return
-        if p.phone:
-            self.replacements[p.phone] = pv.mask_phone(p.phone)
-        if p.id_number:
-            self.replacements[p.id_number] = pv.mask_id(p.id_number)
-        if p.address:
-            self.replacements[p.address] = pv.mask_address(p.address)
-        if p.name and not p.public and p.name not in self.public_names:
-            self.replacements[p.name] = pv.mask_name(p.name)
-
-    @property
-    def known_private(self) -> list[str]:
-        return [k for k in self.replacements if len(k) >= 3 and any(c.isdigit() for c in k)]
-
-    def name(self, name: str) -> str:
-        if not name or name in self.public_names:
-            return name
-        return self._privacy.mask_name(name)
-
-    def text(self, text: str) -> str:
-        for private, masked in sorted(self.replacements.items(), key=lambda kv: -len(kv[0])):
-            text = text.replace(private, masked)
-        for leak in self._privacy.find_leaks(text):
-            if any(_same(leak, a) for a in self.allowed):
-                continue
-            digits = re.sub(r"\D", "", leak)
-            masked = (
-                self._privacy.mask_phone(digits)
-                if len(digits) in (11, 12, 10)
-                else self._privacy.mask_id(leak)
-            )
-            text = text.replace(leak, masked)
-        return text
-
-
-RESIDENT_MARKS = ("居民", "村民", "业主", "股东", "楼长", "单元长", "住户", "租户")
-
-
-def _is_resident(attendee: Mapping[str, Any]) -> bool:
-    text = f"{attendee.get('subject_type', '')}{attendee.get('role', '')}"
-    return not attendee.get("unit") or any(m in text for m in RESIDENT_MARKS)
-
-
-def _same(a: str, b: str) -> bool:
-    strip = lambda s: re.sub(r"[\s-]", "", s)  # noqa: E731
-    return strip(a) == strip(b)
 
 
 # --- gathering -------------------------------------------------------------------------------
@@ -293,7 +220,11 @@ def meeting_ctx(ws: Workspace, kind: str, m: Mapping[str, Any]) -> dict[str, Any
     ids = [d.case.id for d in cases]
     when = m.get("time")
     date = when.date() if isinstance(when, dt.datetime) else when
-    view = PublicView(ws, [d.case for d in cases]) if kind in PUBLIC_KINDS else None
+    view = (
+        PublicView(ws, [d.case for d in cases], m.get("attendees", []))
+        if kind in PUBLIC_KINDS
+        else None
+    )
     if kind == "notice":
         first_announce = [_step_date(d.case, "announce") for d in cases]
         dates = [x for x in first_announce if x]
@@ -338,7 +269,7 @@ def meeting_ctx(ws: Workspace, kind: str, m: Mapping[str, Any]) -> dict[str, Any
             "contact": (ws.settings.office_contact and f"联系电话：{ws.settings.office_contact}")
             or f"{ws.settings.community}居民委员会",
         }
-        return ctx
+        return view.context(ctx)
     if kind == "signin":
         ctx["meeting"] = base
         ctx["rows"] = [
@@ -402,7 +333,10 @@ def result_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
             "title": view.text(c.title),
             "summary": _summary(c, view),
             "resolutions": [view.text(r) for r in _resolutions(ws, d)],
-            "items": [{k: view.text(v) for k, v in it.items()} for it in _items(d.items)],
+            "items": [
+                {**it, "status": o.status, "progress": o.progress}
+                for it, o in zip(_items(d.items), d.items, strict=True)
+            ],
         }
     ]
     ctx["publicity"] = {
@@ -415,7 +349,22 @@ def result_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
         ws.settings.objection_channel
         or f"如有异议，请于公示期内向{ws.settings.community}居民委员会书面或当面提出"
     )
-    return ctx
+    ctx["objections"] = _objections(d)
+    return view.context(ctx)
+
+
+def _objections(d: CaseData) -> list[dict[str, str]]:
+    """Objections raised during publicity and the answers given (for templates that show
+    them; scrubbed with the rest of the result notice)."""
+    out: list[dict[str, str]] = []
+    for e in d.events:
+        if e.get("kind") == "objection":
+            out.append(
+                {"date": cn_date(e.get("date")), "text": str(e.get("text", "")), "answer": ""}
+            )
+        elif e.get("kind") == "objection_answer" and out:
+            out[-1]["answer"] = str(e.get("text", ""))
+    return out
 
 
 def responsibility_ctx(
@@ -513,14 +462,18 @@ def visit_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
 def _job(ws: Workspace, kind: str, ctx: dict[str, Any], out: Path, view: PublicView | None):
     from xsk.documents.build import DocJob
 
+    public = kind in PUBLIC_KINDS
+    if public and (view is None or not isinstance(ctx, PublicContext)):
+        raise TypeError(f"public document {kind} needs a context made by PublicView.context")
     return DocJob(
         kind=kind,
         context=ctx,
         out_path=out,
-        public=kind in PUBLIC_KINDS,
+        public=public,
         case_ids=list(ctx.get("case_ids", [])),
         known_private=view.known_private if view else [],
         allowed_public=view.allowed if view else [],
+        scan=view.spec() if view else None,
     )
 
 
@@ -578,7 +531,11 @@ def _jobs_for_cases(ws: Workspace, ids: Iterable[str], kinds: Iterable[str] | No
                         for x in m.get("cases", [])
                         if (ws.cases_dir / x).is_dir()
                     ]
-                    view = PublicView(ws, cases) if kind in PUBLIC_KINDS else None
+                    view = (
+                        PublicView(ws, cases, m.get("attendees", []))
+                        if kind in PUBLIC_KINDS
+                        else None
+                    )
                     path = out / "meetings" / mid / f"{mid}-{name}.docx"
                     jobs.append(_job(ws, kind, ctx, path, view))
             elif kind == "registration":
@@ -639,5 +596,12 @@ def run_jobs(
 def build_for_step(ws: Workspace, cid: str, kinds: Sequence[str]) -> list[Path]:
     """Build the documents a step just produced (called after the step's commit)."""
     jobs = jobs_for_cases(ws, [cid], kinds)
-    result = run_jobs(ws, jobs)
+    from xsk.documents.docx import PrivacyLeakError
+
+    try:
+        result = run_jobs(ws, jobs)
+    except PrivacyLeakError as exc:
+        from xsk.core.errors import UsageError
+
+        raise UsageError(str(exc), hint="公开文书不得包含居民电话、证件号、住址、姓名") from None
     return [*result.built, *result.skipped]

@@ -1,6 +1,6 @@
 """The statistics report as an official document (.docx, GB/T 9704 layout, with charts).
 
-Rendering goes through :func:`xsk.render.docx.render_document` with the ``report`` template
+Rendering goes through :func:`xsk.documents.docx.render_document` with the ``report`` template
 (workspace override in ``templates/documents/report.docx`` first, then the built-in one).
 The report is internal (``public=False``): it holds only aggregate figures anyway.
 """
