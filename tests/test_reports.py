@@ -166,6 +166,7 @@ def sample(ws, fixed_today):
 EXPECTED = {
     "cases": 4,
     "closed": 2,
+    "closed_with_reason": 0,
     "resolved_rate": 50.0,
     "meetings": 1,
     "participants": 7,

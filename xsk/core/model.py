@@ -18,7 +18,8 @@ LEVELS = ("网格", "小区", "社区", "街道", "区")
 STATUSES = ("open", "closed")
 CASE_ID_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{0,31}$")
 ATTENDANCE = ("出席", "列席", "请假", "缺席")
-OUTCOME_STATUSES = ("待办", "办理中", "已办结")
+# 不具备实施条件: an item that cannot be carried out; it counts as settled only with a reason
+OUTCOME_STATUSES = ("待办", "办理中", "已办结", "不具备实施条件")
 SATISFACTION = ("满意", "基本满意", "不满意")
 
 T = TypeVar("T")

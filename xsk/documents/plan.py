@@ -511,6 +511,11 @@ def reply_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
         if replies and str(replies[-1].get("text", "")).strip():
             # the facilitator's own answer follows the summary, as a paragraph of its own
             result += "\n" + str(replies[-1]["text"]).strip()
+        if c.result == "closed_with_reason" and c.close_reason:
+            # closed although items are open or a resident was not satisfied: say so and why
+            result += f"\n尚有事项未全部办结或居民不满意，经说明理由后结案，理由：{c.close_reason}"
+    settled = c.result != "closed_with_reason" and all(o.status == "已办结" for o in d.items)
+    ctx["opening"] = "已办理完毕" if settled else "已答复办理情况"
     ctx["case"] = {"id": c.id, "title": c.title}
     ctx["proposer"] = proposer
     ctx["result"] = result

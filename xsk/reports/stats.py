@@ -5,7 +5,9 @@ Definitions (also printed in ``xsk report --help``):
 * A case is in the period by its ``created`` date; a meeting by the date of its ``time``.
   Without ``--from``/``--to`` everything counts.
 * ``cases``: cases in the period. ``closed``: those of them whose status is closed (for any
-  result: resolved, explained and closed as out of scope, ...).
+  result: resolved, explained and closed as out of scope, ...). ``closed_with_reason``: those
+  closed with items still open or a resident not satisfied, on a reason the facilitator gave
+  (result ``closed_with_reason``; counted in ``closed`` and shown on their own).
 * ``resolved_rate``: closed / cases × 100, computed with fractions and rounded half up to two
   decimals (``xsk.rules.votes.percent``); a number such as ``98.13``, ``null`` without cases.
 * ``meetings``: meetings held in the period. ``participants`` (人次): attendees marked 出席 or
@@ -43,6 +45,7 @@ from xsk.rules.votes import percent
 KEYS = (
     "cases",
     "closed",
+    "closed_with_reason",
     "resolved_rate",
     "meetings",
     "participants",
@@ -65,6 +68,7 @@ RESULT_LABELS = {
     "not_feasible": "不具备实施条件",
     "escalated": "提请上级处理",
     "closed": "已办结",
+    "closed_with_reason": "说明理由结案",
 }
 
 
@@ -158,7 +162,7 @@ def compute(
     """The report figures (keys exactly :data:`KEYS`) for one or more workspaces."""
     period = period or Period()
     today_iso = (today or dt.date.today()).isoformat()
-    cases = closed = on_site = escalated = voted = 0
+    cases = closed = with_reason = on_site = escalated = voted = 0
     by_category: Counter[str] = Counter()
     by_level: Counter[str] = Counter()
     by_source: Counter[str] = Counter()
@@ -176,6 +180,7 @@ def compute(
             cases += 1
             is_closed = rec["status"] == "closed"
             closed += is_closed
+            with_reason += is_closed and rec["result"] == "closed_with_reason"
             esc = rec["escalated"]
             escalated += esc
             on_site += is_closed and not esc
@@ -229,6 +234,7 @@ def compute(
     return {
         "cases": cases,
         "closed": closed,
+        "closed_with_reason": with_reason,
         "resolved_rate": rate(closed, cases),
         "meetings": meetings,
         "participants": participants,
@@ -283,9 +289,11 @@ def num(value: float | None) -> str:
 def summary_lines(report: Mapping[str, Any]) -> list[str]:
     """The overview paragraph of the report, one sentence per line."""
     sat = report["satisfaction"]
+    reason = report.get("closed_with_reason", 0)
     lines = [
-        f"共受理协商议题{report['cases']}个，已办结{report['closed']}个，"
-        f"办结率{pct(report['resolved_rate'])}。",
+        f"共受理协商议题{report['cases']}个，已办结{report['closed']}个"
+        + (f"（其中说明理由结案{reason}个）" if reason else "")
+        + f"，办结率{pct(report['resolved_rate'])}。",
         f"召开协商会议{report['meetings']}场，参与群众和各方代表{report['participants']}人次。",
         f"在本级解决{report['on_site']}个，转交或提请上级协调{report['escalated']}个；"
         f"提交居民（代表）会议等表决{report['voted']}个，直接组织实施{report['direct']}个。",

@@ -1,0 +1,107 @@
+"""A case's life that tells the truth (issue 15): closing guards, later progress, withdraw,
+merge, undo."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+ANSWERS = Path(__file__).resolve().parent / "data" / "dongguan-answers.toml"
+DONE_2 = '{ no = 2, status = "已办结", note = "已移交" }'
+OPEN_2 = '{ no = 2, status = "办理中", note = "等待电网公司验收" }'
+SATISFIED = 'satisfaction = "满意", comment = "隐患消除"'
+UNSATISFIED = 'satisfaction = "不满意", comment = "移交还没办完"'
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True).stdout
+
+
+def new(cli, ws, title="配电变压器移交", *extra):
+    r = cli("-C", str(ws), "new", "--title", title, "--no-input", "--date", "2026-03-02", *extra)
+    assert r.code == 0, r.err
+    return r.out.split()[-1]
+
+
+def answers(tmp_path: Path, *, extra: str = "", name: str = "a.toml", **swap: str) -> Path:
+    """The sample answers with item 2 still 办理中 and an unsatisfied visit (or as swapped)."""
+    text = ANSWERS.read_text("utf-8").replace(DONE_2, swap.get("item2", OPEN_2))
+    text = text.replace(SATISFIED, swap.get("visit", UNSATISFIED))
+    if extra:
+        text = text.replace("reopen = false", f"reopen = false\n{extra}")
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    return path
+
+
+def docx_text(path: Path) -> str:
+    import docx
+
+    doc = docx.Document(str(path))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def show(cli, ws, cid):
+    return json.loads(cli("-C", str(ws), "show", cid, "--json").out)
+
+
+def test_unfinished_unsatisfied_case_does_not_close(ws_path, cli, tmp_path, monkeypatch):
+    cid = new(cli, ws_path)
+    f = answers(tmp_path)
+    r = cli("-C", str(ws_path), "step", cid, "--answers", str(f), "--all", "--no-docs")
+    assert r.code == 2, r.out + r.err
+    assert "事项 2" in r.err and "办理中" in r.err and "不满意" in r.err and "close_reason" in r.err
+    view = show(cli, ws_path, cid)
+    assert view["status"] == "open" and view["step"] == "evaluate"
+    assert git(ws_path, "status", "--porcelain") == ""
+    head = git(ws_path, "rev-parse", "HEAD")
+    r = cli("-C", str(ws_path), "step", cid, "--answers", str(f), "--no-docs")
+    assert r.code == 2 and git(ws_path, "rev-parse", "HEAD") == head
+    # the overdue item stays in xsk due
+    monkeypatch.setenv("XSK_NOW", "2026-05-07T09:00:00")
+    r = cli("-C", str(ws_path), "due", "--json")
+    assert r.code == 0, r.err
+    assert "办理移交手续" in r.out
+
+
+def test_close_reason_closes_and_is_said(ws_path, cli, tmp_path):
+    cid = new(cli, ws_path)
+    f = answers(tmp_path, extra='close_reason = "电网公司验收排期至年底，居民同意先行结案"')
+    r = cli("-C", str(ws_path), "step", cid, "--answers", str(f), "--all")
+    assert r.code == 0, r.err
+    view = show(cli, ws_path, cid)
+    assert view["status"] == "closed"
+    case = (ws_path / "cases" / cid / "case.toml").read_text("utf-8")
+    assert "电网公司验收排期至年底" in case and 'result = "closed_with_reason"' in case
+    text = docx_text(next((ws_path / "out").rglob(f"{cid}-*办结回复单*.docx")))
+    assert "电网公司验收排期至年底" in text and "已办结 1 项" in text
+    rep = json.loads(cli("-C", str(ws_path), "report", "--json").out)
+    assert rep["closed"] == 1 and rep["closed_with_reason"] == 1
+    r = cli("-C", str(ws_path), "report")
+    assert "说明理由结案1个" in r.out
+
+
+def test_supervise_refuses_pending_items_unless_carried_forward(ws_path, cli, tmp_path):
+    cid = new(cli, ws_path)
+    pending = '{ no = 2, status = "待办", note = "" }'
+    f = answers(tmp_path, item2=pending, visit=SATISFIED)
+    r = cli("-C", str(ws_path), "step", cid, "--answers", str(f), "--all", "--no-docs")
+    assert r.code == 2 and "事项 2" in r.err and "待办" in r.err
+    assert show(cli, ws_path, cid)["step"] == "supervise"
+    lines = f.read_text("utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("progress = "))
+    lines.insert(at + 1, "carry_forward = true")
+    f.write_text("\n".join(lines) + "\n", "utf-8")
+    r = cli("-C", str(ws_path), "step", cid, "--answers", str(f), "--no-docs")
+    assert r.code == 0, r.err
+    assert show(cli, ws_path, cid)["step"] == "evaluate"
+
+
+def test_satisfied_and_done_closes_without_reason(ws_path, cli, tmp_path):
+    cid = new(cli, ws_path)
+    f = answers(tmp_path, item2=DONE_2, visit=SATISFIED)
+    r = cli("-C", str(ws_path), "step", cid, "--answers", str(f), "--all", "--no-docs")
+    assert r.code == 0, r.err
+    assert show(cli, ws_path, cid)["status"] == "closed"
