@@ -105,3 +105,50 @@ def test_satisfied_and_done_closes_without_reason(ws_path, cli, tmp_path):
     r = cli("-C", str(ws_path), "step", cid, "--answers", str(f), "--all", "--no-docs")
     assert r.code == 0, r.err
     assert show(cli, ws_path, cid)["status"] == "closed"
+
+
+def test_progress_after_closing_reopens_at_supervision(ws_path, cli, tmp_path):
+    cid = new(cli, ws_path)
+    f = answers(tmp_path, item2=DONE_2, visit=SATISFIED)
+    assert cli("-C", str(ws_path), "step", cid, "--answers", str(f), "--all", "--no-docs").code == 0
+    # progress that keeps an item done changes the item only
+    r = cli(
+        "-C",
+        str(ws_path),
+        "event",
+        cid,
+        "progress",
+        "--no",
+        "1",
+        "--status",
+        "已办结",
+        "--text",
+        "复查合格",
+        "--date",
+        "2026-05-08",
+    )
+    assert r.code == 0, r.err
+    assert show(cli, ws_path, cid)["status"] == "closed"
+    r = cli(
+        "-C",
+        str(ws_path),
+        "event",
+        cid,
+        "progress",
+        "--no",
+        "2",
+        "--status",
+        "办理中",
+        "--text",
+        "电网公司退回移交材料",
+        "--date",
+        "2026-05-09",
+    )
+    assert r.code == 0, r.err
+    view = show(cli, ws_path, cid)
+    assert view["status"] == "open" and view["step"] == "supervise"
+    case = (ws_path / "cases" / cid / "case.toml").read_text("utf-8")
+    assert 'action = "reopen"' in case and "事项 2 由已办结改为办理中" in case
+    items = (ws_path / "cases" / cid / "outcomes.toml").read_text("utf-8")
+    assert "电网公司退回移交材料" in items
+    assert git(ws_path, "status", "--porcelain") == ""
