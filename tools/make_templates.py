@@ -996,6 +996,10 @@ def make_report() -> Builder:
     b.para("{{ ch.image }}", style=S_CENTER)
     b.tag("{%p endfor %}")
     b.tag("{%p endif %}")
+    b.h1("{{ (tables|length + (3 if charts else 2))|cn }}、说明")
+    b.tag("{%p for d in definitions %}")
+    b.body("{{ loop.index }}. {{ d }}")
+    b.tag("{%p endfor %}")
     b.signature()
     return b
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from xsk.reports import stats
+from xsk.reports.definitions import DEFINITIONS
 
 MAX_ROWS = 12  # rows per table in the printed report (the ledger has every row)
 
@@ -51,6 +52,7 @@ def context(
         "summary_lines": stats.summary_lines(report),
         "tables": [dict(t) for t in tables],
         "charts": [dict(c) for c in charts],
+        "definitions": list(DEFINITIONS),
     }
 
 
