@@ -90,3 +90,9 @@ def test_objection_event_is_the_default_and_reopen_not_asked_after_satisfied(ws_
     raw = walk.ask_step(ws, p, case, proc, step, dt.date(2026, 5, 6))
     assert "reopen" not in raw and "close_reason" not in raw
     assert not any("重新督办" in q for q in p.asked)
+
+
+def test_new_checks_the_category_at_once(ws_path, cli):
+    r = cli("-C", str(ws_path), "new", "--title", "x", "--no-input", "--category", "不存在的类别")
+    assert r.code == 2 and "不存在的类别" in r.err and "物业管理" in r.err
+    assert "Traceback" not in r.err
