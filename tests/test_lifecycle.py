@@ -264,3 +264,14 @@ def test_undo_refused_when_another_case_used_the_meeting(ws_path, cli, tmp_path)
     r = cli("-C", str(ws_path), "undo", a)
     assert r.code == 2 and f"meetings/{mid}.toml" in r.err and b in r.err
     assert git(ws_path, "rev-parse", "HEAD") == head
+
+
+def test_minutes_after_confirm_list_the_outcome_items(ws_path, cli, tmp_path):
+    cid = new(cli, ws_path)
+    for _ in range(5):  # collect .. confirm, documents built as the steps go
+        assert cli("-C", str(ws_path), "step", cid, "--answers", str(ANSWERS)).code == 0
+    assert show(cli, ws_path, cid)["step"] == "publish"
+    minutes = next((ws_path / "out").rglob("*会议纪要*.docx"))
+    text = docx_text(minutes)
+    assert "检测维护配电设施" in text and "办理移交手续" in text
+    assert "无需分解" not in text

@@ -688,3 +688,13 @@ def build_for_step(ws: Workspace, cid: str, kinds: Sequence[str]) -> list[Path]:
     jobs = jobs_for_cases(ws, [cid], kinds)
     result = run_jobs(ws, jobs)
     return [*result.built, *result.skipped]
+
+
+def refresh_for_step(ws: Workspace, cid: str, kinds: Sequence[str]) -> list[Path]:
+    """After a step: its documents, and every other document of the case whose inputs
+    changed (the manifest skips the rest), so minutes gain the outcomes table once the
+    outcomes are confirmed. Returns the step's documents and the others rebuilt."""
+    own = build_for_step(ws, cid, kinds) if kinds else []
+    jobs = jobs_for_cases(ws, [cid], None)
+    result = run_jobs(ws, jobs)
+    return [*own, *(p for p in result.built if p not in own)]
