@@ -902,7 +902,7 @@ def make_reply() -> Builder:
     b.number("编号：{{ case.id }}")
     b.plain("{{ proposer }}：")
     b.body(
-        "您提出的“{{ case.title }}”议题{{ opening }}。感谢您对社区工作的关心和支持，"
+        '您提出的“{{ case.title }}”议题{{ opening if opening is defined else "已办理完毕" }}。感谢您对社区工作的关心和支持，'
         "现将办理情况答复如下。"
     )
     b.h1("一、办理结果")
