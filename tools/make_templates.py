@@ -996,10 +996,12 @@ def make_report() -> Builder:
     b.para("{{ ch.image }}", style=S_CENTER)
     b.tag("{%p endfor %}")
     b.tag("{%p endif %}")
+    b.tag("{%p if definitions is defined %}")
     b.h1("{{ (tables|length + (3 if charts else 2))|cn }}、说明")
     b.tag("{%p for d in definitions %}")
     b.body("{{ loop.index }}. {{ d }}")
     b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
     b.signature()
     return b
 
