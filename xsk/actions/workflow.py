@@ -129,8 +129,13 @@ def new_case(
         )
     if level not in LEVELS:
         raise UsageError(f"层级“{level}”无效", hint=f"可选：{'、'.join(LEVELS)}")
+    cats = list(ws.settings.categories) or _procedure_categories(proc)
+    if category and cats and category not in cats:
+        # checked now, not at the collect step days later
+        raise UsageError(
+            f"议题类别“{category}”不在协商程序 {proc.id} 的类别中", hint=f"可选：{'、'.join(cats)}"
+        )
     if category is None and prompter.interactive:
-        cats = list(ws.settings.categories) or _procedure_categories(proc)
         category = prompter.select("类别", cats) if cats else prompter.text("类别", default="")
     if channel is None and prompter.interactive:
         channel = prompter.select("来源", list(CHANNELS), default="居民反映")

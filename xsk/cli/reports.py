@@ -13,18 +13,24 @@ from typing import Annotated, Any
 import typer
 
 from xsk.core.cnfmt import cn_date
+from xsk.reports.definitions import DEFINITIONS
 
-REPORT_HELP = """统计报告：议题数、协商会议、参与人次、办结率、办理方式、分类统计、责任单位、满意度。
+REPORT_HELP = (
+    """统计报告：议题数、协商会议、参与人次、办结率、办理方式、分类统计、责任单位、满意度。
 
-口径：议题按登记日期（created）、会议按会议时间计入统计期间；办结率 = 已办结 ÷ 议题数 × 100，
-精确计算后四舍五入保留两位小数；本级解决 = 已办结且未提请上级的议题；提请上级 = 有上报协调记录的议题；
-提交表决 = 会议议题有表决记录或流程中提交表决的议题，其余为直接实施；参与人次 = 期间内会议的出席和列席人数之和。
+口径（报告“说明”部分同此）：
+
+\b
+"""
+    + "\n".join(f"  {i}. {d}" for i, d in enumerate(DEFINITIONS, 1))
+    + """
 
 \b
 示例：
   xsk report --from 2026-01-01 --to 2026-06-30 --docx 报告.docx --xlsx 台账.xlsx
   xsk report --workspace 红桥社区 --workspace 白沙社区 --json
 """
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -165,6 +171,10 @@ def print_report(
             if t["rows"]:
                 echo()
                 table(t["columns"], t["rows"], title=t["heading"])
+        echo()
+        echo("说明：")
+        for i, d in enumerate(DEFINITIONS, 1):
+            echo(f"  {i}. {d}")
     say = _stderr if json_ else echo
     if xlsx is not None:
         say(f"已导出台账：{xlsx}" + ("（内部台账，未脱敏，勿外传）" if reveal else "（已脱敏）"))

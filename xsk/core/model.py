@@ -18,9 +18,13 @@ LEVELS = ("网格", "小区", "社区", "街道", "区")
 STATUSES = ("open", "closed")
 CASE_ID_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{0,31}$")
 ATTENDANCE = ("出席", "列席", "请假", "缺席")
-OUTCOME_STATUSES = ("待办", "办理中", "已办结")
+# 不具备实施条件: an item that cannot be carried out; it counts as settled only with a reason
+OUTCOME_STATUSES = ("待办", "办理中", "已办结", "不具备实施条件")
 SATISFACTION = ("满意", "基本满意", "不满意")
 GENDERS = ("", "男", "女")
+# results of cases set aside: withdrawn (撤销) and merged into another case (合并); they stay
+# in git and in the ledger but out of every count and rate
+SET_ASIDE = ("withdrawn", "merged")
 
 T = TypeVar("T")
 

@@ -434,6 +434,11 @@ def reply_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
         if replies and str(replies[-1].get("text", "")).strip():
             # the facilitator's own answer follows the summary, as a paragraph of its own
             result += "\n" + str(replies[-1]["text"]).strip()
+        if c.result == "closed_with_reason" and c.close_reason:
+            # closed although items are open or a resident was not satisfied: say so and why
+            result += f"\n尚有事项未全部办结或居民不满意，经说明理由后结案，理由：{c.close_reason}"
+    settled = c.result != "closed_with_reason" and all(o.status == "已办结" for o in d.items)
+    ctx["opening"] = "已办理完毕" if settled else "已答复办理情况"
     ctx["case"] = {"id": c.id, "title": c.title}
     ctx["proposer"] = proposer
     ctx["result"] = result
@@ -605,3 +610,13 @@ def build_for_step(ws: Workspace, cid: str, kinds: Sequence[str]) -> list[Path]:
 
         raise UsageError(str(exc), hint="公开文书不得包含居民电话、证件号、住址、姓名") from None
     return [*result.built, *result.skipped]
+
+
+def refresh_for_step(ws: Workspace, cid: str, kinds: Sequence[str]) -> list[Path]:
+    """After a step: its documents, and every other document of the case whose inputs
+    changed (the manifest skips the rest), so minutes gain the outcomes table once the
+    outcomes are confirmed. Returns the step's documents and the others rebuilt."""
+    own = build_for_step(ws, cid, kinds) if kinds else []
+    jobs = jobs_for_cases(ws, [cid], None)
+    result = run_jobs(ws, jobs)
+    return [*own, *(p for p in result.built if p not in own)]

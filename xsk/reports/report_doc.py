@@ -15,6 +15,7 @@ from typing import Any
 
 from xsk.core.cnfmt import cn_date
 from xsk.reports import stats
+from xsk.reports.definitions import DEFINITIONS
 
 MAX_ROWS = 12  # rows per table in the printed report (the ledger has every row)
 
@@ -52,6 +53,7 @@ def context(
         "summary_lines": stats.summary_lines(report),
         "tables": [dict(t) for t in tables],
         "charts": [dict(c) for c in charts],
+        "definitions": list(DEFINITIONS),
     }
 
 

@@ -147,3 +147,40 @@ def remotes(root: Path) -> list[str]:
 
 def current_branch(root: Path) -> str:
     return run_git(["rev-parse", "--abbrev-ref", "HEAD"], root).stdout.strip()
+
+
+def commits(root: Path, path: str) -> list[tuple[str, str, str]]:
+    """(full hash, subject, body) of the commits touching ``path``, newest first."""
+    proc = run_git(["log", "--format=%H%x1f%s%x1f%b%x1e", "--", path], root)
+    rows = []
+    for entry in proc.stdout.split("\x1e"):
+        parts = entry.strip("\n").split("\x1f")
+        if len(parts) == 3:
+            rows.append((parts[0], parts[1], parts[2]))
+    return rows
+
+
+def changed(root: Path, rev: str) -> list[tuple[str, str]]:
+    """(status letter A/M/D, path) of the files commit ``rev`` changed (renames split)."""
+    proc = run_git(["show", "--no-renames", "--format=", "--name-status", "-z", rev], root)
+    fields = [f for f in proc.stdout.split("\0") if f]
+    return [(fields[i][:1], fields[i + 1]) for i in range(0, len(fields) - 1, 2)]
+
+
+def file_at(root: Path, rev: str, path: str) -> bytes | None:
+    """The bytes of ``path`` in commit ``rev`` (None when it did not exist there)."""
+    if shutil.which("git") is None:
+        raise ToolMissingError("未找到 git", hint="请先安装 git，例如 apt-get install git")
+    proc = subprocess.run(
+        ["git", "cat-file", "blob", f"{rev}:{path}"],
+        cwd=root,
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+    )
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def later_commits(root: Path, rev: str, path: str) -> list[str]:
+    """Subjects of the commits after ``rev`` that touched ``path``."""
+    proc = run_git(["log", "--format=%s", f"{rev}..HEAD", "--", path], root)
+    return [s for s in proc.stdout.splitlines() if s]
