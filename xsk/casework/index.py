@@ -150,8 +150,8 @@ def load(ws: Workspace, *, level: str = "ledger", write: bool = True) -> Index:
     misses: list[tuple[int, str, FileKey, list[FileKey | None]]] = []
     cases_dir = str(ws.cases_dir)
     for name in _case_folders(cases_dir):
-        folder = f"{cases_dir}/{name}"
-        case_key = _file_key(f"{folder}/{CASE_FILE}")
+        folder = os.path.join(cases_dir, name)
+        case_key = _file_key(os.path.join(folder, CASE_FILE))
         if case_key is None:
             continue  # not a case folder (as xsk.store.cases.case_ids)
         row = summary_old.get(name)
@@ -209,7 +209,7 @@ def load(ws: Workspace, *, level: str = "ledger", write: bool = True) -> Index:
             meetings_old = {}
         mdir = str(ws.meetings_dir)
         for name in _meeting_files(mdir):
-            key = _file_key(f"{mdir}/{name}")
+            key = _file_key(os.path.join(mdir, name))
             if key is None:
                 continue
             entry = meetings_old.get(name)
@@ -366,12 +366,12 @@ def _folder_keys(folder: str, case_key: FileKey) -> list[FileKey | None]:
     """
     keys = [
         case_key,
-        _file_key(f"{folder}/{OUTCOMES_FILE}", OUTCOMES_FILE),
-        _file_key(f"{folder}/{EVENTS_DIR}", EVENTS_DIR),
+        _file_key(os.path.join(folder, OUTCOMES_FILE), OUTCOMES_FILE),
+        _file_key(os.path.join(folder, EVENTS_DIR), EVENTS_DIR),
     ]
     if keys[2] is not None:
         try:
-            with os.scandir(f"{folder}/{EVENTS_DIR}") as it:
+            with os.scandir(os.path.join(folder, EVENTS_DIR)) as it:
                 entries = sorted((e for e in it if e.name.endswith(".toml")), key=lambda e: e.name)
                 for e in entries:
                     with contextlib.suppress(FileNotFoundError):
@@ -478,7 +478,7 @@ def _read_case(ws: Workspace, name: str) -> tuple[Any, Problem | None]:
     path = ws.cases_dir / name / CASE_FILE
     data, text = _quick_toml(path)
     if data is not None:
-        r = Reader(f"{ws.cases_dir.name}/{name}/{CASE_FILE}", text)
+        r = Reader(f"{ws.cases_dir.name}/{name}/{CASE_FILE}", text)  # shown as ws.rel shows it
         case = case_from_dict(data, r, folder_id=name)
         if case is not None and not r.problems:
             return case, None

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ from xsk.core.cnfmt import cn_date, cn_time
 # kind -> Chinese name, and the kinds that go on a public board: one table, the renderer's
 from xsk.core.kinds import KIND_NAMES, PUBLIC_KINDS
 from xsk.core.model import Case
+from xsk.core.winpath import safe_name
 
 # the public view: a public document's context can only be made by PublicView.context
 from xsk.documents.publicview import PublicContext, PublicView
@@ -44,8 +44,9 @@ MEETING_KINDS = ("notice", "signin", "minutes")
 
 
 def _safe(name: str) -> str:
-    # a unit typed at length must not make a file name too long for the file system
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_")[:40] or "未命名"
+    """A unit's name as part of a file name that Windows accepts too; a unit typed at
+    length must not make a file name too long for the file system."""
+    return safe_name(name, max_len=40)
 
 
 # --- privacy ---------------------------------------------------------------------------------

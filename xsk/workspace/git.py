@@ -8,7 +8,8 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from xsk.core.errors import GitError, ToolMissingError
+from xsk.core.errors import GitError, ToolMissingError, UsageError
+from xsk.core.winpath import path_problem
 
 
 def run_git(
@@ -93,14 +94,28 @@ def commit(
     """
     rel = [os.path.relpath(p, root) for p in paths]
     run_git(["add", "--all", "--", *rel], root)
-    staged = run_git(["diff", "--cached", "--quiet", "--", *rel], root, check=False)
-    if staged.returncode == 0:
+    staged = run_git(["diff", "--cached", "--name-status", "--no-renames", "-z", "--", *rel], root)
+    fields = staged.stdout.split("\0")
+    changes = list(zip(fields[0::2], fields[1::2], strict=False))
+    if not changes:
         return False
+    _refuse_windows_invalid(root, rel, [name for status, name in changes if status != "D"])
     env = _identity_env(root, fallback_name)
     if date:
         env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
     run_git(["commit", "-q", "--no-verify", "-m", message, "--", *rel], root, env=env)
     return True
+
+
+def _refuse_windows_invalid(root: Path, rel: Sequence[str], added: Sequence[str]) -> None:
+    """A file Windows cannot hold is never committed: a colleague's clone would fail."""
+    for name in added:
+        problem = path_problem(name)
+        if problem:
+            run_git(["reset", "-q", "--", *rel], root, check=False)
+            raise UsageError(
+                f"{name} 不能提交：{problem}", hint="Windows 上无法检出这个文件，请改名后再试"
+            )
 
 
 def is_clean(root: Path, paths: Sequence[str] = ()) -> bool:

@@ -212,6 +212,15 @@ TEMPLATES_README = """\
 """
 
 
+def _new_parts(target: Path) -> list[str]:
+    """Names of the folders of ``target`` that do not exist yet (outermost first)."""
+    parts: list[str] = []
+    while not target.exists() and target.name:
+        parts.insert(0, target.name)
+        target = target.parent
+    return parts
+
+
 def create(
     target: Path,
     *,
@@ -233,6 +242,10 @@ def create(
         raise WorkspaceError(f"{target / SETTINGS_FILE} 已存在，不会覆盖现有工作区")
     if target.exists() and not target.is_dir():
         raise WorkspaceError(f"{target} 不是目录")
+    from xsk.core.winpath import check_name
+
+    for part in _new_parts(target):  # the folders this creates must exist on Windows too
+        check_name(part, "文件夹名")
     target.mkdir(parents=True, exist_ok=True)
     root = target.resolve()
     issuer = f"{community}居民委员会"
