@@ -26,9 +26,10 @@ def _usage_message(text: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from xsk.cli.output import warn
+    from xsk.cli.output import console_safe, warn
     from xsk.core import notices
 
+    console_safe()
     notices.start(None)  # warnings of this run (e.g. the provisional calendar), each once
     code = _run(argv)
     if code == 0:  # after a failure they would only hide the error line

@@ -1,4 +1,9 @@
-"""Atomic file writes: temp file in the same folder, fsync, rename."""
+"""Atomic file writes: temp file in the same folder, fsync, rename.
+
+A text file keeps its own line ending: in a clone with ``core.autocrlf=true`` (git for
+Windows' default) every file in the work tree has CRLF, and rewriting one with LF would make
+every line differ from what git checked out.
+"""
 
 from __future__ import annotations
 
@@ -25,8 +30,31 @@ def write_bytes(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
+_new_files_crlf = False  # set from the workspace (see set_new_files_crlf)
+
+
+def set_new_files_crlf(crlf: bool) -> None:
+    """New text files get CRLF too when the workspace's files have it (git would check them
+    out so), LF otherwise. Called whenever a workspace is loaded."""
+    global _new_files_crlf
+    _new_files_crlf = crlf
+
+
 def write_text(path: Path, text: str) -> None:
+    """Write UTF-8 text; ``\n`` becomes ``\r\n`` when the file being replaced used CRLF
+    (a new file: when the workspace does)."""
+    if uses_crlf(path) if path.exists() else _new_files_crlf:
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
     write_bytes(path, text.encode("utf-8"))
+
+
+def uses_crlf(path: Path) -> bool:
+    """Whether the existing file's first line ends with CRLF (False for a new file)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.readline(1 << 16).endswith(b"\r\n")
+    except OSError:
+        return False
 
 
 def _fsync_dir(folder: Path) -> None:

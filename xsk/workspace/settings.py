@@ -97,6 +97,8 @@ def load(start: Path | None = None) -> Workspace:
     settings = settings_from_dict(data, r)
     if r.problems:
         raise DataError(r.problems[0])
+    first = text.find("\n")
+    atomic.set_new_files_crlf(first > 0 and text[first - 1] == "\r")  # a core.autocrlf clone
     return Workspace(root=root, settings=settings, settings_text=text)
 
 
