@@ -39,7 +39,6 @@ import gc
 import json
 import os
 import re
-import sys
 import time
 import tomllib
 import zlib
@@ -294,7 +293,8 @@ def _changed(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
 # --- parsing many cases (in parallel when there are many) -----------------------------------
 
 PARALLEL_MIN = 400  # below this, starting worker processes costs more than it saves
-_FORKED_WS: Workspace | None = None
+PARALLEL_MIN_SPAWN = 1500  # a spawned worker imports xsk afresh (Windows): worth it later
+_WORKER_WS: Workspace | None = None  # the workspace, in a worker process
 
 
 Task = tuple[str, str]  # ("summary" | "case" | "meeting", folder or file name)
@@ -312,35 +312,43 @@ def _parse_one(ws: Workspace, task: Task) -> Parsed:
     return rec, problem, None
 
 
+def _init_worker(ws: Workspace) -> None:
+    global _WORKER_WS
+    _WORKER_WS = ws
+
+
 def _parse_chunk(tasks: list[Task]) -> list[Parsed]:
-    assert _FORKED_WS is not None
-    return [_parse_one(_FORKED_WS, t) for t in tasks]
+    assert _WORKER_WS is not None
+    return [_parse_one(_WORKER_WS, t) for t in tasks]
 
 
 def _parse_many(ws: Workspace, tasks: list[Task]) -> list[Parsed]:
     """Parse case folders and meeting files; results in the order of ``tasks``.
 
     A cold build of 10,000 cases is bound by the pure-Python TOML parser, so with many
-    files the work is shared among forked worker processes (Linux; one per CPU core).
+    files the work is shared among worker processes (one per CPU core). The workers get
+    the workspace by argument (``_init_worker``), so this works with ``fork`` (Linux) and
+    ``spawn`` (Windows, or ``XSK_MP_START=spawn``) alike.
     """
-    global _FORKED_WS
+    from xsk.core import mpstart
+
     workers = min(os.cpu_count() or 1, 8)
-    if len(tasks) < PARALLEL_MIN or workers < 2 or sys.platform != "linux":
+    ctx = mpstart.context()
+    least = PARALLEL_MIN if mpstart.forks(ctx) else PARALLEL_MIN_SPAWN
+    if len(tasks) < least or workers < 2:
         return [_parse_one(ws, t) for t in tasks]
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     size = max(50, len(tasks) // (workers * 4) + 1)
     chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
-    _FORKED_WS = ws
+    fresh = Workspace(root=ws.root, settings=ws.settings, settings_text=ws.settings_text)
     try:
-        ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(fresh,)
+        ) as pool:
             return [r for part in pool.map(_parse_chunk, chunks) for r in part]
-    except (OSError, RuntimeError):  # no fork here (sandbox, limits): do it in this process
+    except (OSError, RuntimeError):  # no processes here (sandbox, limits): do it in this one
         return [_parse_one(ws, t) for t in tasks]
-    finally:
-        _FORKED_WS = None
 
 
 # --- signatures ------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ import hashlib
 import io
 import json
 import math
-import multiprocessing
 import os
 import re
 import shutil
@@ -17,11 +16,13 @@ import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
+from xsk.core import mpstart
 from xsk.documents.docx import (
     RENDERER_VERSION,
     _atomic_write,
@@ -173,6 +174,12 @@ def _save_manifest(path: Path, entries: Mapping[str, str]) -> None:
     _atomic_write(Path(path), text.encode("utf-8"))
 
 
+def _pool(workers: int, ctx: BaseContext) -> ProcessPoolExecutor:
+    """The build's process pool. Workers get jobs, template folders and flags by argument
+    (``_run_batch``), nothing from this process's globals, so any start method works."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+
+
 def build_documents(
     jobs: Iterable[DocJob],
     *,
@@ -230,13 +237,14 @@ def build_documents(
     try:
         if jobs_n > 1 and len(todo) > 1:
             workers = min(jobs_n, len(todo))
-            if multiprocessing.get_start_method(allow_none=True) in (None, "fork"):
+            ctx = mpstart.context()
+            if mpstart.forks(ctx):  # spawned workers would not inherit the warmed templates
                 warm((job.kind for job, _, _ in todo), template_dirs)
             # Jobs go to the workers in small batches: one round trip per document cost
             # more than rendering a short one.
             size = max(1, math.ceil(len(todo) / (workers * 6)))
             batches = [todo[i : i + size] for i in range(0, len(todo), size)]
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            with _pool(workers, ctx) as pool:
                 futures = {
                     pool.submit(
                         _run_batch, [job for job, _, _ in batch], list(template_dirs), traditional
