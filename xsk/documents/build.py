@@ -31,6 +31,7 @@ from xsk.documents.docx import (
     render_document,
     warm,
 )
+from xsk.store.atomic import ReplaceRefused
 
 __all__ = [
     "BuildResult",
@@ -73,6 +74,7 @@ class DocJob:
 class BuildResult:
     built: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
+    refused: list[Path] = field(default_factory=list)  # open in Word/WPS or read-only
 
 
 def _job_context(job: DocJob) -> dict[str, Any]:
@@ -196,7 +198,8 @@ def build_documents(
     ``job_hash``); ``force`` rebuilds everything. With ``jobs_n > 1`` the jobs run in a process
     pool. ``progress(done, total)`` is called in this process after each job (skipped ones
     included). When a job fails, the manifest still records the jobs that succeeded and the
-    first error is raised.
+    first error is raised. An output that cannot be replaced (open in Word/WPS, read-only)
+    is not an error here: it is listed in ``result.refused`` and left out of the manifest.
     """
     job_list = list(jobs)
     total = len(job_list)
@@ -228,8 +231,11 @@ def build_documents(
 
     def failed(key: str, exc: BaseException) -> None:
         nonlocal done
-        manifest.pop(key, None)
-        errors.append(exc)
+        manifest.pop(key, None)  # not built: the next build tries again
+        if isinstance(exc, ReplaceRefused):  # open in Word: build the rest, report at the end
+            result.refused.append(Path(exc.filename))
+        else:
+            errors.append(exc)
         done += 1
         if progress:
             progress(done, total)
@@ -275,6 +281,8 @@ def build_documents(
     for _job, key, _ in todo:
         if key in built:
             result.built.append(built[key])
+    order = {str(job.out_path): i for i, (job, _, _) in enumerate(todo)}
+    result.refused.sort(key=lambda p: order.get(str(p), len(order)))
     if errors:
         raise errors[0]
     return result

@@ -605,4 +605,10 @@ def build_for_step(ws: Workspace, cid: str, kinds: Sequence[str]) -> list[Path]:
         from xsk.core.errors import UsageError
 
         raise UsageError(str(exc), hint="公开文书不得包含居民电话、证件号、住址、姓名") from None
+    if result.refused:
+        from xsk.documents.refused import open_in_word
+
+        raise open_in_word(
+            ws, result.refused, hint=f"本步骤已保存并提交；关闭后运行 xsk docs build {cid}"
+        )
     return [*result.built, *result.skipped]

@@ -8,7 +8,9 @@ every line differ from what git checked out.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -38,6 +40,35 @@ def set_new_files_crlf(crlf: bool) -> None:
     out so), LF otherwise. Called whenever a workspace is loaded."""
     global _new_files_crlf
     _new_files_crlf = crlf
+
+
+class ReplaceRefused(PermissionError):
+    """An output that cannot be replaced: Word/WPS holds it open (Windows refuses to replace
+    an open file), or the file or its folder is read-only. ``filename`` is the target."""
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """:func:`write_bytes` for a document a user may have open; refusal is ReplaceRefused.
+
+    Windows refuses to replace a read-only file, Linux would not: the target's own write
+    permission is checked first so that a read-only file is left alone on every platform
+    (and so a file open in Word can be simulated on Linux, even as root).
+    """
+    try:
+        st = os.stat(path)
+    except OSError:
+        pass
+    else:
+        if not st.st_mode & stat.S_IWUSR:
+            raise ReplaceRefused(errno.EACCES, "文件只读", str(path))
+    folder = path.parent
+    # a read-only attribute on a Windows folder only marks it customised (桌面): no check there
+    if os.name != "nt" and folder.is_dir() and not os.stat(folder).st_mode & stat.S_IWUSR:
+        raise ReplaceRefused(errno.EACCES, "文件夹只读", str(path))
+    try:
+        write_bytes(path, data)
+    except PermissionError as exc:
+        raise ReplaceRefused(exc.errno or errno.EACCES, exc.strerror, str(path)) from exc
 
 
 def write_text(path: Path, text: str) -> None:
