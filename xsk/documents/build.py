@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -45,7 +46,12 @@ __all__ = [
 ]
 
 MANIFEST_VERSION = 1
-INSTALL_HINT = "apt-get install libreoffice-writer-nogui fonts-noto-cjk"
+INSTALL_HINT = (
+    "Linux：apt-get install libreoffice-writer-nogui fonts-noto-cjk；"
+    "Windows：从 https://zh-cn.libreoffice.org/download/ 下载安装，"
+    "或把环境变量 XSK_SOFFICE 设为 soffice.exe 的完整路径"
+)
+SOFFICE_ENV = "XSK_SOFFICE"
 
 
 class ToolMissingError(Exception):
@@ -294,12 +300,31 @@ def build_documents(
 
 
 def find_soffice() -> str | None:
-    """Path of the LibreOffice executable, or None."""
+    """Path of the LibreOffice executable, or None: ``XSK_SOFFICE``, then ``soffice`` on
+    PATH (``soffice.exe`` on Windows), then where the Windows installer puts it."""
+    chosen = os.environ.get(SOFFICE_ENV, "").strip().strip('"')
+    if chosen:
+        return chosen if Path(chosen).is_file() else None
     for name in ("soffice", "libreoffice"):
         found = shutil.which(name)
         if found:
             return found
+    for candidate in windows_soffice_paths(os.environ):
+        if candidate.is_file():
+            return str(candidate)
     return None
+
+
+def windows_soffice_paths(env: Mapping[str, str], *, windows: bool | None = None) -> list[Path]:
+    """``…\\LibreOffice\\program\\soffice.exe`` under Program Files (64-bit, then x86);
+    the built-in ``C:\\`` defaults only on Windows."""
+    roots = [env.get(k) for k in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")]
+    if sys.platform == "win32" if windows is None else windows:
+        roots += [r"C:\Program Files", r"C:\Program Files (x86)"]
+    return [
+        Path(root, "LibreOffice", "program", "soffice.exe")
+        for root in dict.fromkeys(r for r in roots if r)
+    ]
 
 
 _DOCGRID_RE = re.compile(rb"<w:docGrid\b[^>]*/>")
@@ -437,6 +462,10 @@ def convert_to_pdf(
     if not files:
         return []
     soffice = find_soffice()
+    if soffice is None and os.environ.get(SOFFICE_ENV, "").strip():
+        raise ToolMissingError(
+            f"环境变量 {SOFFICE_ENV} 指向的 {os.environ[SOFFICE_ENV]} 不存在，无法转换为 PDF"
+        )
     if soffice is None:
         raise ToolMissingError(
             f"未找到 LibreOffice（soffice），无法转换为 PDF。请先安装：{INSTALL_HINT}"
