@@ -41,6 +41,7 @@ from typing import Any
 
 from xsk.core.errors import UsageError
 from xsk.core.model import CASE_ID_RE, LEVELS, SATISFACTION
+from xsk.core.winpath import name_problem
 from xsk.workspace.settings import Workspace
 
 # field -> accepted headers (first = the ledger's own header)
@@ -424,6 +425,8 @@ def _plan_row(
         r.error("id", "议题编号不能为空")
     elif not CASE_ID_RE.match(cid):
         r.error("id", f"议题编号“{cid}”只能包含字母、数字和连字符（最长 32 位）")
+    elif name_problem(cid):
+        r.error("id", f"议题编号“{cid}”无效：{name_problem(cid)}")
     title = r.text("title")
     if not title:
         r.error("title", "议题名称不能为空")

@@ -11,6 +11,7 @@ import os
 import secrets
 import shutil
 import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -316,16 +317,33 @@ def privacy_hint(value: str) -> str:
 # --- edit and sync ---------------------------------------------------------------------------
 
 
+_DEFAULT_EDITOR = "notepad" if sys.platform == "win32" else "vi"
+
+
+def editor_argv(editor: str, *, windows: bool = sys.platform == "win32") -> list[str]:
+    """The editor command as an argument list. A path to a program is taken whole (on
+    Windows it has spaces and backslashes: ``C:\\Program Files\\Notepad++\\notepad++.exe``);
+    otherwise it is split like a shell would, keeping backslashes on Windows."""
+    import shlex
+
+    if os.path.isfile(editor):
+        return [editor]
+    if windows:
+        return [
+            a[1:-1] if len(a) > 1 and a[0] == a[-1] == '"' else a
+            for a in shlex.split(editor, posix=False)
+        ]
+    return shlex.split(editor)
+
+
 def edit_case(ws: Workspace, cid: str, editor: str | None = None) -> str:
     """Open case.toml in $EDITOR; commit if valid, restore the old file if not."""
     store.load_case(ws, cid)
     path = store.case_file(ws, cid)
     before = path.read_bytes()
-    editor = editor or os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    import shlex
-
+    editor = editor or os.environ.get("VISUAL") or os.environ.get("EDITOR") or _DEFAULT_EDITOR
     try:
-        subprocess.run([*shlex.split(editor), str(path)], check=False)
+        subprocess.run([*editor_argv(editor), str(path)], check=False)
     except FileNotFoundError:
         raise UsageError(f"无法启动编辑器“{editor}”", hint="请设置 EDITOR 环境变量") from None
     if path.read_bytes() == before:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from xsk.core.errors import Problem
+from xsk.core.winpath import name_problem
 
 LEVELS = ("网格", "小区", "社区", "街道", "区")
 STATUSES = ("open", "closed")
@@ -248,6 +249,8 @@ def case_from_dict(data: Mapping[str, Any], r: Reader, folder_id: str = "") -> C
     cid = r.get(data, ("id",), "str", required=True, default="")
     if cid and not CASE_ID_RE.match(cid):
         r.problem(("id",), "E105", f"议题编号“{cid}”只能包含字母、数字和连字符")
+    elif cid and name_problem(cid):  # the folder cases/<id> must exist on Windows too
+        r.problem(("id",), "E105", f"议题编号“{cid}”无效：{name_problem(cid)}")
     if folder_id and cid and cid != folder_id:
         r.problem(("id",), "E106", f"议题编号“{cid}”与文件夹名“{folder_id}”不一致")
     title = r.get(data, ("title",), "str", required=True, default="")

@@ -301,10 +301,11 @@ def normalize_docx_bytes(data: bytes) -> bytes:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    """Temp file, fsync, rename: a crash leaves the old file or the new one."""
-    from xsk.store.atomic import write_bytes
+    """Temp file, fsync, rename: a crash leaves the old file or the new one. A target open
+    in Word/WPS (or read-only) raises :class:`xsk.store.atomic.ReplaceRefused`."""
+    from xsk.store.atomic import write_output
 
-    write_bytes(path, data)
+    write_output(path, data)
 
 
 # --------------------------------------------------------------------------------------

@@ -68,6 +68,10 @@ def build(
         except Exception as exc:
             raise _map_errors(exc) from None
         yield f"已转换 PDF {len(pdfs)} 份"
+    if result.refused:
+        from xsk.documents.refused import open_in_word
+
+        raise open_in_word(ws, result.refused, hint="关闭后重新运行 xsk docs build，其余公文已生成")
 
 
 def _pdf(paths: list[Path], outdir: Path) -> list[Path]:

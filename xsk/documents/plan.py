@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ from xsk.core.cnfmt import cn_date, cn_time
 # kind -> Chinese name, and the kinds that go on a public board: one table, the renderer's
 from xsk.core.kinds import KIND_NAMES, PUBLIC_KINDS
 from xsk.core.model import Case
+from xsk.core.winpath import safe_name
 
 # the public view: a public document's context can only be made by PublicView.context
 from xsk.documents.publicview import PublicContext, PublicView
@@ -44,8 +44,9 @@ MEETING_KINDS = ("notice", "signin", "minutes")
 
 
 def _safe(name: str) -> str:
-    # a unit typed at length must not make a file name too long for the file system
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_")[:40] or "未命名"
+    """A unit's name as part of a file name that Windows accepts too; a unit typed at
+    length must not make a file name too long for the file system."""
+    return safe_name(name, max_len=40)
 
 
 # --- privacy ---------------------------------------------------------------------------------
@@ -609,6 +610,12 @@ def build_for_step(ws: Workspace, cid: str, kinds: Sequence[str]) -> list[Path]:
         from xsk.core.errors import UsageError
 
         raise UsageError(str(exc), hint="公开文书不得包含居民电话、证件号、住址、姓名") from None
+    if result.refused:
+        from xsk.documents.refused import open_in_word
+
+        raise open_in_word(
+            ws, result.refused, hint=f"本步骤已保存并提交；关闭后运行 xsk docs build {cid}"
+        )
     return [*result.built, *result.skipped]
 
 

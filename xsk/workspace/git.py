@@ -5,10 +5,32 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from xsk.core.errors import GitError, ToolMissingError
+from xsk.core.errors import GitError, ToolMissingError, UsageError
+from xsk.core.winpath import path_problem
+
+INSTALL_HINT = (
+    "请先安装 git：Windows 从 https://git-scm.com/download/win 下载 Git for Windows"
+    "（安装时选“Git from the command line and also from 3rd-party software”）；"
+    "Linux 用 apt-get install git"
+)
+
+
+def find_git() -> str | None:
+    """``git`` (``git.exe``) on PATH, else where Git for Windows installs itself."""
+    found = shutil.which("git")
+    if found or sys.platform != "win32":
+        return found
+    for key in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)", "LOCALAPPDATA"):
+        base = os.environ.get(key)
+        sub = ("Programs", "Git") if key == "LOCALAPPDATA" else ("Git",)
+        candidate = Path(base, *sub, "cmd", "git.exe") if base else None
+        if candidate is not None and candidate.is_file():
+            return str(candidate)
+    return None
 
 
 def run_git(
@@ -23,15 +45,16 @@ def run_git(
 
     ``timeout`` (seconds) bounds commands that talk to a server (a hung remote is a GitError).
     """
-    if shutil.which("git") is None:
-        raise ToolMissingError("未找到 git", hint="请先安装 git，例如 apt-get install git")
+    git = find_git()
+    if git is None:
+        raise ToolMissingError("未找到 git", hint=INSTALL_HINT)
     full_env = dict(os.environ)
     full_env.update({"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"})
     if env:
         full_env.update(env)
     try:
         proc = subprocess.run(
-            ["git", *args],
+            [git, *args],
             cwd=cwd,
             capture_output=True,
             text=True,
@@ -93,14 +116,28 @@ def commit(
     """
     rel = [os.path.relpath(p, root) for p in paths]
     run_git(["add", "--all", "--", *rel], root)
-    staged = run_git(["diff", "--cached", "--quiet", "--", *rel], root, check=False)
-    if staged.returncode == 0:
+    staged = run_git(["diff", "--cached", "--name-status", "--no-renames", "-z", "--", *rel], root)
+    fields = staged.stdout.split("\0")
+    changes = list(zip(fields[0::2], fields[1::2], strict=False))
+    if not changes:
         return False
+    _refuse_windows_invalid(root, rel, [name for status, name in changes if status != "D"])
     env = _identity_env(root, fallback_name)
     if date:
         env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
     run_git(["commit", "-q", "--no-verify", "-m", message, "--", *rel], root, env=env)
     return True
+
+
+def _refuse_windows_invalid(root: Path, rel: Sequence[str], added: Sequence[str]) -> None:
+    """A file Windows cannot hold is never committed: a colleague's clone would fail."""
+    for name in added:
+        problem = path_problem(name)
+        if problem:
+            run_git(["reset", "-q", "--", *rel], root, check=False)
+            raise UsageError(
+                f"{name} 不能提交：{problem}", hint="Windows 上无法检出这个文件，请改名后再试"
+            )
 
 
 def is_clean(root: Path, paths: Sequence[str] = ()) -> bool:
