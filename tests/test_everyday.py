@@ -38,7 +38,7 @@ def test_new_names_the_step_not_its_id(run):
 
 
 def test_find_by_text_category_person_step(run, ws_path):
-    a = _new(run, "三号楼加装电梯", "--category", "公共设施", "--proposer", "张建国")
+    a = _new(run, "三号楼加装电梯", "--category", "公共设施建设与维护", "--proposer", "张建国")
     b = _new(run, "小区停车难", "--category", "物业管理")
     r = run("find", "电梯", "--json")
     assert [x["id"] for x in json.loads(r.out)] == [a]

@@ -55,7 +55,9 @@ def add(ws: Workspace, cid: str, kind: str, when: dt.datetime, opts: dict[str, A
             "note": opts.get("text", ""),
             "date": when.date(),
         }
+        before = {o.no: o.status for o in outcomes.load(folder, ws.root)}
         paths.append(outcomes.apply_progress(folder, [up]))
+        undone = before.get(opts["no"]) == "已办结" and opts["status"] != "已办结"
         from xsk.parts.answer_outcomes import next_due
 
         due = next_due(outcomes.load(folder, ws.root))
@@ -106,6 +108,10 @@ def add(ws: Workspace, cid: str, kind: str, when: dt.datetime, opts: dict[str, A
     reopened = kind == "reopen" or (
         kind == "visit" and opts.get("reopen") and opts["satisfaction"] == "不满意"
     )
+    if kind == "progress" and undone and _past_supervision(ws, case):
+        # an item reported done is not done after all: the case goes back to supervision
+        opts = {**opts, "reason": f"事项 {opts['no']} 由已办结改为{opts['status']}"}
+        reopened = True
     ws.commit(paths, f"议题 {cid}：记录{label}", date=when.isoformat())
     lines.append(f"已记录{label}：{ws.rel(paths[-1])}")
     if reopened:
@@ -129,6 +135,14 @@ def _step_id(proc: Any, typed: str | None) -> str | None:
         f"程序 {proc.name} 中没有步骤“{typed}”",
         hint=f"可选：{'、'.join(s.name for s in proc.steps)}",
     )
+
+
+def _past_supervision(ws: Workspace, case: Any) -> bool:
+    """Whether the case is closed or stands after its supervision step."""
+    if not case.is_open:
+        return True
+    proc = procedures.load(case.procedure, ws.root)
+    return proc.index(case.step) > proc.index(_reopen_step(ws, case.procedure))
 
 
 def _reopen_step(ws: Workspace, pid: str) -> str:

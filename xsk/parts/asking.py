@@ -64,8 +64,16 @@ def _loop(p: Prompter, what: str, first: bool = True) -> bool:
 
 
 def _suggest_rule(ws: Workspace, case: Case) -> str | None:
+    """The vote rule chosen at an earlier step (screening), else the category's rule; by id
+    (either may be written as a Chinese name or an alias)."""
     from xsk.rules import votes
     from xsk.workspace.settings import vote_rules
 
-    typed = ws.settings.category_rules.get(case.category)
-    return votes.rule_id(vote_rules(ws), typed) if typed else None
+    typed = None
+    for ans in reversed(list(case.answers.values())):
+        rule = ans.get("rule")
+        if isinstance(rule, str) and rule:
+            typed = rule
+            break
+    typed = typed or ws.settings.category_rules.get(case.category)
+    return (votes.rule_id(vote_rules(ws), typed) or typed) if typed else None

@@ -25,10 +25,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u0085]")
 
 
 def display_path(path: Path, root: Path | None = None) -> str:
-    """The path as shown in messages: relative to the workspace when possible."""
+    """The path as shown in messages: relative to the workspace when possible, with ``/``
+    on every platform (as git shows it; Windows accepts it too)."""
     if root is not None:
         try:
-            return str(path.resolve().relative_to(root.resolve()))
+            return path.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
             pass
     return str(path)
