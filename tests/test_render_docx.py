@@ -205,9 +205,13 @@ def test_kind_renders_in_gbt9704_format(kind: str, tmp_path: Path) -> None:
     for snippet in EXPECTED_TEXT[kind] + COMMON_EXPECTED:
         assert snippet in text, snippet
     assert "{{" not in text and "{%" not in text
-    last_two = [para_text(p) for p in paras[-2:]]
+    # a 督办单 ends with its 回执 (a tear-off slip): the sign-off comes before the cut line
+    texts = [para_text(p) for p in paras]
+    end = next((i for i, t in enumerate(texts) if "沿此线剪下" in t), len(paras))
+    assert (kind == "responsibility" and ctx.get("supervision")) == (end < len(paras))
+    last_two = texts[end - 2 : end]
     assert last_two == [ctx["issuer"], ctx["date"]]
-    for p in paras[-2:]:
+    for p in paras[end - 2 : end]:
         sid = p.find(qn("w:pPr")).find(qn("w:pStyle")).get(qn("w:val"))
         style = next(s for s in document.styles if s.style_id == sid)
         assert int(style.paragraph_format.alignment) == 2  # right
