@@ -946,7 +946,7 @@ def make_responsibility() -> Builder:
 def make_reply() -> Builder:
     b = Builder("reply")
     b.title()
-    b.number("编号：{{ case.id }}")
+    b.case_numbers()
     b.plain("{{ greeting|default(proposer ~ '同志') }}：")
     b.body("您提出的“{{ case.title }}”议题已办理完毕，现将办理情况答复如下。")
     b.h1("一、办理结果")
@@ -968,7 +968,7 @@ def make_reply() -> Builder:
 def make_visit() -> Builder:
     b = Builder("visit")
     b.title()
-    b.number("编号：{{ case.id }}")
+    b.number("议题编号：{{ case.id }}")
     b.labeled("议题名称：", "{{ case.title }}", indent=0)
     b.h1("一、回访记录")
     b.list_table(

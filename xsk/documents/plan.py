@@ -113,6 +113,7 @@ def load_meeting(ws: Workspace, mid: str) -> dict[str, Any]:
 def _common(ws: Workspace, kind: str, case_ids: Sequence[str], date: dt.date | None) -> dict:
     return {
         "doc_title": KIND_NAMES[kind],
+        "issued_on": date,
         "issuer": ws.settings.issuing_body,
         "date": cn_date(date),
         "case_ids": list(case_ids),
@@ -534,7 +535,53 @@ def jobs_for_cases(
     ws: Workspace, ids: Iterable[str], kinds: Iterable[str] | None = None
 ) -> list[Any]:
     with reading_once():
-        return _jobs_for_cases(ws, ids, kinds)
+        jobs = _jobs_for_cases(ws, ids, kinds)
+    return number_jobs(ws, jobs)
+
+
+# kinds an office issues under a 文号; forms (登记表, 签到表, 回访评议表) and the report carry none
+NUMBERED_KINDS = ("notice", "minutes", "result", "responsibility", "reply")
+
+
+def _number_key(job: Any) -> str:
+    """What a document is issued for, as the register records it: the kind, the meeting or case,
+    the unit; a 督办单 and a 公示 also by their date (a later one is a new document)."""
+    ctx = job.context
+    subject = (
+        job.out_path.parent.name
+        if job.kind in MEETING_KINDS
+        else "、".join(ctx.get("case_ids", []))
+    )
+    kind = "supervision" if ctx.get("supervision") else job.kind
+    key = f"{kind}:{subject}"
+    if job.kind == "responsibility":
+        key += f":{ctx.get('unit', '')}"
+    if kind in ("supervision", "result"):
+        key += f":{ctx.get('date', '')}"
+    return key
+
+
+def number_jobs(ws: Workspace, jobs: list[Any]) -> list[Any]:
+    """Give each issued document its 文号 from the workspace's register (allocated once, kept
+    on every rebuild; see ``xsk/workspace/docnumbers.py``); ``doc_number`` in its context."""
+    from xsk.workspace import docnumbers
+
+    numbered = [j for j in jobs if j.kind in NUMBERED_KINDS]
+    if not numbered:
+        return jobs
+    requests = [
+        docnumbers.Request(
+            key=_number_key(j),
+            kind=j.kind,
+            title=str(j.context.get("doc_title", "")),
+            date=j.context.get("issued_on"),
+        )
+        for j in numbered
+    ]
+    numbers = docnumbers.assign(ws, requests)
+    for j, r in zip(numbered, requests, strict=True):
+        j.context["doc_number"] = numbers[r.key]
+    return jobs
 
 
 def _jobs_for_cases(ws: Workspace, ids: Iterable[str], kinds: Iterable[str] | None) -> list[Any]:
