@@ -650,6 +650,25 @@ def _finish_package(data: bytes) -> bytes:
             ):
                 etree.SubElement(font, f"{{{w}}}{tag}").set(f"{{{w}}}val", val)
 
+    # app.xml names xsk, not the Word of python-docx's default template, and leaves the
+    # page count to the reader (a template's "1 page" is wrong for every document)
+    files["docProps/app.xml"] = (
+        b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/docPropsVTypes"><Application>xsk</Application><DocSecurity>0</DocSecurity>'
+        b"<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
+        b"<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
+        b"</Properties>"
+    )
+
+    def zoom(root) -> None:
+        # ISO 29500 requires w:percent on w:zoom
+        w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+        for el in root.iter(f"{{{w}}}zoom"):
+            el.set(f"{{{w}}}percent", "100")
+
+    edit("word/settings.xml", zoom)
     edit("_rels/.rels", drop_rels)
     edit("word/_rels/document.xml.rels", drop_rels)
     edit("[Content_Types].xml", drop_types)

@@ -69,14 +69,24 @@ def docs_build(
     from xsk.cli.output import echo
     from xsk.documents import outputs as docscmd
 
+    ws = _ws()
+
+    def report_and_supervision() -> list:
+        from xsk.casework import status
+        from xsk.reports.bundle import report_and_supervision
+
+        return report_and_supervision(ws, status.today())
+
     for line in docscmd.build(
-        _ws(),
+        ws,
         ids or [],
         kind or [],
         pdf=pdf,
         jobs=jobs,
         force=force,
         traditional=traditional or None,
+        # the whole workspace as PDF: the statistics report and the 督办单 too
+        extra=report_and_supervision if pdf and not ids and not kind else None,
     ):
         echo(line)
 
