@@ -66,6 +66,10 @@ BODY_PT = 16
 CHAR_SPACE = round((TEXT_W / 20 / CHARS_PER_LINE - BODY_PT) * 4096)
 CHAR_TWIPS = BODY_PT * 20  # one 3号 character = 320 twips
 CELL_MARGIN = 57  # 1 mm left/right padding in table cells: 16 pt text is wide
+# Table text in 4号 (14 pt) on 20 pt lines, off the page grid: GB/T 9704 does not fix table
+# text, and forms and notices then fit one sheet where their content allows.
+TABLE_PT = 14
+TABLE_LINE = 400
 
 FIXED_DATE = "2026-01-01T00:00:00Z"
 
@@ -268,12 +272,19 @@ def _setup_styles(doc) -> None:
     _set_ind(_style_ppr(sign), right=2)
     center = para_style(S_CENTER)
     _set_jc(_style_ppr(center), "center")
-    for name, font, jc in ((S_CELL, FANGSONG, "left"), (S_CELL_C, FANGSONG, "center")):
+    for name, font, jc in (
+        (S_CELL, FANGSONG, "left"),
+        (S_CELL_C, FANGSONG, "center"),
+        (S_HEAD, HEITI, "center"),
+    ):
         st = para_style(name, font)
-        _set_jc(_style_ppr(st), jc)
-        _set_spacing(_style_ppr(st), LINE_PITCH)
-    head = para_style(S_HEAD, HEITI)
-    _set_jc(_style_ppr(head), "center")
+        _style_font(st, font, TABLE_PT)
+        cppr = _style_ppr(st)
+        _set_jc(cppr, jc)
+        _set_spacing(cppr, TABLE_LINE)
+        snap = OxmlElement("w:snapToGrid")
+        snap.set(qn("w:val"), "0")
+        _insert_ppr(cppr, snap)
 
     footer = doc.styles["Footer"]
     fppr = _style_ppr(footer)
@@ -495,7 +506,7 @@ class Builder:
         last = body[-2] if len(body) > 1 and body[-1].tag == qn("w:sectPr") else body[-1]
         if last.tag == qn("w:p"):
             self._keep_next(last)
-        line = "　　".join(f"{w}（签字）：＿＿＿＿＿＿" for w in who)
+        line = "　　".join(f"{w}（签字）：＿＿＿＿" for w in who)
         self._keep_next(self.para(line, style=S_PLAIN)._p)
 
     # tables ---------------------------------------------------------------------------
@@ -539,8 +550,12 @@ class Builder:
         for i, line in enumerate(text.split("\n")):
             p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
             p.style = self.doc.styles[style]
+            # off the character grid here too: LibreOffice does not read it from the style
+            snap = OxmlElement("w:snapToGrid")
+            snap.set(qn("w:val"), "0")
+            _insert_ppr(p._p.get_or_add_pPr(), snap)
             if line:
-                self.run(p, line, east or (HEITI if style == S_HEAD else FANGSONG))
+                self.run(p, line, east or (HEITI if style == S_HEAD else FANGSONG), TABLE_PT)
 
     @staticmethod
     def min_height(row, mm: float) -> None:
@@ -599,10 +614,10 @@ class Builder:
         self.list_table(
             loop,
             [
-                Col("序号", 14, "{{ loop.index }}"),
-                Col("事项", 60, "{{ it.item }}", centered=False),
-                Col("责任单位", 48, "{{ it.unit }}"),
-                Col("办结时限", 34, "{{ it.deadline }}"),
+                Col("序号", 12, "{{ loop.index }}"),
+                Col("事项", 63, "{{ it.item }}", centered=False),
+                Col("责任单位", 44, "{{ it.unit }}"),
+                Col("办结时限", 37, "{{ it.deadline }}"),
             ],
         )
 
@@ -771,7 +786,7 @@ def make_signin() -> Builder:
     b = Builder("signin")
     b.title()
     b.case_numbers()
-    b.labeled("会议名称：", "{{ meeting.title }}", indent=0)
+    # the title names the meeting; time, place and form under it
     b.labeled("会议时间：", "{{ meeting.time }}", indent=0)
     b.labeled("会议地点：", "{{ meeting.venue }}", indent=0)
     b.labeled("协商形式：", "{{ meeting.form }}", indent=0)
@@ -779,12 +794,12 @@ def make_signin() -> Builder:
         "r in rows",
         [
             # a sheet people sign: no attendance pre-filled, a unit wide enough not to wrap
-            Col("序号", 14, "{{ r.no }}"),
-            Col("姓名", 26, "{{ r.name }}"),
-            Col("单位或身份", 76, "{{ r.unit }}", centered=False),
+            Col("序号", 12, "{{ r.no }}"),
+            Col("姓名", 22, "{{ r.name }}"),
+            Col("单位或身份", 82, "{{ r.unit }}", centered=False),
             Col("签名", 40, ""),
         ],
-        row_height_mm=11,
+        row_height_mm=10,
         extra_rows=[
             (
                 "i in range(blank_rows|default(6))",
@@ -922,15 +937,12 @@ def make_responsibility() -> Builder:
     b.list_table(
         "it in items",
         [
-            Col("序号", 14, "{{ loop.index }}"),
-            Col("议题", 36, "{{ it.title }}\n{{ it.case_id }}", centered=False),
-            Col("办理事项", 46, "{{ it.item }}", centered=False),
-            Col("办结时限", 32, "{{ it.deadline }}"),
-            Col(
-                "办理状态",
-                28,
-                "{{ it.status }}",
-            ),
+            # 14 pt: "2026年12月25日" needs 37 mm, "待办理" 18 mm; the matter gets the room
+            Col("序号", 12, "{{ loop.index }}"),
+            Col("议题", 38, "{{ it.title }}（{{ it.case_id }}）", centered=False),
+            Col("办理事项", 50, "{{ it.item }}", centered=False),
+            Col("办结时限", 37, "{{ it.deadline }}"),
+            Col("办理状态", 19, "{{ it.status }}"),
         ],
     )
     b.provisional_note("provisional_note", "办结时限和反馈日期")
@@ -993,12 +1005,12 @@ def make_visit() -> Builder:
     b.list_table(
         "v in visits",
         [
-            # the comments get the room; a date wraps after 年 in a narrow column
-            Col("回访日期", 30, "{{ v.date }}"),
-            Col("回访人", 20, "{{ v.visitor }}"),
+            # 14 pt: "2026年12月25日" needs 38 mm with the cell margins
+            Col("回访日期", 38, "{{ v.date }}"),
+            Col("回访人", 18, "{{ v.visitor }}"),
             Col("回访方式", 22, "{{ v.method }}"),
             Col("满意度", 22, "{{ v.satisfaction }}"),
-            Col("意见建议", 62, "{{ v.comment }}", centered=False),
+            Col("意见建议", 56, "{{ v.comment }}", centered=False),
         ],
     )
     b.h1("二、评议情况")

@@ -26,6 +26,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 import xsk
+from xsk.documents.docx_keep import keep_together
 from xsk.documents.docx_layout import (
     _content_parts,
     _convert_text_nodes,
@@ -475,6 +476,7 @@ def warm(kinds: Iterable[str], template_dirs: Sequence[Path]) -> None:
 def _postprocess(styles: _StyleInfo, traditional: bool) -> Callable[[Any], None]:
     def run(root: Any) -> None:
         _split_line_breaks(root, styles)
+        keep_together(root)
         _enforce_run_fonts(root, styles)
         _fix_table_widths(root)
         if traditional:

@@ -42,6 +42,7 @@ from xsk.workspace import cases as store
 from xsk.workspace.settings import Workspace
 
 MEETING_KINDS = ("notice", "signin", "minutes")
+SIGNIN_ROWS_PER_SHEET = 8  # 10 mm rows that fit one A4 sheet with the heading and sign-off
 
 
 def _safe(name: str) -> str:
@@ -287,6 +288,8 @@ def meeting_ctx(ws: Workspace, kind: str, m: Mapping[str, Any]) -> dict[str, Any
             }
             for i, a in enumerate((a for a in attendees if a.get("attendance") != "请假"), start=1)
         ]
+        # spare rows for walk-ins, as many as still fit the sheet (at least two)
+        ctx["blank_rows"] = max(2, SIGNIN_ROWS_PER_SHEET - len(ctx["rows"]))
         return ctx
     # minutes
     rules = _rules(ws)
