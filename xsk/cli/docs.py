@@ -91,6 +91,28 @@ def docs_build(
         echo(line)
 
 
+@docs_app.command("packet")
+def docs_packet(
+    meeting: Annotated[str, typer.Argument(metavar="MEETING", help="会议编号，如 2026-M001")],
+    out: Annotated[
+        str | None, typer.Option("--out", help="PDF 文件（默认 out/meetings/会议编号/）")
+    ] = None,
+) -> None:
+    """一次会议的打印材料：通知、签到表、纪要、结果公示、责任清单合为一个带书签的 PDF。
+
+    示例：xsk docs packet 2026-M001 --out 会议材料.pdf
+    """
+    from pathlib import Path
+
+    from xsk.cli.output import echo
+    from xsk.documents import outputs as docscmd
+
+    ws = _ws()
+    path, parts = docscmd.packet(ws, meeting, Path(out) if out else None)
+    echo(f"已生成会议材料 {ws.rel(path) if path.is_relative_to(ws.root) else path}")
+    echo("书签：" + "、".join(parts))
+
+
 @docs_app.command("list")
 def docs_list(json_: JsonOpt = False) -> None:
     """列出已生成的公文。示例：xsk docs list --json"""

@@ -78,6 +78,19 @@ def build(
         yield f"已转换 PDF {len(pdfs)} 份"
 
 
+def packet(ws: Workspace, mid: str, out: Path | None = None) -> tuple[Path, list[str]]:
+    """``xsk docs packet``: the meeting's documents in one PDF with bookmarks."""
+    from xsk.documents.packet import build_packet
+
+    plan_meeting = ws.meetings_dir / f"{mid}.toml"
+    if not plan_meeting.is_file():
+        raise UsageError(f"找不到会议 {mid}", hint="用 xsk meetings list 查看会议")
+    try:
+        return build_packet(ws, mid, out)
+    except Exception as exc:
+        raise _map_errors(exc) from None
+
+
 def _pdf(paths: list[Path], outdir: Path) -> list[Path]:
     """One batched LibreOffice call; file names are unique (they carry the case/meeting id)."""
     from xsk.documents.build import convert_to_pdf
