@@ -113,6 +113,26 @@ def docs_packet(
     echo("书签：" + "、".join(parts))
 
 
+@docs_app.command("image")
+def docs_image(
+    ident: Annotated[str, typer.Argument(metavar="ID", help="会议编号（通知）或议题编号（公示）")],
+    kind: Annotated[str, typer.Option("--kind", help="notice（会议通知）或 result（结果公示）")],
+    out: Annotated[str | None, typer.Option("--out", help="PNG 文件（默认 out/images/）")] = None,
+) -> None:
+    """公开文书的手机图片（宽 1080 像素、大字、无页边距），可直接发到居民微信群。
+
+    示例：xsk docs image 2026-003 --kind result --out 公示.png
+    """
+    from pathlib import Path
+
+    from xsk.cli.output import echo
+    from xsk.documents import outputs as docscmd
+
+    ws = _ws()
+    path = docscmd.image(ws, ident, kind, Path(out) if out else None)
+    echo(f"已生成图片 {ws.rel(path) if path.is_relative_to(ws.root) else path}")
+
+
 @docs_app.command("list")
 def docs_list(json_: JsonOpt = False) -> None:
     """列出已生成的公文。示例：xsk docs list --json"""

@@ -91,6 +91,16 @@ def packet(ws: Workspace, mid: str, out: Path | None = None) -> tuple[Path, list
         raise _map_errors(exc) from None
 
 
+def image(ws: Workspace, ident: str, kind: str, out: Path | None = None) -> Path:
+    """``xsk docs image``: the public notice as a phone-sized PNG."""
+    from xsk.documents.image import public_image
+
+    try:
+        return public_image(ws, ident, kind, out)[0]
+    except Exception as exc:
+        raise _map_errors(exc) from None
+
+
 def _pdf(paths: list[Path], outdir: Path) -> list[Path]:
     """One batched LibreOffice call; file names are unique (they carry the case/meeting id)."""
     from xsk.documents.build import convert_to_pdf
