@@ -144,3 +144,28 @@ def test_no_paragraph_ends_mid_sentence_and_items_end_with_full_stop(demo: Path)
                 bad_item.append((path.name, s))
     assert not bad_end, bad_end[:5]
     assert not bad_item, bad_item[:5]
+
+
+def test_responsibility_list_keeps_what_it_said_on_its_day(demo: Path) -> None:
+    """Every demo item was finished later: the list issued when it was assigned still says
+    待办 (progress belongs in the 督办单), and the 督办单 shows today's state."""
+    for path in _docs(demo, "责任清单"):
+        cells = {c.text for t in docx.Document(str(path)).tables for r in t.rows for c in r.cells}
+        assert "已办结" not in cells and "待办" in cells, path.name
+
+
+def test_status_on_the_issue_date() -> None:
+    import datetime as dt
+
+    from xsk.documents.plan import _status_on
+    from xsk.parts.outcomes import Outcome
+
+    day = dt.date(2026, 3, 16)
+    done_later = Outcome(
+        no=1, item="硬化地面", unit="物业", deadline=dt.date(2026, 4, 30), status="已办结",
+        done=dt.date(2026, 4, 20),
+    )  # fmt: skip
+    assert _status_on(done_later, day) == "待办"
+    assert _status_on(done_later, dt.date(2026, 4, 21)) == "已办结"
+    late = Outcome(no=2, item="清运", unit="物业", deadline=dt.date(2026, 3, 1), status="办理中")
+    assert _status_on(late, day) == "逾期"

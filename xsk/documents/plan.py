@@ -423,7 +423,7 @@ def _status_on(o: outcomes.Outcome, day: dt.date) -> str:
     """An item's status as a list issued on ``day`` showed it (a later 办结 is not known yet)."""
     if o.status == "已办结" and o.done is not None and o.done <= day:
         return "已办结"
-    return "逾期" if o.deadline is not None and o.deadline < day else "待办理"
+    return "逾期" if o.deadline is not None and o.deadline < day else "待办"
 
 
 def reply_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
