@@ -614,10 +614,11 @@ class Builder:
         self.list_table(
             loop,
             [
+                # 14 pt: "2026年12月25日" needs 40 mm with LibreOffice's CJK/Latin spacing
                 Col("序号", 12, "{{ loop.index }}"),
-                Col("事项", 63, "{{ it.item }}", centered=False),
-                Col("责任单位", 44, "{{ it.unit }}"),
-                Col("办结时限", 37, "{{ it.deadline }}"),
+                Col("事项", 62, "{{ it.item }}", centered=False),
+                Col("责任单位", 42, "{{ it.unit }}"),
+                Col("办结时限", 40, "{{ it.deadline }}"),
             ],
         )
 
@@ -937,12 +938,12 @@ def make_responsibility() -> Builder:
     b.list_table(
         "it in items",
         [
-            # 14 pt: "2026年12月25日" needs 37 mm, "待办理" 18 mm; the matter gets the room
+            # 14 pt: "2026年12月25日" needs 40 mm, "已办结" 18 mm; the matter gets the room
             Col("序号", 12, "{{ loop.index }}"),
-            Col("议题", 38, "{{ it.title }}（{{ it.case_id }}）", centered=False),
+            Col("议题", 36, "{{ it.title }}（{{ it.case_id }}）", centered=False),
             Col("办理事项", 50, "{{ it.item }}", centered=False),
-            Col("办结时限", 37, "{{ it.deadline }}"),
-            Col("办理状态", 19, "{{ it.status }}"),
+            Col("办结时限", 40, "{{ it.deadline }}"),
+            Col("办理状态", 18, "{{ it.status }}"),
         ],
     )
     b.provisional_note("provisional_note", "办结时限和反馈日期")
@@ -1005,12 +1006,12 @@ def make_visit() -> Builder:
     b.list_table(
         "v in visits",
         [
-            # 14 pt: "2026年12月25日" needs 38 mm with the cell margins
-            Col("回访日期", 38, "{{ v.date }}"),
+            # 14 pt: "2026年12月25日" needs 40 mm with the cell margins
+            Col("回访日期", 40, "{{ v.date }}"),
             Col("回访人", 18, "{{ v.visitor }}"),
             Col("回访方式", 22, "{{ v.method }}"),
             Col("满意度", 22, "{{ v.satisfaction }}"),
-            Col("意见建议", 56, "{{ v.comment }}", centered=False),
+            Col("意见建议", 54, "{{ v.comment }}", centered=False),
         ],
     )
     b.h1("二、评议情况")
