@@ -76,7 +76,7 @@ def test_close_reason_closes_and_is_said(ws_path, cli, tmp_path):
     case = (ws_path / "cases" / cid / "case.toml").read_text("utf-8")
     assert "电网公司验收排期至年底" in case and 'result = "closed_with_reason"' in case
     text = docx_text(next((ws_path / "out").rglob(f"{cid}-*办结回复单*.docx")))
-    assert "电网公司验收排期至年底" in text and "已办结 1 项" in text
+    assert "电网公司验收排期至年底" in text and "已办结1项" in text
     rep = json.loads(cli("-C", str(ws_path), "report", "--json").out)
     assert rep["closed"] == 1 and rep["closed_with_reason"] == 1
     r = cli("-C", str(ws_path), "report")

@@ -66,6 +66,10 @@ BODY_PT = 16
 CHAR_SPACE = round((TEXT_W / 20 / CHARS_PER_LINE - BODY_PT) * 4096)
 CHAR_TWIPS = BODY_PT * 20  # one 3号 character = 320 twips
 CELL_MARGIN = 57  # 1 mm left/right padding in table cells: 16 pt text is wide
+# Table text in 4号 (14 pt) on 20 pt lines, off the page grid: GB/T 9704 does not fix table
+# text, and forms and notices then fit one sheet where their content allows.
+TABLE_PT = 14
+TABLE_LINE = 400
 
 FIXED_DATE = "2026-01-01T00:00:00Z"
 
@@ -268,12 +272,19 @@ def _setup_styles(doc) -> None:
     _set_ind(_style_ppr(sign), right=2)
     center = para_style(S_CENTER)
     _set_jc(_style_ppr(center), "center")
-    for name, font, jc in ((S_CELL, FANGSONG, "left"), (S_CELL_C, FANGSONG, "center")):
+    for name, font, jc in (
+        (S_CELL, FANGSONG, "left"),
+        (S_CELL_C, FANGSONG, "center"),
+        (S_HEAD, HEITI, "center"),
+    ):
         st = para_style(name, font)
-        _set_jc(_style_ppr(st), jc)
-        _set_spacing(_style_ppr(st), LINE_PITCH)
-    head = para_style(S_HEAD, HEITI)
-    _set_jc(_style_ppr(head), "center")
+        _style_font(st, font, TABLE_PT)
+        cppr = _style_ppr(st)
+        _set_jc(cppr, jc)
+        _set_spacing(cppr, TABLE_LINE)
+        snap = OxmlElement("w:snapToGrid")
+        snap.set(qn("w:val"), "0")
+        _insert_ppr(cppr, snap)
 
     footer = doc.styles["Footer"]
     fppr = _style_ppr(footer)
@@ -483,9 +494,20 @@ class Builder:
         self.tag("{%p endif %}")
 
     def case_numbers(self) -> None:
-        self.tag("{%p if case_ids %}")
-        self.number("编号：{{ case_ids|join('、') }}")
+        """The document's own number (文号, 红桥议〔2026〕7号) under the title, when issued
+        with one; case ids are internal references and appear in the text instead."""
+        self.tag("{%p if doc_number|default('') %}")
+        self.number("{{ doc_number }}")
         self.tag("{%p endif %}")
+
+    def sign_lines(self, *who: str) -> None:
+        """Signature lines (主持人（签字）：＿＿＿＿), kept with the text before them."""
+        body = self.doc.element.body
+        last = body[-2] if len(body) > 1 and body[-1].tag == qn("w:sectPr") else body[-1]
+        if last.tag == qn("w:p"):
+            self._keep_next(last)
+        line = "　　".join(f"{w}（签字）：＿＿＿＿" for w in who)
+        self._keep_next(self.para(line, style=S_PLAIN)._p)
 
     # tables ---------------------------------------------------------------------------
     def _widths(self, widths_mm: Sequence[float]) -> list[int]:
@@ -528,8 +550,12 @@ class Builder:
         for i, line in enumerate(text.split("\n")):
             p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
             p.style = self.doc.styles[style]
+            # off the character grid here too: LibreOffice does not read it from the style
+            snap = OxmlElement("w:snapToGrid")
+            snap.set(qn("w:val"), "0")
+            _insert_ppr(p._p.get_or_add_pPr(), snap)
             if line:
-                self.run(p, line, east or (HEITI if style == S_HEAD else FANGSONG))
+                self.run(p, line, east or (HEITI if style == S_HEAD else FANGSONG), TABLE_PT)
 
     @staticmethod
     def min_height(row, mm: float) -> None:
@@ -588,10 +614,11 @@ class Builder:
         self.list_table(
             loop,
             [
-                Col("序号", 14, "{{ loop.index }}"),
-                Col("事项", 60, "{{ it.item }}", centered=False),
-                Col("责任单位", 48, "{{ it.unit }}"),
-                Col("办结时限", 34, "{{ it.deadline }}"),
+                # 14 pt: "2026年12月25日" needs 40 mm with LibreOffice's CJK/Latin spacing
+                Col("序号", 12, "{{ loop.index }}"),
+                Col("事项", 62, "{{ it.item }}", centered=False),
+                Col("责任单位", 42, "{{ it.unit }}"),
+                Col("办结时限", 40, "{{ it.deadline }}"),
             ],
         )
 
@@ -639,6 +666,25 @@ def _finish_package(data: bytes) -> bytes:
             ):
                 etree.SubElement(font, f"{{{w}}}{tag}").set(f"{{{w}}}val", val)
 
+    # app.xml names xsk, not the Word of python-docx's default template, and leaves the
+    # page count to the reader (a template's "1 page" is wrong for every document)
+    files["docProps/app.xml"] = (
+        b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/docPropsVTypes"><Application>xsk</Application><DocSecurity>0</DocSecurity>'
+        b"<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
+        b"<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
+        b"</Properties>"
+    )
+
+    def zoom(root) -> None:
+        # ISO 29500 requires w:percent on w:zoom
+        w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+        for el in root.iter(f"{{{w}}}zoom"):
+            el.set(f"{{{w}}}percent", "100")
+
+    edit("word/settings.xml", zoom)
     edit("_rels/.rels", drop_rels)
     edit("word/_rels/document.xml.rels", drop_rels)
     edit("[Content_Types].xml", drop_types)
@@ -725,9 +771,12 @@ def make_notice() -> Builder:
     b.h1("五、参加人员")
     b.body("{{ meeting.participants|join('、') }}。")
     b.h1("六、报名方式")
-    b.body("{{ meeting.registration }}")
+    b.body("{{ meeting.registration|sentence }}")
     b.h1("七、联系方式")
-    b.body("{{ meeting.contact }}")
+    b.body("{{ meeting.contact|sentence }}")
+    b.tag("{%p if office_contact|default('') %}")
+    b.body("监督电话：{{ office_contact }}。")
+    b.tag("{%p endif %}")
     b.body("欢迎广大居民积极参与，有事好商量，众人的事情由众人商量。")
     b.body("特此通知。")
     b.signature()
@@ -738,25 +787,24 @@ def make_signin() -> Builder:
     b = Builder("signin")
     b.title()
     b.case_numbers()
-    b.labeled("会议名称：", "{{ meeting.title }}", indent=0)
+    # the title names the meeting; time, place and form under it
     b.labeled("会议时间：", "{{ meeting.time }}", indent=0)
     b.labeled("会议地点：", "{{ meeting.venue }}", indent=0)
     b.labeled("协商形式：", "{{ meeting.form }}", indent=0)
     b.list_table(
         "r in rows",
         [
-            Col("序号", 14, "{{ r.no }}"),
-            Col("姓名", 24, "{{ r.name }}"),
-            Col("单位或身份", 38, "{{ r.unit }}"),
-            Col("参会角色", 26, "{{ r.role }}"),
-            Col("出席情况", 26, "{{ r.attendance }}"),
-            Col("签名", 28, ""),
+            # a sheet people sign: no attendance pre-filled, a unit wide enough not to wrap
+            Col("序号", 12, "{{ r.no }}"),
+            Col("姓名", 22, "{{ r.name }}"),
+            Col("单位或身份", 82, "{{ r.unit }}", centered=False),
+            Col("签名", 40, ""),
         ],
-        row_height_mm=11,
+        row_height_mm=10,
         extra_rows=[
             (
-                "i in range(blank_rows|default(8))",
-                ["{{ rows|length + loop.index }}", "", "", "", "", ""],
+                "i in range(blank_rows|default(6))",
+                ["{{ rows|length + loop.index }}", "", "", ""],
             )
         ],
     )
@@ -795,16 +843,13 @@ def make_minutes() -> Builder:
     b.h2("（三）表决情况")
     b.tag("{%p if t.vote %}")
     b.body("表决规则：{{ t.vote.rule_name }}。")
-    b.tag("{%p for line in t.vote.lines %}")
-    b.body("{{ line }}")
-    b.tag("{%p endfor %}")
-    b.body("表决结果：{% if t.vote.passed %}通过{% else %}未通过{% endif %}。")
+    b.body("{{ t.vote.record }}")
     b.tag("{%p else %}")
     b.body("本议题经协商达成一致意见，未进行表决。")
     b.tag("{%p endif %}")
     b.h2("（四）议定事项")
     b.tag("{%p for r in t.resolutions %}")
-    b.body("{{ loop.index }}. {{ r }}")
+    b.body("{{ loop.index }}. {{ r|sentence }}")
     b.tag("{%p else %}")
     b.body("未形成议定事项。")
     b.tag("{%p endfor %}")
@@ -816,6 +861,8 @@ def make_minutes() -> Builder:
     b.body("本议题无需分解责任事项。")
     b.tag("{%p endif %}")
     b.tag("{%p endfor %}")
+    b.blank()
+    b.sign_lines("主持人", "记录人")
     b.signature()
     return b
 
@@ -835,7 +882,7 @@ def make_result() -> Builder:
     b.body("{{ t.summary }}")
     b.h2("（二）协商结果")
     b.tag("{%p for r in t.resolutions %}")
-    b.body("{{ loop.index }}. {{ r }}")
+    b.body("{{ loop.index }}. {{ r|sentence }}")
     b.tag("{%p endfor %}")
     b.tag("{%p if t['items'] %}")
     b.h2("（三）责任分工")
@@ -846,9 +893,11 @@ def make_result() -> Builder:
     b.body(
         "公示期为{{ publicity.start }}至{{ publicity.end }}"
         "（共{{ publicity.days }}{{ publicity.unit|default('个工作日') }}）。"
-        "公示期间，居民如有异议，可通过以下方式反映：{{ objection_channel }}。"
-        "公示期满无异议的，按程序组织实施。"
+        "{{ objection_channel|sentence }}公示期满无异议的，按程序组织实施。"
     )
+    b.tag("{%p if office_contact|default('') %}")
+    b.body("监督电话：{{ office_contact }}。")
+    b.tag("{%p endif %}")
     b.provisional_note("provisional_note", "公示期和办结时限")
     b.body("特此公示。")
     b.signature()
@@ -860,12 +909,25 @@ def make_responsibility() -> Builder:
     b.title()
     b.case_numbers()
     b.plain("{{ unit }}：")
-    b.tag("{%p if supervision %}")
+    # towards a body above the community (街道、区直部门) a request in 函 wording, towards
+    # a unit below or beside it (物业、业委会) a plain instruction
+    b.tag("{%p if supervision and higher|default(false) %}")
+    b.body(
+        "根据社区协商议事会议议定事项，下列{{ items|length }}项事项由贵单位认领办理。"
+        "截至{{ date }}，其中{{ items|selectattr('overdue')|list|length }}项已超过办结时限。"
+        "恳请贵单位予以支持，并于{{ reply_by }}前将办理情况函复{{ issuer }}为盼。"
+    )
+    b.tag("{%p elif supervision %}")
     b.body(
         "根据社区协商议事会议议定事项，下列{{ items|length }}项事项由你单位认领办理。"
         "经督办核查，截至{{ date }}，其中{{ items|selectattr('overdue')|list|length }}项"
-        "已超过办结时限。请抓紧推进，并于{{ reply_by }}前将办理情况书面反馈至{{ issuer }}；"
+        "已超过办结时限。请抓紧推进，并于{{ reply_by }}前将办理情况书面反馈至{{ issuer }}。"
         "未能按期办结的，请说明原因及下一步措施。"
+    )
+    b.tag("{%p elif higher|default(false) %}")
+    b.body(
+        "根据社区协商议事会议议定事项，现将涉及贵单位的{{ items|length }}项事项清单送达，"
+        "恳请贵单位予以支持，按办结时限研究办理，并于{{ reply_by }}前函复办理进展为盼。"
     )
     b.tag("{%p else %}")
     b.body(
@@ -876,43 +938,60 @@ def make_responsibility() -> Builder:
     b.list_table(
         "it in items",
         [
-            Col("序号", 14, "{{ loop.index }}"),
-            Col("议题", 36, "{{ it.title }}\n{{ it.case_id }}", centered=False),
-            Col("办理事项", 46, "{{ it.item }}", centered=False),
-            Col("办结时限", 32, "{{ it.deadline }}"),
-            Col(
-                "办理状态",
-                28,
-                "{{ it.status }}{% if it.overdue %}（已超期）{% endif %}",
-            ),
+            # 14 pt: "2026年12月25日" needs 40 mm, "已办结" 18 mm; the matter gets the room
+            Col("序号", 12, "{{ loop.index }}"),
+            Col("议题", 36, "{{ it.title }}（{{ it.case_id }}）", centered=False),
+            Col("办理事项", 50, "{{ it.item }}", centered=False),
+            Col("办结时限", 40, "{{ it.deadline }}"),
+            Col("办理状态", 18, "{{ it.status }}"),
         ],
     )
     b.provisional_note("provisional_note", "办结时限和反馈日期")
     b.tag("{%p if supervisor %}")
-    b.labeled("督办人：", "{{ supervisor }}", indent=0)
+    b.labeled("督办单位：", "{{ supervisor }}", indent=0)
     b.tag("{%p endif %}")
     b.labeled("签收人：", "　　　　　　　　签收日期：　　年　　月　　日", indent=0)
     b.signature()
+    b.tag("{%p if supervision %}")
+    b.para(
+        "- - - - - - - - - - - - - - - （沿此线剪下）- - - - - - - - - - - - - - -", style=S_CENTER
+    )
+    b.para("回　执", style=S_CENTER, font=HEITI)
+    t = b.new_table([36, 120], 4)
+    for i, (label, value) in enumerate(
+        (
+            ("督办单", "{{ doc_number|default('') or doc_title }}"),
+            ("办理情况", ""),
+            ("未办结原因\n及下一步措施", ""),
+            ("经办人", "签字：　　　　　　　　　　　　年　　月　　日"),
+        )
+    ):
+        b.fill(t.rows[i].cells[0], label, S_HEAD)
+        b.fill(t.rows[i].cells[1], value)
+        if i in (1, 2):
+            b.min_height(t.rows[i], 22)
+    b.plain("请于{{ reply_by }}前将回执送交{{ issuer }}。")
+    b.tag("{%p endif %}")
     return b
 
 
 def make_reply() -> Builder:
     b = Builder("reply")
     b.title()
-    b.number("编号：{{ case.id }}")
-    b.plain("{{ proposer }}：")
+    b.case_numbers()
+    b.plain("{{ greeting|default(proposer ~ '同志') }}：")
     b.body(
-        '您提出的“{{ case.title }}”议题{{ opening if opening is defined else "已办理完毕" }}。感谢您对社区工作的关心和支持，'
+        '您提出的“{{ case.title }}”议题{{ opening if opening is defined else "已办理完毕" }}，'
         "现将办理情况答复如下。"
     )
     b.h1("一、办理结果")
     b.body("{{ result }}")
     b.h1("二、办理过程")
     b.tag("{%p for h in handling %}")
-    b.body("{{ loop.index }}. {{ h }}")
+    b.body("{{ loop.index }}. {{ h|sentence }}")
     b.tag("{%p endfor %}")
     b.h1("三、联系方式")
-    b.body("如对办理结果有疑问或意见，请联系：{{ contact }}。")
+    b.body("如对办理结果有疑问或意见，请联系：{{ contact }}。感谢您对社区工作的关心和支持！")
     b.h1("四、评价意见")
     b.body("请您对本议题的办理结果作出评价：")
     b.body("□满意　　□基本满意　　□不满意")
@@ -924,19 +1003,18 @@ def make_reply() -> Builder:
 def make_visit() -> Builder:
     b = Builder("visit")
     b.title()
-    b.number("编号：{{ case.id }}")
+    b.number("议题编号：{{ case.id }}")
     b.labeled("议题名称：", "{{ case.title }}", indent=0)
     b.h1("一、回访记录")
     b.list_table(
         "v in visits",
         [
-            # 16 pt: "2026年12月25日" needs 44 mm with the cell margins, "入户回访" and
-            # "基本满意" 27 mm; the comments wrap
-            Col("回访日期", 44, "{{ v.date }}"),
-            Col("回访人", 22, "{{ v.visitor }}"),
-            Col("回访方式", 27, "{{ v.method }}"),
-            Col("满意度", 27, "{{ v.satisfaction }}"),
-            Col("意见建议", 36, "{{ v.comment }}", centered=False),
+            # 14 pt: "2026年12月25日" needs 40 mm with the cell margins
+            Col("回访日期", 40, "{{ v.date }}"),
+            Col("回访人", 18, "{{ v.visitor }}"),
+            Col("回访方式", 22, "{{ v.method }}"),
+            Col("满意度", 22, "{{ v.satisfaction }}"),
+            Col("意见建议", 54, "{{ v.comment }}", centered=False),
         ],
     )
     b.h1("二、评议情况")
@@ -953,6 +1031,11 @@ def make_visit() -> Builder:
     b.tag("{%p else %}")
     b.body("本议题暂无对责任单位的评议记录。")
     b.tag("{%p endif %}")
+    b.plain(
+        ("注：", HEITI), "评分为5分制：5分很满意，4分满意，3分基本满意，2分不满意，1分很不满意。"
+    )
+    b.blank()
+    b.sign_lines("回访人", "被回访人")
     b.signature()
     return b
 

@@ -69,16 +69,68 @@ def docs_build(
     from xsk.cli.output import echo
     from xsk.documents import outputs as docscmd
 
+    ws = _ws()
+
+    def report_and_supervision() -> list:
+        from xsk.casework import status
+        from xsk.reports.bundle import report_and_supervision
+
+        return report_and_supervision(ws, status.today())
+
     for line in docscmd.build(
-        _ws(),
+        ws,
         ids or [],
         kind or [],
         pdf=pdf,
         jobs=jobs,
         force=force,
         traditional=traditional or None,
+        # the whole workspace as PDF: the statistics report and the 督办单 too
+        extra=report_and_supervision if pdf and not ids and not kind else None,
     ):
         echo(line)
+
+
+@docs_app.command("packet")
+def docs_packet(
+    meeting: Annotated[str, typer.Argument(metavar="MEETING", help="会议编号，如 2026-M001")],
+    out: Annotated[
+        str | None, typer.Option("--out", help="PDF 文件（默认 out/meetings/会议编号/）")
+    ] = None,
+) -> None:
+    """一次会议的打印材料：通知、签到表、纪要、结果公示、责任清单合为一个带书签的 PDF。
+
+    示例：xsk docs packet 2026-M001 --out 会议材料.pdf
+    """
+    from pathlib import Path
+
+    from xsk.cli.output import echo
+    from xsk.documents import outputs as docscmd
+
+    ws = _ws()
+    path, parts = docscmd.packet(ws, meeting, Path(out) if out else None)
+    echo(f"已生成会议材料 {ws.rel(path) if path.is_relative_to(ws.root) else path}")
+    echo("书签：" + "、".join(parts))
+
+
+@docs_app.command("image")
+def docs_image(
+    ident: Annotated[str, typer.Argument(metavar="ID", help="会议编号（通知）或议题编号（公示）")],
+    kind: Annotated[str, typer.Option("--kind", help="notice（会议通知）或 result（结果公示）")],
+    out: Annotated[str | None, typer.Option("--out", help="PNG 文件（默认 out/images/）")] = None,
+) -> None:
+    """公开文书的手机图片（宽 1080 像素、大字、无页边距），可直接发到居民微信群。
+
+    示例：xsk docs image 2026-003 --kind result --out 公示.png
+    """
+    from pathlib import Path
+
+    from xsk.cli.output import echo
+    from xsk.documents import outputs as docscmd
+
+    ws = _ws()
+    path = docscmd.image(ws, ident, kind, Path(out) if out else None)
+    echo(f"已生成图片 {ws.rel(path) if path.is_relative_to(ws.root) else path}")
 
 
 @docs_app.command("list")

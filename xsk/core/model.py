@@ -211,6 +211,15 @@ class Settings:
     category_rules: Mapping[str, str] = field(default_factory=dict)
     traditional: bool = False
     output_dir: str = "out"
+    number_prefix: str = ""  # 发文机关代字 of the 文号 (红桥议〔2026〕7号); default from community
+
+    @property
+    def doc_prefix(self) -> str:
+        """发文机关代字: ``number_prefix``, else the community's short name + 议 (红桥议)."""
+        if self.number_prefix:
+            return self.number_prefix
+        short = self.community.removesuffix("居民委员会").removesuffix("社区")
+        return f"{short or self.community}议"
 
     @property
     def issuing_body(self) -> str:
@@ -506,6 +515,7 @@ def settings_from_dict(data: Mapping[str, Any], r: Reader) -> Settings:
         category_rules={k: v for k, v in cat_rules.items() if isinstance(v, str)},
         traditional=r.get(docs, ("documents", "traditional"), "bool", default=False),
         output_dir=r.get(docs, ("documents", "output"), "str", default="out"),
+        number_prefix=r.get(docs, ("documents", "number_prefix"), "str", default=""),
     )
 
 

@@ -26,6 +26,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 import xsk
+from xsk.documents.docx_keep import keep_together
 from xsk.documents.docx_layout import (
     _content_parts,
     _convert_text_nodes,
@@ -41,6 +42,7 @@ from xsk.documents.docx_text import (
     extract_text_bytes,
     find_leaks_local,
 )
+from xsk.rules.wording import join_broken_lines, sentence
 
 __all__ = [
     "DOC_KINDS",
@@ -179,6 +181,7 @@ def make_jinja_env() -> SandboxedEnvironment:
         # StrictUndefined: a misspelt field in an edited template is an error, not a blank.
         _ENV = _DocEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
         _ENV.filters["cn"] = chinese_numeral
+        _ENV.filters["sentence"] = sentence
     return _ENV
 
 
@@ -193,7 +196,8 @@ _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def _clean_str(s: str) -> str:
     s = s.replace("\r\n", "\n").replace("\r", "\n")
-    return _XML_BAD.sub("", s)
+    # a line break typed mid-sentence (after ，；、) would become a paragraph ending in ，
+    return join_broken_lines(_XML_BAD.sub("", s))
 
 
 def _clean_context(value: Any) -> Any:
@@ -473,6 +477,7 @@ def warm(kinds: Iterable[str], template_dirs: Sequence[Path]) -> None:
 def _postprocess(styles: _StyleInfo, traditional: bool) -> Callable[[Any], None]:
     def run(root: Any) -> None:
         _split_line_breaks(root, styles)
+        keep_together(root)
         _enforce_run_fonts(root, styles)
         _fix_table_widths(root)
         if traditional:

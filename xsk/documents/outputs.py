@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,10 @@ def build(
     jobs: int = 2,
     force: bool = False,
     traditional: bool | None = None,
+    extra: Callable[[], list[Path]] | None = None,
 ) -> Iterator[str]:
+    """Build the documents of ``ids`` (all cases by default); with ``pdf`` convert them in one
+    LibreOffice call, together with what ``extra`` builds (the report and the 督办单)."""
     bad = [k for k in kinds if k not in KINDS]
     if bad:
         raise UsageError(f"未知的文书种类“{bad[0]}”", hint=f"可选：{'、'.join(KINDS)}")
@@ -63,6 +66,11 @@ def build(
     yield f"已生成 {len(result.built)} 份，未变化跳过 {len(result.skipped)} 份：{ws.rel(ws.out_dir)}/"
     if pdf:
         paths = [*result.built, *result.skipped]
+        if extra is not None:
+            try:
+                paths += extra()
+            except Exception as exc:
+                raise _map_errors(exc) from None
         try:
             pdfs = _pdf(paths, ws.out_dir / "pdf")
         except Exception as exc:
@@ -72,6 +80,29 @@ def build(
         from xsk.documents.refused import open_in_word
 
         raise open_in_word(ws, result.refused, hint="关闭后重新运行 xsk docs build，其余公文已生成")
+
+
+def packet(ws: Workspace, mid: str, out: Path | None = None) -> tuple[Path, list[str]]:
+    """``xsk docs packet``: the meeting's documents in one PDF with bookmarks."""
+    from xsk.documents.packet import build_packet
+
+    plan_meeting = ws.meetings_dir / f"{mid}.toml"
+    if not plan_meeting.is_file():
+        raise UsageError(f"找不到会议 {mid}", hint="用 xsk meetings list 查看会议")
+    try:
+        return build_packet(ws, mid, out)
+    except Exception as exc:
+        raise _map_errors(exc) from None
+
+
+def image(ws: Workspace, ident: str, kind: str, out: Path | None = None) -> Path:
+    """``xsk docs image``: the public notice as a phone-sized PNG."""
+    from xsk.documents.image import public_image
+
+    try:
+        return public_image(ws, ident, kind, out)[0]
+    except Exception as exc:
+        raise _map_errors(exc) from None
 
 
 def _pdf(paths: list[Path], outdir: Path) -> list[Path]:

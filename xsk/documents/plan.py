@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ from xsk.core.model import Case
 from xsk.core.winpath import safe_name
 
 # the public view: a public document's context can only be made by PublicView.context
+from xsk.documents import titles
 from xsk.documents.publicview import PublicContext, PublicView
 from xsk.parts import events, meetings, outcomes, registry
 from xsk.parts.registry import DocSource
@@ -41,6 +43,7 @@ from xsk.workspace import cases as store
 from xsk.workspace.settings import Workspace
 
 MEETING_KINDS = ("notice", "signin", "minutes")
+SIGNIN_ROWS_PER_SHEET = 8  # 10 mm rows that fit one A4 sheet with the heading and sign-off
 
 
 def _safe(name: str) -> str:
@@ -113,10 +116,12 @@ def load_meeting(ws: Workspace, mid: str) -> dict[str, Any]:
 def _common(ws: Workspace, kind: str, case_ids: Sequence[str], date: dt.date | None) -> dict:
     return {
         "doc_title": KIND_NAMES[kind],
+        "issued_on": date,
         "issuer": ws.settings.issuing_body,
         "date": cn_date(date),
         "case_ids": list(case_ids),
         "community": ws.settings.community,
+        "office_contact": ws.settings.office_contact,
     }
 
 
@@ -233,6 +238,8 @@ def meeting_ctx(ws: Workspace, kind: str, m: Mapping[str, Any]) -> dict[str, Any
     else:
         ctx = _common(ws, kind, ids, date)
     title = m.get("title") or f"{ws.settings.community}{m.get('form', '协商议事')}"
+    # doc_title is not scrubbed by the public view (it is ours): scrub the matter in it here
+    ctx["doc_title"] = titles.meeting_title(kind, view.text(title) if view else title)
     base = {
         "title": title,
         "time": cn_time(when),
@@ -272,17 +279,19 @@ def meeting_ctx(ws: Workspace, kind: str, m: Mapping[str, Any]) -> dict[str, Any
         }
         return view.context(ctx)
     if kind == "signin":
+        # a sheet people sign: names pre-printed, attendance left to the signatures; someone
+        # who sent word of leave gets no signature box
         ctx["meeting"] = base
         ctx["rows"] = [
             {
                 "no": i,
                 "name": a["name"],
-                "unit": a.get("unit", ""),
-                "role": a.get("role", "") or a.get("subject_type", ""),
-                "attendance": a.get("attendance", ""),
+                "unit": titles.unit_role(a.get("unit", ""), a.get("role", "")),
             }
-            for i, a in enumerate(attendees, start=1)
+            for i, a in enumerate((a for a in attendees if a.get("attendance") != "请假"), start=1)
         ]
+        # spare rows for walk-ins, as many as still fit the sheet (at least two)
+        ctx["blank_rows"] = max(2, SIGNIN_ROWS_PER_SHEET - len(ctx["rows"]))
         return ctx
     # minutes
     rules = _rules(ws)
@@ -328,6 +337,7 @@ def result_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
             pub = ans["publicity"]
     start = pub.get("start") if pub else _step_date(c, "publish")
     ctx = _common(ws, "result", [c.id], start)
+    ctx["doc_title"] = f"关于{view.text(c.title)}协商结果的公示"
     ctx["topics"] = [
         {
             "case_id": c.id,
@@ -378,8 +388,9 @@ def responsibility_ctx(
 ) -> dict[str, Any]:
     ids = sorted({c.id for c, _ in rows})
     ctx = _common(ws, "responsibility", ids, today)
-    if supervision:
-        ctx["doc_title"] = "督办单"
+    ctx["doc_title"] = titles.responsibility_title(
+        sorted({c.title for c, _ in rows}), supervision=supervision
+    )
     supervisors = [o.supervisor for _, o in rows if o.supervisor]
     from xsk.workspace.settings import calendar
 
@@ -387,6 +398,7 @@ def responsibility_ctx(
     ctx.update(
         {
             "unit": unit,
+            "higher": titles.is_higher_body(unit),
             "supervision": supervision,
             "items": [
                 {
@@ -394,7 +406,7 @@ def responsibility_ctx(
                     "title": c.title,
                     "item": o.item,
                     "deadline": cn_date(o.deadline),
-                    "status": o.shown_status(today),
+                    "status": o.shown_status(today) if supervision else _status_on(o, today),
                     "overdue": o.overdue(today),
                 }
                 for c, o in rows
@@ -409,11 +421,19 @@ def responsibility_ctx(
     return ctx
 
 
+def _status_on(o: outcomes.Outcome, day: dt.date) -> str:
+    """An item's status as a list issued on ``day`` showed it (a later 办结 is not known yet)."""
+    if o.status == "已办结" and o.done is not None and o.done <= day:
+        return "已办结"
+    return "逾期" if o.deadline is not None and o.deadline < day else "待办"
+
+
 def reply_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
     c = d.case
     date = c.closed or (c.history[-1].done.date() if c.history else c.created)
     ctx = _common(ws, "reply", [c.id], date)
     proposer = c.proposers[0].name if c.proposers else "居民"
+    greeting = f"{proposer}同志" if c.proposers else "居民朋友"
     if c.result == "out_of_scope":
         screen = next((a for a in c.answers.values() if "reason" in a), {})
         reason = str(screen.get("reason", "不予协商的事项")).removeprefix("属于")
@@ -423,7 +443,7 @@ def reply_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
         handling = [c.close_reason] if c.close_reason else []
     else:
         done = [o for o in d.items if o.status == "已办结"]
-        result = f"您反映的“{c.title}”已经社区协商议事，形成协商成果 {len(d.items)} 项，已办结 {len(done)} 项。"
+        result = f"您反映的“{c.title}”已经社区协商议事，形成协商成果{len(d.items)}项，已办结{len(done)}项。"
         # the template numbers the items
         note = lambda o: _provisional_note(ws, items=[o])  # noqa: E731
         handling = [
@@ -433,21 +453,43 @@ def reply_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
         ]
         replies = [e for e in d.events if e.get("kind") == "reply"]
         if replies and str(replies[-1].get("text", "")).strip():
-            # the facilitator's own answer follows the summary, as a paragraph of its own
-            result += "\n" + str(replies[-1]["text"]).strip()
+            # the facilitator's own answer follows the summary, as a paragraph of its own; its
+            # salutation becomes the letter's one greeting, its thanks the letter's one thanks
+            own, salutation = _own_reply(str(replies[-1]["text"]), proposer)
+            greeting = salutation or greeting
+            if own:
+                result += "\n" + own
         if c.result == "closed_with_reason" and c.close_reason:
             # closed although items are open or a resident was not satisfied: say so and why
             result += f"\n尚有事项未全部办结或居民不满意，经说明理由后结案，理由：{c.close_reason}"
     settled = c.result != "closed_with_reason" and all(o.status == "已办结" for o in d.items)
     ctx["opening"] = "已办理完毕" if settled else "已答复办理情况"
     ctx["case"] = {"id": c.id, "title": c.title}
+    ctx["doc_title"] = titles.reply_title(c.title)
     ctx["proposer"] = proposer
+    ctx["greeting"] = greeting
     ctx["result"] = result
     ctx["handling"] = [h for h in handling if h]
     ctx["contact"] = f"{ws.settings.community}居民委员会" + (
         f"，电话 {ws.settings.office_contact}" if ws.settings.office_contact else ""
     )
     return ctx
+
+
+_THANKS = re.compile(r"(?:非常|十分)?(?:感谢|谢谢)(?:您|居民|大家|各位)[^。！!]{0,20}[。！!]?")
+
+
+def _own_reply(text: str, proposer: str) -> tuple[str, str]:
+    """The facilitator's reply without its own salutation and thanks (the letter has one of
+    each), and that salutation ("钟海燕女士") if it had one."""
+    text = text.strip()
+    salutation = ""
+    m = re.match(rf"({re.escape(proposer)}[^：:，。\s]{{0,4}})[：:]\s*", text) if proposer else None
+    if m:
+        salutation, text = m.group(1), text[m.end() :]
+    from xsk.rules.wording import sentence
+
+    return sentence(_THANKS.sub("", text).strip()), salutation
 
 
 def visit_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
@@ -503,7 +545,53 @@ def jobs_for_cases(
     ws: Workspace, ids: Iterable[str], kinds: Iterable[str] | None = None
 ) -> list[Any]:
     with reading_once():
-        return _jobs_for_cases(ws, ids, kinds)
+        jobs = _jobs_for_cases(ws, ids, kinds)
+    return number_jobs(ws, jobs)
+
+
+# kinds an office issues under a 文号; forms (登记表, 签到表, 回访评议表) and the report carry none
+NUMBERED_KINDS = ("notice", "minutes", "result", "responsibility", "reply")
+
+
+def _number_key(job: Any) -> str:
+    """What a document is issued for, as the register records it: the kind, the meeting or case,
+    the unit; a 督办单 and a 公示 also by their date (a later one is a new document)."""
+    ctx = job.context
+    subject = (
+        job.out_path.parent.name
+        if job.kind in MEETING_KINDS
+        else "、".join(ctx.get("case_ids", []))
+    )
+    kind = "supervision" if ctx.get("supervision") else job.kind
+    key = f"{kind}:{subject}"
+    if job.kind == "responsibility":
+        key += f":{ctx.get('unit', '')}"
+    if kind in ("supervision", "result"):
+        key += f":{ctx.get('date', '')}"
+    return key
+
+
+def number_jobs(ws: Workspace, jobs: list[Any]) -> list[Any]:
+    """Give each issued document its 文号 from the workspace's register (allocated once, kept
+    on every rebuild; see ``xsk/workspace/docnumbers.py``); ``doc_number`` in its context."""
+    from xsk.workspace import docnumbers
+
+    numbered = [j for j in jobs if j.kind in NUMBERED_KINDS]
+    if not numbered:
+        return jobs
+    requests = [
+        docnumbers.Request(
+            key=_number_key(j),
+            kind=j.kind,
+            title=str(j.context.get("doc_title", "")),
+            date=j.context.get("issued_on"),
+        )
+        for j in numbered
+    ]
+    numbers = docnumbers.assign(ws, requests)
+    for j, r in zip(numbered, requests, strict=True):
+        j.context["doc_number"] = numbers[r.key]
+    return jobs
 
 
 def _jobs_for_cases(ws: Workspace, ids: Iterable[str], kinds: Iterable[str] | None) -> list[Any]:

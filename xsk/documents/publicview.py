@@ -20,6 +20,7 @@ from typing import Any
 
 from xsk.core.model import Case
 from xsk.rules.scrub import Scrubber
+from xsk.rules.wording import drop_masked_phones
 from xsk.workspace.settings import ROSTER_FILE, SETTINGS_FILE, Workspace
 
 # keys whose values xsk makes itself and that are never private
@@ -145,7 +146,9 @@ class PublicView:
         }
 
     def text(self, text: str) -> str:
-        return self.scrubber.scrub(text)
+        # a resident's masked phone reads badly on a board: the notice gives the community's
+        # own 监督电话 instead
+        return drop_masked_phones(self.scrubber.scrub(text))
 
     def name(self, name: str) -> str:
         return self.scrubber.name(name)
@@ -158,7 +161,7 @@ class PublicView:
         if isinstance(value, str):
             if key in SAFE_KEYS:
                 return value
-            return self.scrubber.name(value) if key in NAME_KEYS else self.scrubber.scrub(value)
+            return self.scrubber.name(value) if key in NAME_KEYS else self.text(value)
         if isinstance(value, Mapping):
             return {k: self._value(v, str(k)) for k, v in value.items()}
         if isinstance(value, (list, tuple)):

@@ -396,16 +396,29 @@ def ask(job: AskJob) -> Any:
     return ask_meeting(job.ws, job.p, job.case, job.step, job.ctx, job.draft, job.keep)
 
 
-def _person_line(a: Mapping[str, Any]) -> str:
-    extra = "".join(x for x in (a.get("unit", ""), a.get("role", "")) if x)
-    return f"{a['name']}（{extra}）" if extra else a["name"]
+def _person_line(a: Mapping[str, Any], m: Mapping[str, Any]) -> str:
+    from xsk.rules.wording import person_line
+
+    return person_line(a, host=str(m.get("host", "")), recorder=str(m.get("recorder", "")))
+
+
+def _record(vote: Mapping[str, Any], result: Any, attendees: list[Mapping[str, Any]]) -> str:
+    """The minutes' one-sentence vote record (应到/实到/同意/反对/弃权, whole percentages)."""
+    from xsk.rules.vote_record import record_line
+    from xsk.rules.votes import parse_area
+
+    entitled = vote.get("entitled", len([a for a in attendees if a.get("vote")]))
+    area = vote.get("entitled_area")
+    return record_line(
+        result, entitled=int(entitled), entitled_area=parse_area(area) if area else None
+    )
 
 
 def context(source: DocSource) -> dict[str, Any]:
     """Who attended the meeting and, for one case, the vote on it as the minutes print it."""
     m = source.meeting or {}
     attendees = list(m.get("attendees", []))
-    by = {k: [_person_line(a) for a in attendees if a.get("attendance") == z]
+    by = {k: [_person_line(a, m) for a in attendees if a.get("attendance") == z]
           for k, z in (("present", "出席"), ("observers", "列席"), ("leave", "请假"))}  # fmt: skip
     vote = None
     cid = source.case.id if source.case is not None else None
@@ -418,6 +431,7 @@ def context(source: DocSource) -> dict[str, Any]:
                 "rule_name": rules[t["vote"].get("rule", "majority")].name,
                 "passed": result.passed,
                 "lines": list(result.lines),
+                "record": _record(t["vote"], result, attendees),
             }
         except Exception as exc:  # shown, not hidden: the minutes say the vote is invalid
             typed = str(t["vote"].get("rule", ""))
@@ -425,6 +439,7 @@ def context(source: DocSource) -> dict[str, Any]:
                 "rule_name": getattr(rules.get(typed), "name", typed),  # a name, not an id
                 "passed": False,
                 "lines": [f"表决数据有误：{exc}"],
+                "record": f"表决数据有误：{exc}。",
             }
     return {"attendance": by, "vote": vote}
 

@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from xsk.documents import plan as documents
 from xsk.reports import ledger, report_doc, stats, supervision
 from xsk.reports.ledger_privacy import ledger_scrubber
 from xsk.workspace.settings import Workspace
+
+
+def report_and_supervision(ws: Workspace, today: dt.date) -> list[Path]:
+    """The statistics report and the 督办单 as .docx (what ``docs build --pdf`` converts besides
+    the case and meeting documents)."""
+    period = stats.Period()
+    data = stats.load_dataset(ws, ledger=True)
+    figures = stats.compute([data], period, today)
+    tables = stats.tables(figures, data.procedure_names, max_rows=report_doc.MAX_ROWS)
+    ws.out_dir.mkdir(parents=True, exist_ok=True)
+    docx, _warnings = report_doc.write_report(
+        [ws], figures, tables, ws.out_dir / "统计报告.docx", period=period, today=today
+    )
+    notices = documents.run_jobs(ws, supervision.supervision_jobs(ws, today))
+    return [docx, *notices.built, *notices.skipped]
 
 
 def demo_outputs(ws: Workspace, today: dt.date) -> list[str]:

@@ -40,4 +40,4 @@ def supervision_jobs(ws: Workspace, today: dt.date) -> list[Any]:
         ctx = plan.responsibility_ctx(ws, unit, rows, today=today, supervision=True)
         path = ws.out_dir / "督办" / f"督办单-{plan._safe(unit)}.docx"
         jobs.append(plan._job(ws, "responsibility", ctx, path, None))
-    return jobs
+    return plan.number_jobs(ws, jobs)

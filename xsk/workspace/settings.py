@@ -173,6 +173,7 @@ workdays = []                # 额外的工作日（调休上班）
 [documents]
 output = "out"               # 生成文件目录（不纳入 git）
 traditional = false          # true：公文输出繁体中文
+number_prefix = ""           # 文号的发文机关代字，如“红桥议”（空：社区简称＋议）
 """
 
 ROSTER_TEMPLATE = """\

@@ -1,0 +1,84 @@
+"""The 文号 register (xsk/workspace/docnumbers.py): 红桥议〔2026〕N号 on each issued document,
+kept on rebuilds, recorded with what it was issued for, never repeated across two clones."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from test_two_clones import clones, git, new, step, sync  # noqa: F401  (fixture)
+
+from xsk.documents.docx import extract_text
+from xsk.workspace import docnumbers
+from xsk.workspace import settings as wsmod
+
+NUMBER = re.compile(r"^红桥议〔(\d{4})〕([A-Z]?)([1-9]\d*)号$")
+
+
+def _issue(cli, ws: Path, title: str, date: str) -> str:
+    cid = new(cli, ws, title, date)
+    for _ in range(3):  # collect, screen, announce: the announce step issues the 通知
+        step(cli, ws, cid)
+    r = cli("-C", str(ws), "docs", "build", cid)
+    assert r.code == 0, r.err
+    return cid
+
+
+def _numbers(ws: Path) -> list[str]:
+    out = []
+    for path in sorted((ws / docnumbers.REGISTER_DIR).glob("*.toml")):
+        out += [e["number"] for e in tomllib.loads(path.read_text("utf-8")).get("issued", [])]
+    return out
+
+
+def test_format_and_prefix() -> None:
+    assert docnumbers.format_number("红桥议", 2026, "", 7) == "红桥议〔2026〕7号"
+    assert docnumbers.format_number("红桥议", 2026, "B", 12) == "红桥议〔2026〕B12号"
+    from xsk.core.model import Settings
+
+    assert Settings(community="红桥社区").doc_prefix == "红桥议"
+    assert Settings(community="红桥社区", number_prefix="红居议").doc_prefix == "红居议"
+
+
+def test_two_clones_never_issue_the_same_number(clones, cli):  # noqa: F811
+    _remote, a, b = clones
+    assert cli("-C", str(b), "series", "set", "B").code == 0
+    _issue(cli, a, "小区配电变压器移交电网公司", "2026-03-02")
+    _issue(cli, b, "篮球架维修", "2026-03-03")
+    na, nb = _numbers(a), _numbers(b)
+    assert na and nb
+    assert all(NUMBER.match(n) and not NUMBER.match(n).group(2) for n in na)
+    assert all(NUMBER.match(n) and NUMBER.match(n).group(2) == "B" for n in nb)
+    sync(cli, a)
+    sync(cli, b)
+    sync(cli, a)
+    for ws in (a, b):
+        assert git(ws, "status", "--porcelain") == ""
+        every = _numbers(ws)
+        assert len(every) == len(set(every)) == len(na) + len(nb)
+    # each entry says what it was issued for; the notice prints its number under the title
+    entries = docnumbers.entries(wsmod.load(a))
+    notice = next(e for e in entries if e["kind"] == "notice" and not e["series"])
+    assert notice["key"].startswith("notice:") and notice["title"].startswith("关于召开")
+    path = next((a / "out" / "meetings").rglob("*会议通知.docx"))
+    lines = extract_text(path).splitlines()
+    assert lines[0].startswith("关于召开") and lines[1] == notice["number"]
+
+
+def test_rebuild_keeps_the_number_and_register_is_committed(clones, cli):  # noqa: F811
+    _remote, a, _b = clones
+    cid = _issue(cli, a, "楼道堆物清理", "2026-03-05")
+    before = _numbers(a)
+    assert git(a, "status", "--porcelain") == ""
+    assert "发文登记" in git(a, "log", "--format=%s")
+    r = cli("-C", str(a), "docs", "build", cid, "--force")
+    assert r.code == 0, r.err
+    assert _numbers(a) == before  # same documents, same numbers, nothing new issued
+    ws = wsmod.load(a)
+    first, later = "result:x:2026年3月9日", "result:x:2026年4月1日"
+    n1 = docnumbers.assign(ws, [docnumbers.Request(first, "result", "t", None)])[first]
+    assert docnumbers.assign(ws, [docnumbers.Request(first, "result", "t", None)])[first] == n1
+    n2 = docnumbers.assign(ws, [docnumbers.Request(later, "result", "t", None)])[later]
+    assert n1 != n2  # a later 公示 is a new document with its own number
+    assert len(_numbers(a)) == len(before) + 2

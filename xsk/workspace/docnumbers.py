@@ -1,0 +1,178 @@
+"""The 文号 register: each issued document gets its own number, 红桥议〔2026〕7号, never reused.
+
+GB/T 9704 and office practice: 发文机关代字 + 〔year〕 + sequence + 号, one register per issuing
+body and year, a number never given twice (not even after a withdrawal). Design:
+
+* The register is tracked TOML under ``register/`` in the workspace, one file per clone's
+  numbering series (``register/primary.toml``, ``register/B.toml``; see
+  :mod:`xsk.workspace.numbering`). A clone writes only its own file, so two clones issuing
+  offline never edit the same file and ``xsk sync`` merges without conflict.
+* The primary series numbers 红桥议〔2026〕1号, 2号, …; series B numbers 红桥议〔2026〕B1号, …:
+  the two can never give the same number.
+* Each entry records what the number was issued for: a *key* naming the document
+  (``minutes:2026-M001``, ``result:2026-003``, ``responsibility:2026-003:物业``), its kind,
+  title and date. Asking again for a key gives the number it already has, so rebuilding a
+  document prints the same number; a later version of a document (an updated 公示) asks with a
+  new key and gets a new number.
+* Allocation runs inside the workspace's transaction (:mod:`xsk.workspace.journal`), under an
+  exclusive lock on ``.xsk/register.lock`` (two commands of one clone at once), and commits the
+  register file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import tomllib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from xsk.core import clock
+from xsk.core.errors import UsageError
+from xsk.store import atomic, tomlio
+from xsk.workspace import journal, numbering
+from xsk.workspace.settings import Workspace
+
+REGISTER_DIR = "register"
+HEADER = (
+    "# 发文登记簿：每份发出的文书一个文号，永不重复使用（由 xsk 维护，请勿手工改号）\n"
+    "# number 文号；key 发文事由（文书种类:会议或议题编号[:单位]）；title 标题；date 成文日期\n"
+)
+
+
+@dataclass(frozen=True)
+class Request:
+    """A document that needs a number: its key, kind, title and date."""
+
+    key: str
+    kind: str
+    title: str
+    date: dt.date | None
+
+
+def format_number(prefix: str, year: int, letter: str, n: int) -> str:
+    """``红桥议〔2026〕7号`` (``红桥议〔2026〕B7号`` for series B); no leading zeros."""
+    return f"{prefix}〔{year}〕{letter}{n}号"
+
+
+def _file_name(letter: str) -> str:
+    return f"{letter or numbering.PRIMARY}.toml"
+
+
+def _read(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        return []
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        from xsk.core.errors import DataError
+
+        raise DataError(f"{REGISTER_DIR}/{path.name}：发文登记簿无法读取（{exc}）") from None
+    return [e for e in data.get("issued", []) if isinstance(e, Mapping)]
+
+
+def entries(ws: Workspace) -> list[dict[str, Any]]:
+    """Every number issued by every clone (primary first, then the letters)."""
+    folder = ws.root / REGISTER_DIR
+    if not folder.is_dir():
+        return []
+    files = sorted(folder.glob("*.toml"), key=lambda p: (p.stem != numbering.PRIMARY, p.stem))
+    return [e for p in files for e in _read(p)]
+
+
+def lookup(ws: Workspace) -> dict[str, str]:
+    """key -> number for everything already issued (the first number a key got)."""
+    out: dict[str, str] = {}
+    for e in entries(ws):
+        out.setdefault(str(e.get("key", "")), str(e.get("number", "")))
+    return out
+
+
+@contextlib.contextmanager
+def _locked(ws: Workspace) -> Iterator[None]:
+    ws.state_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(ws.state_dir / "register.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except ImportError:  # pragma: no cover - Windows: the transaction journal still guards
+            pass
+        yield
+    finally:
+        os.close(fd)
+
+
+def _entry(number: str, letter: str, n: int, year: int, req: Request) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "number": number,
+        "year": year,
+        "series": letter,
+        "seq": n,
+        "key": req.key,
+        "kind": req.kind,
+        "title": req.title,
+    }
+    if req.date is not None:
+        entry["date"] = req.date
+    return entry
+
+
+def assign(ws: Workspace, requests: Iterable[Request], *, commit: bool = True) -> dict[str, str]:
+    """Numbers for ``requests``: a key already in the register keeps its number, new keys get
+    the next numbers of this clone's series (one transaction, one commit for all)."""
+    wanted = list({r.key: r for r in requests}.values())
+    known = lookup(ws)
+    if all(r.key in known for r in wanted):
+        return {r.key: known[r.key] for r in wanted}
+    letter = numbering.series(ws.root)
+    if letter is None:
+        raise UsageError(
+            "这是工作区的一个副本，尚未设定本机的编号序列，不能为文书编发文号",
+            hint="请运行 xsk series set B（每台电脑用不同的字母），以免与其他电脑的文号重复",
+        )
+    prefix = ws.settings.doc_prefix
+    path = ws.root / REGISTER_DIR / _file_name(letter)
+    with _locked(ws), journal.transaction(ws.root, ws.state_dir) as tx:
+        known = lookup(ws)  # again, under the lock
+        mine = _read(path)
+        last: dict[int, int] = {}
+        for e in mine:
+            if isinstance(e.get("year"), int) and isinstance(e.get("seq"), int):
+                last[e["year"]] = max(last.get(e["year"], 0), e["seq"])
+        new: list[dict[str, Any]] = []
+        issued: list[str] = []
+        # numbers rise with the documents' dates when several are issued at once
+        for r in sorted(wanted, key=lambda r: (r.date or dt.date.max, r.key)):
+            if r.key in known:
+                continue
+            year = (r.date or clock.now().date()).year
+            n = last.get(year, 0) + 1
+            last[year] = n
+            number = format_number(prefix, year, letter, n)
+            new.append(_entry(number, letter, n, year, r))
+            known[r.key] = number
+            issued.append(number)
+        if issued:
+            tx.track(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.is_file():
+                atomic.write_text(path, HEADER)
+
+            def append(doc: Any) -> None:
+                import tomlkit
+
+                if "issued" not in doc:
+                    doc["issued"] = tomlkit.aot()
+                for e in new:
+                    doc["issued"].append(tomlkit.item(e))
+
+            tomlio.update(path, append)
+            if commit:
+                what = issued[0] if len(issued) == 1 else f"{issued[0]} 等 {len(issued)} 个"
+                ws.commit([path], f"发文登记：{what}")
+    return {r.key: known[r.key] for r in wanted}
