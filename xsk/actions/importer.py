@@ -549,6 +549,9 @@ def _write_all(stage: Path, planned: Sequence[Planned]) -> None:
         _write_folder(stage / p.case["id"], p)
 
 
+STAGE_PREFIX = "import-"  # staging folders under .xsk/ (removed by the journal's recovery)
+
+
 def run_import(
     ws: Workspace,
     path: Path,
@@ -558,8 +561,6 @@ def run_import(
     now: dt.datetime | None = None,
 ) -> ImportResult:
     """Validate the whole file, then write every case and commit once (or nothing)."""
-    from xsk.workspace import git as vcs
-
     mapping = load_mapping(mapping_file)
     rows, xlsx = read_table(path)
     planned, errors, unknown = plan_rows(
@@ -580,11 +581,29 @@ def run_import(
         raise UsageError(f"{path.name} 中没有可导入的数据行")
     if dry_run:
         return result
-    stage = ws.state_dir / f"import-{secrets.token_hex(4)}"
+    from xsk.workspace import journal as txn
+
+    with txn.writing(ws.root, ws.state_dir), txn.transaction(ws.root, ws.state_dir) as tx:
+        _commit_import(ws, path, planned, result, tx)
+    return result
+
+
+def _commit_import(
+    ws: Workspace, path: Path, planned: Sequence[Planned], result: ImportResult, tx: Any
+) -> None:
+    """Stage, move into cases/ and commit (under the lock, journalled: a crash half-way leaves
+    no untracked folder once the next command has recovered)."""
+    from xsk.workspace import git as vcs
+
+    stage = ws.state_dir / f"{STAGE_PREFIX}{secrets.token_hex(4)}"
     moved: list[Path] = []
     # Nothing else pending under cases/: committing the folder is the same as committing the
     # new case folders, and git matches one pathspec instead of 12,888 (minutes -> seconds).
     clean = not ws.cases_dir.exists() or not vcs.dirty_paths(ws.root, ws.cases_dir.name)
+    if clean:
+        tx.track(ws.cases_dir)
+    else:
+        tx.track(*(ws.cases_dir / p.case["id"] for p in planned))
     try:
         _write_all(stage, planned)
         ws.cases_dir.mkdir(exist_ok=True)
@@ -605,7 +624,6 @@ def run_import(
         raise
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    return result
 
 
 def iter_errors(result: ImportResult) -> Iterator[str]:

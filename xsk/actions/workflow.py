@@ -9,7 +9,6 @@ import contextlib
 import datetime as dt
 import os
 import secrets
-import shutil
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -22,6 +21,7 @@ from xsk.prompts.base import Prompter
 from xsk.store import tomlio
 from xsk.workspace import cases as store
 from xsk.workspace import git as vcs
+from xsk.workspace import journal as txn
 from xsk.workspace import numbering
 from xsk.workspace import settings as wsmod
 from xsk.workspace.settings import Workspace
@@ -144,14 +144,42 @@ def new_case(
         raise UsageError("提供了电话但没有提出人姓名", hint="请同时提供 --proposer")
     from xsk.workspace import journal as txn
 
-    txn.recover(ws.root, ws.state_dir)  # an interrupted earlier change must not take a number
-    if case_id is None:
-        letter = numbering.require_series(ws.root)
-        cid, folder = numbering.allocate(ws.cases_dir, created.year, letter)
-    else:
-        cid, folder = case_id, ws.cases_dir / case_id
+    # the number is allocated under the workspace lock, after an interrupted earlier change was
+    # rolled back, and inside the transaction: a crash never leaves a folder that takes it
+    with txn.writing(ws.root, ws.state_dir), txn.transaction(ws.root, ws.state_dir) as tx:
+        if case_id is None:
+            letter = numbering.require_series(ws.root)
+            cid = numbering.next_id(ws.cases_dir, created.year, letter)
+        else:
+            cid = case_id
+        folder = ws.cases_dir / cid
+        tx.track(folder)
         folder.mkdir(parents=True, exist_ok=False)
-    case = Case(
+        case = _new_case_record(
+            ws, cid, title, proc, level, category, channel, proposer, phone, description,
+            received_by, created, when,
+        )  # fmt: skip
+        path = store.write_new(ws, folder, case)
+        ws.commit([path], f"新建议题 {cid}：{title}", date=when.isoformat())
+    return case
+
+
+def _new_case_record(
+    ws: Workspace,
+    cid: str,
+    title: str,
+    proc: Any,
+    level: str,
+    category: str | None,
+    channel: str | None,
+    proposer: str | None,
+    phone: str | None,
+    description: str | None,
+    received_by: str | None,
+    created: dt.date,
+    when: dt.datetime,
+) -> Case:
+    return Case(
         id=cid,
         uid=secrets.token_hex(8),
         title=title,
@@ -170,15 +198,6 @@ def new_case(
         proposers=(Person(name=proposer, phone=phone or ""),) if proposer else (),
         history=(HistoryEntry(step="create", done=when, by=received_by or "", action="create"),),
     )
-    try:
-        with txn.transaction(ws.root, ws.state_dir) as tx:
-            tx.track(folder)
-            path = store.write_new(ws, folder, case)
-            ws.commit([path], f"新建议题 {cid}：{title}", date=when.isoformat())
-    finally:
-        if folder.is_dir() and not any(folder.iterdir()):
-            shutil.rmtree(folder, ignore_errors=True)
-    return case
 
 
 def _procedure_categories(proc: Any) -> list[str]:
@@ -339,6 +358,7 @@ def privacy_hint(value: str) -> str:
 # --- edit and sync ---------------------------------------------------------------------------
 
 
+@txn.writer
 def edit_case(ws: Workspace, cid: str, editor: str | None = None) -> str:
     """Open case.toml in $EDITOR; commit if valid, restore the old file if not."""
     store.load_case(ws, cid)
@@ -363,7 +383,10 @@ def edit_case(ws: Workspace, cid: str, editor: str | None = None) -> str:
     return "committed"
 
 
+@txn.writer
 def sync(ws: Workspace) -> str:
+    """Pull (rebase) and push, under the lock; a crash half-way is undone by the next command
+    (the pre-sync HEAD is recorded in the journal, :func:`xsk.workspace.journal.begin_sync`)."""
     remotes = vcs.remotes(ws.root)
     if not remotes:
         raise UsageError(
@@ -380,6 +403,17 @@ def sync(ws: Workspace) -> str:
     remote = "origin" if "origin" in remotes else remotes[0]
     upstream = vcs.run_git(["ls-remote", "--heads", remote, branch], ws.root).stdout.strip()
     if upstream:
+        _pull(ws, remote, branch)
+    vcs.run_git(["push", "-q", remote, f"HEAD:{branch}"], ws.root)
+    return f"已与 {remote} 同步（分支 {branch}）"
+
+
+def _pull(ws: Workspace, remote: str, branch: str) -> None:
+    """``git pull --rebase`` between a journal entry of the pre-sync HEAD and its removal."""
+    head = vcs.head(ws.root)
+    if head:
+        txn.begin_sync(ws.root, ws.state_dir, branch, head)
+    try:
         pulled = vcs.run_git(["pull", "--rebase", "-q", remote, branch], ws.root, check=False)
         if pulled.returncode != 0:
             conflicts = vcs.run_git(
@@ -392,8 +426,10 @@ def sync(ws: Workspace) -> str:
                 hint="请与另一台电脑的同事商定保留哪一方的修改，在一台电脑上改好并同步后，"
                 "另一台再运行 xsk sync",
             )
-    vcs.run_git(["push", "-q", remote, f"HEAD:{branch}"], ws.root)
-    return f"已与 {remote} 同步（分支 {branch}）"
+    except BaseException:
+        txn.recover_sync(ws.root, ws.state_dir)  # Ctrl-C or an error: back to the pre-sync HEAD
+        raise
+    txn.end_sync(ws.state_dir)
 
 
 def replace_case(case: Case, **changes: Any) -> Case:

@@ -10,6 +10,7 @@ from xsk.core.model import OUTCOME_STATUSES, SATISFACTION
 from xsk.parts import events, outcomes
 from xsk.procedure import loader as procedures
 from xsk.workspace import cases as store
+from xsk.workspace import journal as txn
 from xsk.workspace.settings import Workspace
 
 REQUIRED = {
@@ -34,7 +35,9 @@ LABELS = {
 }
 
 
+@txn.writer
 def add(ws: Workspace, cid: str, kind: str, when: dt.datetime, opts: dict[str, Any]) -> list[str]:
+    """Record one event (under the workspace lock, in one transaction: all of it or nothing)."""
     if kind not in events.KINDS:
         raise UsageError(f"未知的事件类型“{kind}”", hint=f"可选：{'、'.join(events.KINDS)}")
     case = store.load_case(ws, cid)
@@ -42,6 +45,24 @@ def add(ws: Workspace, cid: str, kind: str, when: dt.datetime, opts: dict[str, A
     missing = [LABELS[k] for k in REQUIRED[kind] if k not in opts]
     if missing:
         raise UsageError(f"事件 {kind} 缺少：{'、'.join(missing)}")
+    reopened = kind == "reopen" or (
+        kind == "visit" and opts.get("reopen") and opts["satisfaction"] == "不满意"
+    )
+    step_id = ""
+    if reopened:  # checked before anything is written: a bad --step changes nothing
+        step_id = opts.get("step") or _reopen_step(ws, case.procedure)
+        proc = procedures.load(case.procedure, ws.root)
+        if proc.step(step_id) is None:
+            raise UsageError(f"程序 {proc.id} 中没有步骤“{step_id}”")
+    with txn.transaction(ws.root, ws.state_dir) as tx:
+        tx.track(store.case_dir(ws, cid))
+        return _record(ws, case, kind, when, opts, step_id if reopened else "")
+
+
+def _record(
+    ws: Workspace, case: Any, kind: str, when: dt.datetime, opts: dict[str, Any], step_id: str
+) -> list[str]:
+    cid = case.id
     folder = store.case_dir(ws, cid)
     paths = []
     lines = []
@@ -102,15 +123,11 @@ def add(ws: Workspace, cid: str, kind: str, when: dt.datetime, opts: dict[str, A
             data["channel"] = opts.get("channel", "")
     paths.append(events.write(folder, kind, when, data))
     label = events.KINDS[kind]
-    reopened = kind == "reopen" or (
-        kind == "visit" and opts.get("reopen") and opts["satisfaction"] == "不满意"
-    )
     ws.commit(paths, f"议题 {cid}：记录{label}", date=when.isoformat())
     lines.append(f"已记录{label}：{ws.rel(paths[-1])}")
-    if reopened:
+    if step_id:
         from xsk.casework import steps
 
-        step_id = opts.get("step") or _reopen_step(ws, case.procedure)
         steps.reopen(ws, cid, step_id, opts.get("reason") or "回访不满意", when)
         lines.append(f"议题 {cid} 已重新办理，回到步骤 {step_id}")
     return lines

@@ -92,9 +92,13 @@ def _subcommand(argv: list[str]) -> str | None:
 
 
 def _ws():
+    from xsk.workspace import journal
     from xsk.workspace import settings as workspace
 
-    return workspace.load(_state["dir"])
+    ws = workspace.load(_state["dir"])
+    # a crash (or a killed sync) is undone before any command reads, unless a writer is busy
+    journal.recover_if_free(ws.root, ws.state_dir)
+    return ws
 
 
 def _prompter(no_input: bool):

@@ -308,8 +308,8 @@ def all_meetings(meetings_dir: Path, root: Path | None = None) -> list[dict[str,
 
 
 def allocate_id(meetings_dir: Path, year: int, letter: str) -> str:
-    pat = re.compile(rf"^{year}-{re.escape(letter)}M(\d{{3,}})\.toml$")
-    used = [int(m.group(1)) for p in meetings_dir.glob("*.toml") if (m := pat.match(p.name))]
+    pat = re.compile(rf"{year}-{re.escape(letter)}M(\d{{3,}})\.toml")
+    used = [int(m.group(1)) for p in meetings_dir.glob("*.toml") if (m := pat.fullmatch(p.name))]
     return f"{year}-{letter}M{max(used, default=0) + 1:03d}"
 
 

@@ -135,3 +135,15 @@ def remotes(root: Path) -> list[str]:
 
 def current_branch(root: Path) -> str:
     return run_git(["rev-parse", "--abbrev-ref", "HEAD"], root).stdout.strip()
+
+
+def head(root: Path) -> str | None:
+    """The commit HEAD points at (None in a repository without commits)."""
+    proc = run_git(["rev-parse", "--verify", "-q", "HEAD"], root, check=False)
+    return proc.stdout.strip() or None if proc.returncode == 0 else None
+
+
+def rewind(root: Path, commit: str) -> None:
+    """Put the current branch back at ``commit`` (the commits after it are dropped), keeping
+    any local change to files those commits did not touch (``reset --keep``)."""
+    run_git(["reset", "-q", "--keep", commit], root)

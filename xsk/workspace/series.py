@@ -7,6 +7,7 @@ from typing import Any
 
 from xsk.core.errors import UsageError
 from xsk.store import tomlio
+from xsk.workspace import journal as txn
 from xsk.workspace import numbering
 from xsk.workspace.settings import Workspace
 
@@ -19,6 +20,7 @@ def registered(ws: Workspace) -> dict[str, str]:
     return {k: str(v.get("note", "")) for k, v in data.get("series", {}).items()}
 
 
+@txn.writer
 def set_series(ws: Workspace, letter: str, note: str = "") -> str:
     letter = numbering.validate_letter(letter)
     current = numbering.series(ws.root)
@@ -31,7 +33,7 @@ def set_series(ws: Workspace, letter: str, note: str = "") -> str:
             hint="请换一个字母；如确属本机，请先删除该登记",
         )
     if current is not None and any(
-        numbering.pattern(y, current).match(p.name)
+        numbering.pattern(y, current).fullmatch(p.name)
         for p in ws.cases_dir.glob("*")
         for y in range(2000, 2100)
         if p.name.startswith(str(y))
