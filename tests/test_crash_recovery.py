@@ -142,3 +142,56 @@ def test_step_all_failing_late_changes_nothing_and_dry_run_agrees(
     assert "bad.toml:115:" in real.stderr and "满意度" in real.stderr, real.stderr
     assert git(ws_path, "rev-parse", "HEAD") == before
     settled(ws_path)
+
+
+# --- sync killed half-way ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_clones(tmp_path: Path) -> tuple[Path, Path, Path]:
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    a = tmp_path / "a"
+    r = run_xsk("init", str(a), "--no-input", "--community", "红桥社区", "--facilitator", "王丽")
+    assert r.returncode == 0, r.stderr
+    git(a, "remote", "add", "origin", str(remote))
+    assert run_xsk("-C", str(a), "sync").returncode == 0
+    b = tmp_path / "b"
+    git(tmp_path, "clone", "-q", str(remote), str(b))
+    assert run_xsk("-C", str(b), "series", "set", "B").returncode == 0
+    return remote, a, b
+
+
+@pytest.mark.parametrize("conflict", [True, False])
+def test_sync_killed_after_pull_is_undone_by_the_next_command(
+    two_clones: tuple[Path, Path, Path], tmp_path: Path, conflict: bool
+) -> None:
+    """A rebase stopped half-way (conflict) or finished but not pushed: the next command
+    puts the branch back at the pre-sync HEAD, attached, clean; nothing of either side lost."""
+    _remote, a, b = two_clones
+    for ws, title in ((a, "甲议题"), (b, "乙议题")):
+        assert run_xsk("-C", str(ws), "new", "--title", title, "--no-input").returncode == 0
+    if conflict:  # both change the same line of xsk.toml
+        for ws, name in ((a, "甲"), (b, "乙")):
+            text = (ws / "xsk.toml").read_text("utf-8")
+            (ws / "xsk.toml").write_text(text.replace("王丽", name, 1), "utf-8")
+            git(ws, "commit", "-qam", f"facilitator {name}")
+    assert run_xsk("-C", str(a), "sync").returncode == 0
+    before = git(b, "rev-parse", "HEAD")
+    r = run_xsk("-C", str(b), "sync", env=shim(tmp_path, "pull", after=True))
+    assert r.returncode == -9
+    if conflict:
+        assert (b / ".git" / "rebase-merge").exists() or (b / ".git" / "rebase-apply").exists()
+    r = run_xsk("-C", str(b), "status", "--all")  # any command, a reader too
+    assert r.returncode == 0, r.stderr
+    assert git(b, "rev-parse", "HEAD") == before
+    assert git(b, "symbolic-ref", "HEAD").strip() == "refs/heads/main"
+    assert not (b / ".git" / "rebase-merge").exists() and not (b / ".git" / "rebase-apply").exists()
+    settled(b)
+    r = run_xsk("-C", str(b), "new", "--title", "丙议题", "--no-input")
+    assert r.returncode == 0 and r.stdout.split()[-1] == "2026-B002", r.stdout + r.stderr
+    if not conflict:
+        assert run_xsk("-C", str(b), "sync").returncode == 0, r.stderr
+        assert run_xsk("-C", str(a), "sync").returncode == 0
+        titles = sorted(p.parent.name for p in a.glob("cases/*/case.toml"))
+        assert titles == ["2026-001", "2026-B001", "2026-B002"]

@@ -95,10 +95,11 @@ def _ws():
     from xsk.workspace import journal
     from xsk.workspace import settings as workspace
 
-    ws = workspace.load(_state["dir"])
-    # a crash (or a killed sync) is undone before any command reads, unless a writer is busy
-    journal.recover_if_free(ws.root, ws.state_dir)
-    return ws
+    root = workspace.find_root(_state["dir"])
+    # a crash (or a killed sync, which may leave conflict markers in xsk.toml) is undone
+    # before any command reads a file, unless a writer is busy
+    journal.recover_if_free(root)
+    return workspace.load(root)
 
 
 def _prompter(no_input: bool):
