@@ -263,6 +263,9 @@ def check_workspace(ws_root: Path) -> list[Problem]:
         return problems
     problems.extend(procedures.check_all(ws_root))
     problems.extend(store.check_cases(ws))
+    from xsk.casework.checks import check_records
+
+    problems.extend(check_records(ws))  # outcomes, events, meetings, series, templates, CSVs
     problems.extend(check_public_documents(ws))
     known = procedures.available(ws_root)
     step_ids: dict[str, set[str] | None] = {}

@@ -16,7 +16,7 @@ from xsk.core.errors import Problem
 
 LEVELS = ("网格", "小区", "社区", "街道", "区")
 STATUSES = ("open", "closed")
-CASE_ID_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{0,31}$")
+CASE_ID_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{0,31}\Z")
 ATTENDANCE = ("出席", "列席", "请假", "缺席")
 OUTCOME_STATUSES = ("待办", "办理中", "已办结")
 SATISFACTION = ("满意", "基本满意", "不满意")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from typing import Any
 
 from xsk.core.errors import UsageError
@@ -16,8 +15,11 @@ def registered(ws: Workspace) -> dict[str, str]:
     path = ws.root / numbering.SERIES_FILE
     if not path.exists():
         return {}
-    data = tomllib.loads(path.read_text("utf-8"))
-    return {k: str(v.get("note", "")) for k, v in data.get("series", {}).items()}
+    data, _text = tomlio.read(path, ws.root)
+    table = data.get("series", {})
+    if not isinstance(table, dict):
+        return {}
+    return {k: str(v.get("note", "")) if isinstance(v, dict) else "" for k, v in table.items()}
 
 
 @txn.writer
