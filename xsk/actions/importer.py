@@ -139,9 +139,20 @@ def _read_xlsx(path: Path) -> list[list[Any]]:
         raise UsageError(f"无法打开 Excel 文件 {path.name}：{exc}") from None
     try:
         sheet = wb.worksheets[0]
-        return [list(r) for r in sheet.iter_rows(values_only=True)]
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     finally:
         wb.close()
+    for n, row in enumerate(rows, start=1):
+        if any(isinstance(c, str) and len(c) > MAX_CELL for c in row):
+            raise UsageError(_too_long(path, n))
+    return rows
+
+
+MAX_CELL = 131072  # characters in one cell (the csv module's own limit)
+
+
+def _too_long(path: Path, line: int) -> str:
+    return f"{path.name} 第 {line} 行：单元格过长（超过 {MAX_CELL} 个字符）"
 
 
 def _read_csv(path: Path) -> list[list[Any]]:
@@ -158,7 +169,16 @@ def _read_csv(path: Path) -> list[list[Any]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    return [list(r) for r in csv.reader(text.splitlines(), dialect)]
+    reader = csv.reader(text.splitlines(), dialect)
+    rows: list[list[Any]] = []
+    try:
+        for r in reader:
+            rows.append(list(r))
+    except csv.Error as exc:  # a cell over the field limit, a NUL, a broken quote
+        if "field limit" in str(exc):
+            raise UsageError(_too_long(path, reader.line_num)) from None
+        raise UsageError(f"{path.name} 第 {reader.line_num} 行：CSV 格式有误（{exc}）") from None
+    return rows
 
 
 def load_mapping(path: Path | None) -> dict[str, str]:

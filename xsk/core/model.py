@@ -472,8 +472,29 @@ def settings_from_dict(data: Mapping[str, Any], r: Reader) -> Settings:
         vote_rules={k: v for k, v in rules.items() if isinstance(v, Mapping)},
         category_rules={k: v for k, v in cat_rules.items() if isinstance(v, str)},
         traditional=r.get(docs, ("documents", "traditional"), "bool", default=False),
-        output_dir=r.get(docs, ("documents", "output"), "str", default="out"),
+        output_dir=_output_dir(r, docs),
     )
+
+
+def _output_dir(r: Reader, docs: Mapping[str, Any]) -> str:
+    """``[documents] output``: ``out`` or a folder inside it, never ``..``, ``.git``, ``cases``
+    or an absolute path (generated files would overwrite tracked ones or leave the workspace;
+    a folder outside the repository is named on the command line instead)."""
+    value = r.get(docs, ("documents", "output"), "str", default="out")
+    parts = value.replace("\\", "/").rstrip("/").split("/")
+    if (
+        value.startswith(("/", "\\"))
+        or (len(value) > 1 and value[1] == ":")
+        or parts[0] != "out"
+        or any(p in ("", ".", "..") for p in parts[1:])
+    ):
+        r.problem(
+            ("documents", "output"),
+            "E104",
+            f"“{value}”无效：生成文件只能放在 out 或 out/ 下的文件夹",
+        )
+        return "out"
+    return value
 
 
 def _dates(r: Reader, table: Mapping[str, Any], keypath: tuple[str, ...]) -> tuple[dt.date, ...]:

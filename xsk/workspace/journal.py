@@ -38,9 +38,46 @@ def writing(root: Path, state_dir: Path | None = None) -> Iterator[None]:
     whole read-modify-write-commit.
     """
     state_dir = state_dir or root / ".xsk"
+    for name in WRITTEN_FOLDERS:
+        refuse_symlinks(root, root / name, walk=False)
     with lock.hold(root):
         recover(root, state_dir)
         yield
+
+
+# the folders and files commands write into (each checked for symbolic links before a write)
+WRITTEN_FOLDERS = ("cases", "meetings", "templates", "templates/documents", "templates/procedures",
+                   "calendar", ".xsk", "xsk.toml", "roster.toml", "series.toml")  # fmt: skip
+
+
+def refuse_symlinks(root: Path, path: Path, *, walk: bool = True) -> None:
+    """UsageError (exit 2) when ``path`` or a folder between ``root`` and it is a symbolic
+    link, or (``walk``) a folder inside ``path`` is one: a write would land elsewhere."""
+    from xsk.core.errors import UsageError
+
+    try:
+        rel = Path(os.path.relpath(path, root))
+    except ValueError:  # another drive (Windows)
+        rel = Path("..")
+    if rel.parts[:1] == ("..",):
+        raise UsageError(f"拒绝写入工作区之外的路径：{path}")
+    node = root
+    for part in rel.parts:
+        node = node / part
+        if node.is_symlink():
+            raise UsageError(
+                f"{os.path.relpath(node, root)} 是符号链接，xsk 不会通过它写入",
+                hint="请把它换成普通文件夹或文件",
+            )
+    if walk and path.is_dir():
+        for dirpath, dirnames, filenames in os.walk(path):
+            for name in (*dirnames, *filenames):
+                full = Path(dirpath, name)
+                if full.is_symlink():
+                    raise UsageError(
+                        f"{os.path.relpath(full, root)} 是符号链接，xsk 不会通过它写入",
+                        hint="请把它换成普通文件夹或文件",
+                    )
 
 
 def recover_if_free(root: Path, state_dir: Path | None = None) -> None:
@@ -60,10 +97,16 @@ class Transaction:
         self.paths: list[Path] = []
 
     def track(self, *paths: Path) -> None:
-        """Record files or folders about to be written (before writing them)."""
+        """Record files or folders about to be written (before writing them).
+
+        A path that is, or runs through, a symbolic link is refused here, before any write:
+        xsk writes only inside the workspace.
+        """
         new = [p for p in paths if p not in self.paths]
         if not new:
             return
+        for p in new:
+            refuse_symlinks(self.root, p)
         self.paths.extend(new)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.path, "a", encoding="utf-8") as fh:
