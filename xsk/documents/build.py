@@ -233,7 +233,11 @@ def build_documents(
             # more than rendering a short one.
             size = max(1, math.ceil(len(todo) / (workers * 6)))
             batches = [todo[i : i + size] for i in range(0, len(todo), size)]
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            from xsk.documents import orphans
+
+            with ProcessPoolExecutor(
+                max_workers=workers, initializer=orphans.watch_parent, initargs=orphans.initargs()
+            ) as pool:
                 futures = {
                     pool.submit(
                         _run_batch, [job for job, _, _ in batch], list(template_dirs), traditional
