@@ -250,18 +250,26 @@ def read_ballots_csv(path: Path) -> list[dict[str, Any]]:
     except OSError:
         raise DataError(Problem(str(path), 0, "E401", "无法读取选票 CSV 文件")) from None
     text = tomlio.decode(raw, str(path))  # a BOM is fine; GBK bytes get the one message
-    reader = csv.DictReader(text.splitlines())
+    try:
+        rows = list(csv.reader(text.splitlines()))
+    except csv.Error as exc:  # a cell over the csv module's limit, a NUL
+        line = text[: text.find("\x00")].count("\n") + 1 if "\x00" in text else 0
+        raise DataError(Problem(str(path), line, "E404", f"选票 CSV 格式有误：{exc}")) from None
+    fieldnames = rows[0] if rows else []
     cols: dict[str, str] = {}
     for key, names in aliases.items():
         for n in names:
-            if reader.fieldnames and n in reader.fieldnames:
+            if n in fieldnames:
                 cols[key] = n
                 break
     missing = [k for k in ("owner", "choice") if k not in cols]
     if missing:
         raise DataError(Problem(str(path), 1, "E402", f"选票 CSV 缺少列：{'、'.join(missing)}"))
     out = []
-    for lineno, row in enumerate(reader, start=2):
+    for lineno, cells in enumerate(rows[1:], start=2):
+        if not cells:
+            continue  # a blank line (DictReader skipped those too)
+        row = dict(zip(fieldnames, cells, strict=False))
 
         def cell(key: str, row: dict[str, Any] = row) -> str:
             value = row.get(cols[key]) if key in cols else None  # a short row has None
