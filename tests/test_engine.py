@@ -85,6 +85,8 @@ def satisfy_condition(c):
         return "有"
     if c.op == "not_equals":
         return not c.value if isinstance(c.value, bool) else f"非{c.value}"
+    if c.op == "contains":  # in the procedures: visits holding a 不满意
+        return [{"date": START, "visitor": "王丽", "satisfaction": c.value}]
     raise AssertionError(c.op)
 
 

@@ -54,7 +54,7 @@ def test_first_sheet_one_row_per_case(ledger, cli):
     assert a["办结时限"] == dt.datetime(2026, 4, 30)
     assert a["办理情况"] == "已办结" and a["满意度"] == "满意"
     assert a["回访日期"] == dt.datetime(2026, 5, 6)
-    assert a["提出人"] == "张**" and a["联系电话"] == "139****5678"
+    assert a["提出人"] == "张某" and a["联系电话"] == "139****5678"
     assert a["是否表决"] == "是" and a["是否提请上级"] == "否"
     assert by_id[ids["b"]]["办理情况"] == "不予协商"
     c = by_id[ids["c"]]

@@ -535,7 +535,7 @@ people = st.lists(st.tuples(names, phones, ids, addresses), min_size=1, max_size
 def test_masked_contexts_never_leak(
     people: list[tuple[str, str, str, str]], tmp_path: Path
 ) -> None:
-    from xsk.documents.docx import _find_leaks
+    from xsk.documents.docx_text import _find_leaks
 
     ctx = sample_context("notice")
     meeting = ctx["meeting"]

@@ -166,13 +166,17 @@ def sample(ws, fixed_today):
 EXPECTED = {
     "cases": 4,
     "closed": 2,
+    "closed_with_reason": 0,
     "resolved_rate": 50.0,
+    "withdrawn": 0,
+    "merged": 0,
     "meetings": 1,
     "participants": 7,
     "on_site": 2,
     "escalated": 1,
     "voted": 1,
-    "direct": 3,
+    "direct": 1,  # cases with outcome items, not voted (the others were never consulted)
+    "on_time_rate": 33.33,  # 1 of the 3 items with a deadline done by it
     "by_category": {"公共设施建设与维护": 1, "加装电梯": 1, "未分类": 1, "矛盾纠纷化解": 1},
     "by_level": {"网格": 1, "小区": 1, "社区": 1, "街道": 1},
     "by_source": {"入户走访": 1, "居民反映": 1, "微信群": 1, "未注明": 1},

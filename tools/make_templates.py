@@ -902,7 +902,7 @@ def make_reply() -> Builder:
     b.number("编号：{{ case.id }}")
     b.plain("{{ proposer }}：")
     b.body(
-        "您提出的“{{ case.title }}”议题已办理完毕。感谢您对社区工作的关心和支持，"
+        '您提出的“{{ case.title }}”议题{{ opening if opening is defined else "已办理完毕" }}。感谢您对社区工作的关心和支持，'
         "现将办理情况答复如下。"
     )
     b.h1("一、办理结果")
@@ -994,6 +994,12 @@ def make_report() -> Builder:
     b.tag("{%p for ch in charts %}")
     b.h2("（{{ loop.index|cn }}）{{ ch.heading }}")
     b.para("{{ ch.image }}", style=S_CENTER)
+    b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
+    b.tag("{%p if definitions is defined %}")
+    b.h1("{{ (tables|length + (3 if charts else 2))|cn }}、说明")
+    b.tag("{%p for d in definitions %}")
+    b.body("{{ loop.index }}. {{ d }}")
     b.tag("{%p endfor %}")
     b.tag("{%p endif %}")
     b.signature()

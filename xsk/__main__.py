@@ -26,9 +26,10 @@ def _usage_message(text: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from xsk.cli.output import warn
+    from xsk.cli.output import console_safe, warn
     from xsk.core import notices
 
+    console_safe()
     notices.start(None)  # warnings of this run (e.g. the provisional calendar), each once
     code = _run(argv)
     if code == 0:  # after a failure they would only hide the error line
@@ -65,6 +66,14 @@ def _run(argv: list[str] | None) -> int:
             raise
         sys.stderr.write("\n已中断，未完成的修改没有写入。\n")
         return EXIT_INTERRUPTED
+    except PermissionError as exc:  # on Windows: a file open in Word/WPS/Excel
+        if debug:
+            raise
+        where = one_line(str(exc.filename or ""))
+        sys.stderr.write(
+            f"错误：无法写入 {where}：文件正在使用或只读（如已在 Word/WPS/Excel 中打开，请先关闭）\n"
+        )
+        return EXIT_USAGE
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)

@@ -41,6 +41,7 @@ from typing import Any
 
 from xsk.core.errors import UsageError
 from xsk.core.model import CASE_ID_RE, LEVELS, SATISFACTION
+from xsk.core.winpath import name_problem
 from xsk.workspace.settings import Workspace
 
 # field -> accepted headers (first = the ledger's own header)
@@ -131,10 +132,39 @@ def read_table(path: Path) -> tuple[list[list[Any]], bool]:
 
 
 def _read_xlsx(path: Path) -> list[list[Any]]:
+    """The first sheet's values. A cell holding a formula is read as the value Excel last
+    computed for it; a formula without one (the file was never opened in a spreadsheet
+    program) is refused with its row and column, never imported as the formula."""
+    rows = _xlsx_rows(path, data_only=False)
+    formulas = [
+        (r, c)
+        for r, row in enumerate(rows, start=1)
+        for c, v in enumerate(row, start=1)
+        if isinstance(v, str) and v.startswith("=")
+    ]
+    if not formulas:
+        return rows
+    values = _xlsx_rows(path, data_only=True)
+    missing = [(r, c) for r, c in formulas if _at(values, r, c) is None]
+    if missing:
+        where = "、".join(f"第 {r} 行 {_letter(c - 1, True)} 列" for r, c in missing[:5])
+        more = f"等 {len(missing)} 处" if len(missing) > 5 else ""
+        raise UsageError(
+            f"{path.name} 的 {where}{more}是公式且没有计算结果，不予导入",
+            hint="请在 Excel 或 WPS 中打开并保存（或把公式转为数值）后再导入",
+        )
+    return values
+
+
+def _at(rows: list[list[Any]], r: int, c: int) -> Any:
+    return rows[r - 1][c - 1] if r <= len(rows) and c <= len(rows[r - 1]) else None
+
+
+def _xlsx_rows(path: Path, *, data_only: bool) -> list[list[Any]]:
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(path, read_only=True, data_only=data_only)
     except Exception as exc:
         raise UsageError(f"无法打开 Excel 文件 {path.name}：{exc}") from None
     try:
@@ -415,6 +445,8 @@ def _plan_row(
         r.error("id", "议题编号不能为空")
     elif not CASE_ID_RE.match(cid):
         r.error("id", f"议题编号“{cid}”只能包含字母、数字和连字符（最长 32 位）")
+    elif name_problem(cid):
+        r.error("id", f"议题编号“{cid}”无效：{name_problem(cid)}")
     title = r.text("title")
     if not title:
         r.error("title", "议题名称不能为空")

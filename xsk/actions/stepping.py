@@ -13,8 +13,8 @@ def run_step(
 ) -> steps.StepReport:
     """:func:`xsk.casework.steps.run`, then the step's documents unless ``render`` is off."""
     report = steps.run(ws, cid, raw, **options)
-    if render and not options.get("dry_run") and report.transition.documents:
+    if render and not options.get("dry_run"):
         from xsk.documents import plan as documents  # rendering is imported only when used
 
-        report.documents = documents.build_for_step(ws, cid, report.transition.documents)
+        report.documents = documents.refresh_for_step(ws, cid, report.transition.documents)
     return report

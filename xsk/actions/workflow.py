@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import secrets
 import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -129,8 +130,13 @@ def new_case(
         )
     if level not in LEVELS:
         raise UsageError(f"层级“{level}”无效", hint=f"可选：{'、'.join(LEVELS)}")
+    cats = list(ws.settings.categories) or _procedure_categories(proc)
+    if category and cats and category not in cats:
+        # checked now, not at the collect step days later
+        raise UsageError(
+            f"议题类别“{category}”不在协商程序 {proc.id} 的类别中", hint=f"可选：{'、'.join(cats)}"
+        )
     if category is None and prompter.interactive:
-        cats = list(ws.settings.categories) or _procedure_categories(proc)
         category = prompter.select("类别", cats) if cats else prompter.text("类别", default="")
     if channel is None and prompter.interactive:
         channel = prompter.select("来源", list(CHANNELS), default="居民反映")
@@ -319,39 +325,11 @@ def private_strings(ws: Workspace) -> list[str]:
 
 
 def check_public_documents(ws: Workspace) -> list[Problem]:
-    """Scan generated public documents (category 公开) for phone and ID numbers."""
-    if not ws.out_dir.is_dir():
-        return []
-    public = []
-    for path in sorted(ws.out_dir.rglob("*.docx")):
-        try:
-            from xsk.documents.outputs import properties
+    """Scan generated public documents (category 公开) with the public view's scrubber: one
+    E701 per finding, located by paragraph (see ``xsk.documents.publiccheck``)."""
+    from xsk.documents.publiccheck import check_public_documents as scan
 
-            if properties(path)["category"] == "公开":
-                public.append(path)
-        except Exception:
-            problems = [Problem(ws.rel(path), 0, "E602", "不是有效的 Word 文件", "")]
-            return problems
-    if not public:
-        return []
-    from xsk.documents.docx import extract_text
-    from xsk.rules.privacy import find_leaks
-
-    known = private_strings(ws)
-    allowed = [ws.settings.office_contact] if ws.settings.office_contact else []
-    found = []
-    for path in public:
-        leaks = [
-            x
-            for x in find_leaks(extract_text(path), known)
-            if not any(x.replace("-", "") == a.replace("-", "") for a in allowed)
-        ]
-        if leaks:
-            shown = "、".join(privacy_hint(x) for x in leaks[:3])
-            found.append(
-                Problem(ws.rel(path), 0, "E701", f"公开文书含疑似电话或证件号：{shown}", "")
-            )
-    return found
+    return scan(ws)
 
 
 def privacy_hint(value: str) -> str:
@@ -361,17 +339,34 @@ def privacy_hint(value: str) -> str:
 # --- edit and sync ---------------------------------------------------------------------------
 
 
+_DEFAULT_EDITOR = "notepad" if sys.platform == "win32" else "vi"
+
+
+def editor_argv(editor: str, *, windows: bool = sys.platform == "win32") -> list[str]:
+    """The editor command as an argument list. A path to a program is taken whole (on
+    Windows it has spaces and backslashes: ``C:\\Program Files\\Notepad++\\notepad++.exe``);
+    otherwise it is split like a shell would, keeping backslashes on Windows."""
+    import shlex
+
+    if os.path.isfile(editor):
+        return [editor]
+    if windows:
+        return [
+            a[1:-1] if len(a) > 1 and a[0] == a[-1] == '"' else a
+            for a in shlex.split(editor, posix=False)
+        ]
+    return shlex.split(editor)
+
+
 @txn.writer
 def edit_case(ws: Workspace, cid: str, editor: str | None = None) -> str:
     """Open case.toml in $EDITOR; commit if valid, restore the old file if not."""
     store.load_case(ws, cid)
     path = store.case_file(ws, cid)
     before = path.read_bytes()
-    editor = editor or os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    import shlex
-
+    editor = editor or os.environ.get("VISUAL") or os.environ.get("EDITOR") or _DEFAULT_EDITOR
     try:
-        subprocess.run([*shlex.split(editor), str(path)], check=False)
+        subprocess.run([*editor_argv(editor), str(path)], check=False)
     except FileNotFoundError:
         raise UsageError(f"无法启动编辑器“{editor}”", hint="请设置 EDITOR 环境变量") from None
     if path.read_bytes() == before:

@@ -39,7 +39,6 @@ import gc
 import json
 import os
 import re
-import sys
 import time
 import tomllib
 import zlib
@@ -53,7 +52,7 @@ from xsk.core.errors import DataError, Problem
 from xsk.core.model import ATTENDANCE, SATISFACTION, Reader, case_from_dict, case_summary
 from xsk.workspace.settings import Workspace
 
-FORMAT = 2
+FORMAT = 3  # 3: residents masked as 张某 (was 张**)
 INDEX_FILE = "index.json"  # what status needs: one short row per case
 DETAILS_FILE = "details.json"  # what reports need: outcomes, events, meetings
 RACY_NS = 3_000_000_000  # 3 s: covers coarse (FAT: 2 s) file timestamps
@@ -150,8 +149,8 @@ def load(ws: Workspace, *, level: str = "ledger", write: bool = True) -> Index:
     misses: list[tuple[int, str, FileKey, list[FileKey | None]]] = []
     cases_dir = str(ws.cases_dir)
     for name in _case_folders(cases_dir):
-        folder = f"{cases_dir}/{name}"
-        case_key = _file_key(f"{folder}/{CASE_FILE}")
+        folder = os.path.join(cases_dir, name)
+        case_key = _file_key(os.path.join(folder, CASE_FILE))
         if case_key is None:
             continue  # not a case folder (as xsk.store.cases.case_ids)
         row = summary_old.get(name)
@@ -209,7 +208,7 @@ def load(ws: Workspace, *, level: str = "ledger", write: bool = True) -> Index:
             meetings_old = {}
         mdir = str(ws.meetings_dir)
         for name in _meeting_files(mdir):
-            key = _file_key(f"{mdir}/{name}")
+            key = _file_key(os.path.join(mdir, name))
             if key is None:
                 continue
             entry = meetings_old.get(name)
@@ -294,7 +293,8 @@ def _changed(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
 # --- parsing many cases (in parallel when there are many) -----------------------------------
 
 PARALLEL_MIN = 400  # below this, starting worker processes costs more than it saves
-_FORKED_WS: Workspace | None = None
+PARALLEL_MIN_SPAWN = 1500  # a spawned worker imports xsk afresh (Windows): worth it later
+_WORKER_WS: Workspace | None = None  # the workspace, in a worker process
 
 
 Task = tuple[str, str]  # ("summary" | "case" | "meeting", folder or file name)
@@ -312,35 +312,43 @@ def _parse_one(ws: Workspace, task: Task) -> Parsed:
     return rec, problem, None
 
 
+def _init_worker(ws: Workspace) -> None:
+    global _WORKER_WS
+    _WORKER_WS = ws
+
+
 def _parse_chunk(tasks: list[Task]) -> list[Parsed]:
-    assert _FORKED_WS is not None
-    return [_parse_one(_FORKED_WS, t) for t in tasks]
+    assert _WORKER_WS is not None
+    return [_parse_one(_WORKER_WS, t) for t in tasks]
 
 
 def _parse_many(ws: Workspace, tasks: list[Task]) -> list[Parsed]:
     """Parse case folders and meeting files; results in the order of ``tasks``.
 
     A cold build of 10,000 cases is bound by the pure-Python TOML parser, so with many
-    files the work is shared among forked worker processes (Linux; one per CPU core).
+    files the work is shared among worker processes (one per CPU core). The workers get
+    the workspace by argument (``_init_worker``), so this works with ``fork`` (Linux) and
+    ``spawn`` (Windows, or ``XSK_MP_START=spawn``) alike.
     """
-    global _FORKED_WS
+    from xsk.core import mpstart
+
     workers = min(os.cpu_count() or 1, 8)
-    if len(tasks) < PARALLEL_MIN or workers < 2 or sys.platform != "linux":
+    ctx = mpstart.context()
+    least = PARALLEL_MIN if mpstart.forks(ctx) else PARALLEL_MIN_SPAWN
+    if len(tasks) < least or workers < 2:
         return [_parse_one(ws, t) for t in tasks]
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     size = max(50, len(tasks) // (workers * 4) + 1)
     chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
-    _FORKED_WS = ws
+    fresh = Workspace(root=ws.root, settings=ws.settings, settings_text=ws.settings_text)
     try:
-        ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(fresh,)
+        ) as pool:
             return [r for part in pool.map(_parse_chunk, chunks) for r in part]
-    except (OSError, RuntimeError):  # no fork here (sandbox, limits): do it in this process
+    except (OSError, RuntimeError):  # no processes here (sandbox, limits): do it in this one
         return [_parse_one(ws, t) for t in tasks]
-    finally:
-        _FORKED_WS = None
 
 
 # --- signatures ------------------------------------------------------------------------------
@@ -366,12 +374,12 @@ def _folder_keys(folder: str, case_key: FileKey) -> list[FileKey | None]:
     """
     keys = [
         case_key,
-        _file_key(f"{folder}/{OUTCOMES_FILE}", OUTCOMES_FILE),
-        _file_key(f"{folder}/{EVENTS_DIR}", EVENTS_DIR),
+        _file_key(os.path.join(folder, OUTCOMES_FILE), OUTCOMES_FILE),
+        _file_key(os.path.join(folder, EVENTS_DIR), EVENTS_DIR),
     ]
     if keys[2] is not None:
         try:
-            with os.scandir(f"{folder}/{EVENTS_DIR}") as it:
+            with os.scandir(os.path.join(folder, EVENTS_DIR)) as it:
                 entries = sorted((e for e in it if e.name.endswith(".toml")), key=lambda e: e.name)
                 for e in entries:
                     with contextlib.suppress(FileNotFoundError):
@@ -478,7 +486,7 @@ def _read_case(ws: Workspace, name: str) -> tuple[Any, Problem | None]:
     path = ws.cases_dir / name / CASE_FILE
     data, text = _quick_toml(path)
     if data is not None:
-        r = Reader(f"{ws.cases_dir.name}/{name}/{CASE_FILE}", text)
+        r = Reader(f"{ws.cases_dir.name}/{name}/{CASE_FILE}", text)  # shown as ws.rel shows it
         case = case_from_dict(data, r, folder_id=name)
         if case is not None and not r.problems:
             return case, None

@@ -49,8 +49,8 @@ def add(ws: Workspace, cid: str, kind: str, when: dt.datetime, opts: dict[str, A
         kind == "visit" and opts.get("reopen") and opts["satisfaction"] == "不满意"
     )
     step_id = ""
-    if reopened:  # checked before anything is written: a bad --step changes nothing
-        step_id = opts.get("step") or _reopen_step(ws, case.procedure)
+    if reopened or opts.get("step"):  # checked before anything is written: a bad --step
+        step_id = opts.get("step") or _reopen_step(ws, case.procedure)  # changes nothing
         proc = procedures.load(case.procedure, ws.root)
         if proc.step(step_id) is None:
             raise UsageError(f"程序 {proc.id} 中没有步骤“{step_id}”")
@@ -75,7 +75,9 @@ def _record(
             "note": opts.get("text", ""),
             "date": when.date(),
         }
+        before = {o.no: o.status for o in outcomes.load(folder, ws.root)}
         paths.append(outcomes.apply_progress(folder, [up]))
+        undone = before.get(opts["no"]) == "已办结" and opts["status"] != "已办结"
         from xsk.parts.answer_outcomes import next_due
 
         due = next_due(outcomes.load(folder, ws.root))
@@ -123,6 +125,10 @@ def _record(
             data["channel"] = opts.get("channel", "")
     paths.append(events.write(folder, kind, when, data))
     label = events.KINDS[kind]
+    if kind == "progress" and undone and _past_supervision(ws, case):
+        # an item reported done is not done after all: the case goes back to supervision
+        opts = {**opts, "reason": f"事项 {opts['no']} 由已办结改为{opts['status']}"}
+        step_id = opts.get("step") or _reopen_step(ws, case.procedure)
     ws.commit(paths, f"议题 {cid}：记录{label}", date=when.isoformat())
     lines.append(f"已记录{label}：{ws.rel(paths[-1])}")
     if step_id:
@@ -131,6 +137,14 @@ def _record(
         steps.reopen(ws, cid, step_id, opts.get("reason") or "回访不满意", when)
         lines.append(f"议题 {cid} 已重新办理，回到步骤 {step_id}")
     return lines
+
+
+def _past_supervision(ws: Workspace, case: Any) -> bool:
+    """Whether the case is closed or stands after its supervision step."""
+    if not case.is_open:
+        return True
+    proc = procedures.load(case.procedure, ws.root)
+    return proc.index(case.step) > proc.index(_reopen_step(ws, case.procedure))
 
 
 def _reopen_step(ws: Workspace, pid: str) -> str:

@@ -23,6 +23,7 @@ LABELS = {
     "vote": "表决权",
     "official": "干部/单位代表",
     "consent": "同意公示姓名",
+    "gender": "性别",
     "phone": "电话",
     "note": "备注",
 }
@@ -42,6 +43,7 @@ def row(e: RosterEntry, *, reveal: bool = False) -> dict[str, Any]:
         "vote": e.vote,
         "official": e.official,
         "consent": e.consent,
+        "gender": e.gender,
         "phone": e.phone if reveal else mask_phone(e.phone),
         "note": e.note,
     }

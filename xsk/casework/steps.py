@@ -16,7 +16,7 @@ from xsk.core.errors import AnswerError, GuardError, UsageError
 from xsk.core.model import Case, HistoryEntry, history_dict
 from xsk.parts import events, outcomes, registry
 from xsk.parts.answer_outcomes import next_due
-from xsk.procedure import engine
+from xsk.procedure import engine, exits
 from xsk.procedure import loader as procedures
 from xsk.procedure.model import Procedure, Step
 from xsk.workspace import cases as store
@@ -125,6 +125,8 @@ def _run(
         where = f"{line}: " if line else ""
         raise AnswerError(f"{where}{first.format(step)}" if where else first.format(step))
     trans = engine.advance(proc, case, step, answers)
+    if step.exit_guards:
+        trans = check_exit(ws, case, step, answers, trans)
     report = StepReport(cid, step, trans, answers)
     if dry_run:
         return report
@@ -134,6 +136,57 @@ def _run(
         tx.track(store.case_dir(ws, cid))
         _apply(ws, case, proc, step, answers, trans, report, tx, when, by)
     return report
+
+
+def standing(ws: Workspace, case: Case, step: Step, answers: Mapping[str, Any]) -> exits.Standing:
+    """The case's items and visits as they will be once ``answers`` are saved."""
+    case_dir = store.case_dir(ws, case.id)
+    items = {
+        o.no: exits.ItemState(o.no, o.item, o.status, o.progress)
+        for o in outcomes.load(case_dir, ws.root)
+    }
+    visits: list[Mapping[str, Any]] = []
+    for q in step.questions:
+        value = answers.get(q.id)
+        if q.type == "progress" and isinstance(value, list):
+            for up in value:
+                old = items.get(up["no"])
+                if old is not None:
+                    note = up.get("note") or old.note
+                    items[up["no"]] = exits.ItemState(old.no, old.item, up["status"], note)
+        elif q.type == "visits" and isinstance(value, list):
+            visits.extend(value)
+    if not any(q.type == "visits" and q.id in answers for q in step.questions):
+        # the visits recorded by ``xsk event`` since the case was last reopened
+        for ev in events.read_all(case_dir, ws.root):
+            if ev.get("kind") == "reopen":
+                visits = []
+            elif ev.get("kind") == "visit":
+                visits.append(ev)
+    return exits.Standing(tuple(items[k] for k in sorted(items)), tuple(visits))
+
+
+def check_exit(
+    ws: Workspace,
+    case: Case,
+    step: Step,
+    answers: Mapping[str, Any],
+    trans: engine.Transition,
+) -> engine.Transition:
+    """The step's exit guards (procedure data): refuse, or record why the case goes on."""
+    trans, failures, override = exits.check_exit(
+        step, trans, answers, standing(ws, case, step, answers)
+    )
+    if not failures:
+        return trans
+    closing = trans.status == "closed"
+    what = "结案" if closing else f"结束“{step.name}”"
+    q = step.question(override) if override else None
+    hint = ""
+    if q is not None:
+        how = "说明理由" if q.type in ("text", "longtext") else "填“是”"
+        hint = f"如确需{what}，请在 {override}（{q.prompt}）中{how}"
+    raise GuardError(f"议题 {case.id} 不能{what}：{'；'.join(failures)}", hint=hint)
 
 
 def _apply(

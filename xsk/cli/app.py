@@ -10,7 +10,7 @@ from __future__ import annotations
 
 # isort: off
 # the order of these imports is the order of the commands in ``xsk --help``
-from xsk.cli import cases, people, steps, calendar, meetings, docs, walk  # noqa: F401
+from xsk.cli import cases, people, steps, lifecycle, calendar, meetings, docs, walk, street  # noqa: F401
 
 # isort: on
 from xsk.cli.common import _subcommand, _ws, app, command

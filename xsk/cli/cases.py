@@ -59,7 +59,7 @@ def new(
 ) -> None:
     """登记新议题并提交；最后一行输出议题编号。
 
-    示例：xsk new --title 三号楼加装电梯 --category 公共设施 --proposer 张建国 --phone 13912345678
+    示例：xsk new --title 三号楼加装电梯 --category 加装电梯 --proposer 张建国 --phone 13912345678
     """
     from xsk.actions import workflow
     from xsk.cli.output import echo

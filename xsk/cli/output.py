@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 from collections.abc import Sequence
 from typing import Any
+
+
+def console_safe() -> None:
+    """A console that cannot show a character gets ``?`` instead of a UnicodeEncodeError.
+
+    A Windows console in code page 936 (GBK), or ``PYTHONIOENCODING=gbk``, lacks some
+    characters a case may hold (emoji, rare names). Only the screen is affected: files are
+    always written as UTF-8.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", "strict") == "strict" and hasattr(stream, "reconfigure"):
+            with contextlib.suppress(ValueError, OSError):  # a stream that cannot change
+                stream.reconfigure(errors="replace")
 
 
 def is_tty() -> bool:

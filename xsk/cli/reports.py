@@ -12,17 +12,25 @@ from typing import Annotated, Any
 
 import typer
 
-REPORT_HELP = """统计报告：议题数、协商会议、参与人次、办结率、办理方式、分类统计、责任单位、满意度。
+from xsk.core.cnfmt import cn_date
+from xsk.reports.definitions import DEFINITIONS
 
-口径：议题按登记日期（created）、会议按会议时间计入统计期间；办结率 = 已办结 ÷ 议题数 × 100，
-精确计算后四舍五入保留两位小数；本级解决 = 已办结且未提请上级的议题；提请上级 = 有上报协调记录的议题；
-提交表决 = 会议议题有表决记录或流程中提交表决的议题，其余为直接实施；参与人次 = 期间内会议的出席和列席人数之和。
+REPORT_HELP = (
+    """统计报告：议题数、协商会议、参与人次、办结率、办理方式、分类统计、责任单位、满意度。
+
+口径（报告“说明”部分同此）：
+
+\b
+"""
+    + "\n".join(f"  {i}. {d}" for i, d in enumerate(DEFINITIONS, 1))
+    + """
 
 \b
 示例：
   xsk report --from 2026-01-01 --to 2026-06-30 --docx 报告.docx --xlsx 台账.xlsx
   xsk report --workspace 红桥社区 --workspace 白沙社区 --json
 """
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -81,8 +89,11 @@ def report(
             metavar="DIR",
         ),
     ] = None,
+    reveal: Annotated[
+        bool,
+        typer.Option("--reveal", help="台账不脱敏（内部台账，含居民姓名和电话，勿外传）"),
+    ] = False,
 ) -> None:
-    from xsk.cli.output import echo, emit_json, table, warn
     from xsk.core.errors import UsageError
     from xsk.reports import stats
     from xsk.workspace import settings as wsmod
@@ -98,6 +109,24 @@ def report(
             raise UsageError("--workspace 指定了重复的工作区")
     else:
         loaded = [_current_ws()]
+    print_report(loaded, period, json_=json_, docx=docx, xlsx=xlsx, reveal=reveal)
+
+
+def print_report(
+    loaded: list[Any],
+    period: Any,
+    *,
+    json_: bool = False,
+    docx: Path | None = None,
+    xlsx: Path | None = None,
+    extra_json: dict[str, Any] | None = None,
+    reveal: bool = False,
+) -> None:
+    """Figures of one or more workspaces (per-workspace columns when several), on screen or as
+    JSON, and the .docx report / .xlsx ledger when asked (``xsk report``, ``xsk street report``)."""
+    from xsk.cli.output import echo, emit_json, table, warn
+    from xsk.reports import stats
+
     today = _today()
     datasets = [stats.load_dataset(w, ledger=xlsx is not None) for w in loaded]
     figures = stats.compute(datasets, period, today)
@@ -109,10 +138,14 @@ def report(
     )
     tables = stats.tables(figures, names, per_ws)
     if xlsx is not None:
-        from xsk.reports import ledger
+        from xsk.reports import ledger, ledger_privacy
 
         _check_suffix(xlsx, ".xlsx")
-        ledger.write_ledger(datasets, xlsx, period=period, today=today)
+        if reveal:
+            for w, d in zip(loaded, datasets, strict=True):
+                ledger_privacy.reveal_proposers(w, d)
+        scrubber = None if reveal else ledger_privacy.ledger_scrubber(loaded)
+        ledger.write_ledger(datasets, xlsx, period=period, today=today, scrubber=scrubber)
     if docx is not None:
         from xsk.reports import report_doc
 
@@ -124,19 +157,27 @@ def report(
         for w in warnings:
             warn(w)
     if json_:
-        emit_json(figures)
+        if extra_json is not None:
+            per = {name: f for name, f in per_ws} if per_ws else {datasets[0].name: figures}
+            emit_json({**extra_json, "total": figures, "communities": per})
+        else:
+            emit_json(figures)
     else:
         label = "、".join(d.name for d in datasets)
-        echo(f"{label} 协商议事统计（{period.label()}，统计日期 {stats.cn_date(today)}）")
+        echo(f"{label} 协商议事统计（{period.label()}，统计日期 {cn_date(today)}）")
         for line in stats.summary_lines(figures):
             echo(line)
         for t in tables:
             if t["rows"]:
                 echo()
                 table(t["columns"], t["rows"], title=t["heading"])
+        echo()
+        echo("说明：")
+        for i, d in enumerate(DEFINITIONS, 1):
+            echo(f"  {i}. {d}")
     say = _stderr if json_ else echo
     if xlsx is not None:
-        say(f"已导出台账：{xlsx}")
+        say(f"已导出台账：{xlsx}" + ("（内部台账，未脱敏，勿外传）" if reveal else "（已脱敏）"))
     if docx is not None:
         say(f"已生成统计报告：{docx}")
 
@@ -245,9 +286,7 @@ def due(
         return
     total = sum(len(v) for v in groups.values())
     late = sum(i["overdue"] for v in groups.values() for i in v)
-    echo(
-        f"共 {len(groups)} 个责任单位、{total} 项事项，其中逾期 {late} 项（{stats.cn_date(today)}）"
-    )
+    echo(f"共 {len(groups)} 个责任单位、{total} 项事项，其中逾期 {late} 项（{cn_date(today)}）")
     for unit, items in groups.items():
         n_late = sum(i["overdue"] for i in items)
         echo()

@@ -13,13 +13,19 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from xsk.core.errors import Problem
+from xsk.core.winpath import name_problem
 
 LEVELS = ("网格", "小区", "社区", "街道", "区")
 STATUSES = ("open", "closed")
 CASE_ID_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{0,31}\Z")
 ATTENDANCE = ("出席", "列席", "请假", "缺席")
-OUTCOME_STATUSES = ("待办", "办理中", "已办结")
+# 不具备实施条件: an item that cannot be carried out; it counts as settled only with a reason
+OUTCOME_STATUSES = ("待办", "办理中", "已办结", "不具备实施条件")
 SATISFACTION = ("满意", "基本满意", "不满意")
+GENDERS = ("", "男", "女")
+# results of cases set aside: withdrawn (撤销) and merged into another case (合并); they stay
+# in git and in the ledger but out of every count and rate
+SET_ASIDE = ("withdrawn", "merged")
 
 T = TypeVar("T")
 
@@ -134,6 +140,7 @@ class Person:
     id_number: str = ""
     address: str = ""
     public: bool = False  # an official, or consented to be named on public documents
+    gender: str = ""  # 男/女: masked as 张先生/张女士 instead of 张某
 
     PRIVATE_FIELDS = ("phone", "id_number", "address")
 
@@ -154,6 +161,7 @@ class RosterEntry:
     consent: bool = False  # agreed to be named on public documents
     phone: str = ""  # private
     note: str = ""
+    gender: str = ""  # 男/女: masked as 张先生/张女士 instead of 张某
 
     @property
     def public_name(self) -> bool:
@@ -241,6 +249,8 @@ def case_from_dict(data: Mapping[str, Any], r: Reader, folder_id: str = "") -> C
     cid = r.get(data, ("id",), "str", required=True, default="")
     if cid and not CASE_ID_RE.match(cid):
         r.problem(("id",), "E105", f"议题编号“{cid}”只能包含字母、数字和连字符")
+    elif cid and name_problem(cid):  # the folder cases/<id> must exist on Windows too
+        r.problem(("id",), "E105", f"议题编号“{cid}”无效：{name_problem(cid)}")
     if folder_id and cid and cid != folder_id:
         r.problem(("id",), "E106", f"议题编号“{cid}”与文件夹名“{folder_id}”不一致")
     title = r.get(data, ("title",), "str", required=True, default="")
@@ -268,6 +278,7 @@ def case_from_dict(data: Mapping[str, Any], r: Reader, folder_id: str = "") -> C
                 id_number=r.get(p, ("proposers", i, "id_number"), "str", default=""),
                 address=r.get(p, ("proposers", i, "address"), "str", default=""),
                 public=r.get(p, ("proposers", i, "public"), "bool", default=False),
+                gender=r.get(p, ("proposers", i, "gender"), "str", default="", choices=GENDERS),
             )
         )
     answers_raw = r.table(data, ("answers",))
@@ -379,6 +390,8 @@ def _person_dict(p: Person) -> dict[str, Any]:
             d[key] = getattr(p, key)
     if p.public:
         d["public"] = True
+    if p.gender:
+        d["gender"] = p.gender
     return d
 
 
@@ -419,6 +432,7 @@ def roster_from_dict(data: Mapping[str, Any], r: Reader) -> list[RosterEntry]:
                     consent=r.get(e, kp("consent"), "bool", default=False),
                     phone=r.get(e, kp("phone"), "str", default=""),
                     note=r.get(e, kp("note"), "str", default=""),
+                    gender=r.get(e, kp("gender"), "str", default="", choices=GENDERS),
                 )
             )
     return out
@@ -426,7 +440,7 @@ def roster_from_dict(data: Mapping[str, Any], r: Reader) -> list[RosterEntry]:
 
 def roster_entry_dict(e: RosterEntry) -> dict[str, Any]:
     d: dict[str, Any] = {"id": e.id, "name": e.name}
-    for key in ("role", "subject_type", "unit", "phone", "note"):
+    for key in ("role", "subject_type", "unit", "phone", "note", "gender"):
         if getattr(e, key):
             d[key] = getattr(e, key)
     d["deliberate"] = e.deliberate

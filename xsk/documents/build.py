@@ -7,21 +7,23 @@ import hashlib
 import io
 import json
 import math
-import multiprocessing
 import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
+from xsk.core import mpstart
 from xsk.documents.docx import (
     RENDERER_VERSION,
     _atomic_write,
@@ -30,6 +32,7 @@ from xsk.documents.docx import (
     render_document,
     warm,
 )
+from xsk.store.atomic import ReplaceRefused
 
 __all__ = [
     "BuildResult",
@@ -43,7 +46,12 @@ __all__ = [
 ]
 
 MANIFEST_VERSION = 1
-INSTALL_HINT = "apt-get install libreoffice-writer-nogui fonts-noto-cjk"
+INSTALL_HINT = (
+    "Linux：apt-get install libreoffice-writer-nogui fonts-noto-cjk；"
+    "Windows：从 https://zh-cn.libreoffice.org/download/ 下载安装，"
+    "或把环境变量 XSK_SOFFICE 设为 soffice.exe 的完整路径"
+)
+SOFFICE_ENV = "XSK_SOFFICE"
 
 
 class ToolMissingError(Exception):
@@ -65,12 +73,14 @@ class DocJob:
     case_ids: list[str] = field(default_factory=list)
     known_private: list[str] = field(default_factory=list)
     allowed_public: list[str] = field(default_factory=list)
+    scan: dict[str, Any] | None = None  # the public view's names (xsk.publicview.spec)
 
 
 @dataclass
 class BuildResult:
     built: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
+    refused: list[Path] = field(default_factory=list)  # open in Word/WPS or read-only
 
 
 def _job_context(job: DocJob) -> dict[str, Any]:
@@ -103,6 +113,7 @@ def job_hash(job: DocJob, template_dirs: Sequence[Path], traditional: bool) -> s
         "public": bool(job.public),
         "known_private": sorted(str(k) for k in job.known_private),
         "allowed_public": sorted(str(k) for k in job.allowed_public),
+        **({"scan": job.scan} if job.scan else {}),
         "images": images,
         "context": ctx,
     }
@@ -126,6 +137,7 @@ def _run_job(job: DocJob, template_dirs: Sequence[Path], traditional: bool) -> P
         traditional=traditional,
         known_private=list(job.known_private),
         allowed_public=list(job.allowed_public),
+        scan=job.scan,
     )
 
 
@@ -170,6 +182,20 @@ def _save_manifest(path: Path, entries: Mapping[str, str]) -> None:
     _atomic_write(Path(path), text.encode("utf-8"))
 
 
+def _pool(workers: int, ctx: BaseContext) -> ProcessPoolExecutor:
+    """The build's process pool. Workers get jobs, template folders and flags by argument
+    (``_run_batch``), nothing from this process's globals, so any start method works.
+    Each worker dies with this process (:mod:`xsk.documents.orphans`)."""
+    from xsk.documents import orphans
+
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=ctx,
+        initializer=orphans.watch_parent,
+        initargs=orphans.initargs(),
+    )
+
+
 def build_documents(
     jobs: Iterable[DocJob],
     *,
@@ -186,7 +212,8 @@ def build_documents(
     ``job_hash``); ``force`` rebuilds everything. With ``jobs_n > 1`` the jobs run in a process
     pool. ``progress(done, total)`` is called in this process after each job (skipped ones
     included). When a job fails, the manifest still records the jobs that succeeded and the
-    first error is raised.
+    first error is raised. An output that cannot be replaced (open in Word/WPS, read-only)
+    is not an error here: it is listed in ``result.refused`` and left out of the manifest.
     """
     job_list = list(jobs)
     total = len(job_list)
@@ -218,8 +245,11 @@ def build_documents(
 
     def failed(key: str, exc: BaseException) -> None:
         nonlocal done
-        manifest.pop(key, None)
-        errors.append(exc)
+        manifest.pop(key, None)  # not built: the next build tries again
+        if isinstance(exc, ReplaceRefused):  # open in Word: build the rest, report at the end
+            result.refused.append(Path(exc.filename))
+        else:
+            errors.append(exc)
         done += 1
         if progress:
             progress(done, total)
@@ -227,17 +257,14 @@ def build_documents(
     try:
         if jobs_n > 1 and len(todo) > 1:
             workers = min(jobs_n, len(todo))
-            if multiprocessing.get_start_method(allow_none=True) in (None, "fork"):
+            ctx = mpstart.context()
+            if mpstart.forks(ctx):  # spawned workers would not inherit the warmed templates
                 warm((job.kind for job, _, _ in todo), template_dirs)
             # Jobs go to the workers in small batches: one round trip per document cost
             # more than rendering a short one.
             size = max(1, math.ceil(len(todo) / (workers * 6)))
             batches = [todo[i : i + size] for i in range(0, len(todo), size)]
-            from xsk.documents import orphans
-
-            with ProcessPoolExecutor(
-                max_workers=workers, initializer=orphans.watch_parent, initargs=orphans.initargs()
-            ) as pool:
+            with _pool(workers, ctx) as pool:
                 futures = {
                     pool.submit(
                         _run_batch, [job for job, _, _ in batch], list(template_dirs), traditional
@@ -268,6 +295,8 @@ def build_documents(
     for _job, key, _ in todo:
         if key in built:
             result.built.append(built[key])
+    order = {str(job.out_path): i for i, (job, _, _) in enumerate(todo)}
+    result.refused.sort(key=lambda p: order.get(str(p), len(order)))
     if errors:
         raise errors[0]
     return result
@@ -279,12 +308,31 @@ def build_documents(
 
 
 def find_soffice() -> str | None:
-    """Path of the LibreOffice executable, or None."""
+    """Path of the LibreOffice executable, or None: ``XSK_SOFFICE``, then ``soffice`` on
+    PATH (``soffice.exe`` on Windows), then where the Windows installer puts it."""
+    chosen = os.environ.get(SOFFICE_ENV, "").strip().strip('"')
+    if chosen:
+        return chosen if Path(chosen).is_file() else None
     for name in ("soffice", "libreoffice"):
         found = shutil.which(name)
         if found:
             return found
+    for candidate in windows_soffice_paths(os.environ):
+        if candidate.is_file():
+            return str(candidate)
     return None
+
+
+def windows_soffice_paths(env: Mapping[str, str], *, windows: bool | None = None) -> list[Path]:
+    """``…\\LibreOffice\\program\\soffice.exe`` under Program Files (64-bit, then x86);
+    the built-in ``C:\\`` defaults only on Windows."""
+    roots = [env.get(k) for k in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")]
+    if sys.platform == "win32" if windows is None else windows:
+        roots += [r"C:\Program Files", r"C:\Program Files (x86)"]
+    return [
+        Path(root, "LibreOffice", "program", "soffice.exe")
+        for root in dict.fromkeys(r for r in roots if r)
+    ]
 
 
 _DOCGRID_RE = re.compile(rb"<w:docGrid\b[^>]*/>")
@@ -422,6 +470,10 @@ def convert_to_pdf(
     if not files:
         return []
     soffice = find_soffice()
+    if soffice is None and os.environ.get(SOFFICE_ENV, "").strip():
+        raise ToolMissingError(
+            f"环境变量 {SOFFICE_ENV} 指向的 {os.environ[SOFFICE_ENV]} 不存在，无法转换为 PDF"
+        )
     if soffice is None:
         raise ToolMissingError(
             f"未找到 LibreOffice（soffice），无法转换为 PDF。请先安装：{INSTALL_HINT}"

@@ -37,10 +37,7 @@ from xsk.documents.docx_layout import (
     to_traditional,
 )
 from xsk.documents.docx_text import (
-    _core_text_bytes,
-    _find_leaks,
-    _hide,
-    _norm,
+    PrivacyLeakError,
     extract_text,
     extract_text_bytes,
     find_leaks_local,
@@ -79,14 +76,6 @@ class TemplateError(Exception):
 
 class TemplateNotFoundError(TemplateError):
     """No template for the requested kind exists in any template directory."""
-
-
-class PrivacyLeakError(Exception):
-    """A public document contains personal data (phone, ID number, known private text)."""
-
-    def __init__(self, message: str, leaks: Sequence[str] = ()) -> None:
-        super().__init__(message)
-        self.leaks = list(leaks)
 
 
 # --------------------------------------------------------------------------------------
@@ -333,10 +322,11 @@ def normalize_docx_bytes(data: bytes) -> bytes:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    """Temp file, fsync, rename: a crash leaves the old file or the new one."""
-    from xsk.store.atomic import write_bytes
+    """Temp file, fsync, rename: a crash leaves the old file or the new one. A target open
+    in Word/WPS (or read-only) raises :class:`xsk.store.atomic.ReplaceRefused`."""
+    from xsk.store.atomic import write_output
 
-    write_bytes(path, data)
+    write_output(path, data)
 
 
 # --------------------------------------------------------------------------------------
@@ -622,35 +612,39 @@ def render_document(
     traditional: bool = False,
     known_private: Iterable[str] = (),
     allowed_public: Iterable[str] = (),
+    scan: Mapping[str, Any] | None = None,
 ) -> Path:
     """Render ``kind`` with ``context`` to ``out_path`` and return the path.
 
     Raises TemplateError for a missing or broken template and PrivacyLeakError when a public
-    document would show a phone number, an ID number or one of ``known_private``; in that
-    case no file is left at ``out_path``. ``allowed_public`` lists values that may appear on a
-    public document although they look private (e.g. the community office's published phone
-    number); a finding equal to one of them, ignoring spaces and dashes, is not a leak.
+    document would show private data (``xsk.documents.publiccheck``: phones, ID numbers, addresses,
+    WeChat/QQ ids, plates, one of ``known_private``, and with ``scan`` — the public view's
+    allowed and private names — residents' names); in that case no file is left at
+    ``out_path`` and the message names the context field the finding came from.
+    ``allowed_public`` lists values that may appear on a public document although they look
+    private (e.g. the community office's published phone number).
     """
     out_path = Path(out_path)
     data = render_document_bytes(
         kind, context, template_dirs=template_dirs, public=public, traditional=traditional
     )
     if public:
-        known = [str(k) for k in known_private if k]
-        if traditional:
-            known += [to_traditional(k) for k in known]
-        text = extract_text_bytes(data) + "\n" + _core_text_bytes(data)
-        allowed = {_norm(str(a)) for a in allowed_public if a}
-        leaks = [x for x in _find_leaks(text, known) if _norm(x) not in allowed]
-        if leaks:
+        from xsk.documents.publiccheck import refuse_leaks
+
+        try:
+            refuse_leaks(
+                data,
+                context,
+                title=str(context.get("doc_title") or DOC_KINDS.get(kind, kind)),
+                out_name=out_path.name,
+                known=[str(k) for k in known_private if k],
+                allowed=[str(a) for a in allowed_public if a],
+                scan=scan,
+                traditional=traditional,
+            )
+        except PrivacyLeakError:
             with contextlib.suppress(FileNotFoundError):
                 out_path.unlink()
-            shown = "、".join(dict.fromkeys(_hide(x) for x in leaks))
-            raise PrivacyLeakError(
-                f"公开文书《{context.get('doc_title') or DOC_KINDS.get(kind, kind)}》"
-                f"含有未脱敏的个人信息（{shown}），已停止生成 {out_path.name}。"
-                "请对联系电话、身份证号码、住址等信息脱敏后重新生成。",
-                leaks,
-            )
+            raise
     _atomic_write(out_path, data)
     return out_path

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -109,3 +109,23 @@ def _hide(leak: str) -> str:
     if len(s) >= 7:
         return s[:3] + "*" * (len(s) - 5) + s[-2:]
     return s[:1] + "*" * max(1, len(s) - 1)
+
+
+class PrivacyLeakError(Exception):
+    """A public document contains personal data (phone, ID number, known private text)."""
+
+    def __init__(self, message: str, leaks: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.leaks = list(leaks)
+
+
+_PROP = re.compile(rb"<(dc:title|cp:category|cp:keywords)>(.*?)</\1>", re.S)
+
+
+def properties(path: Path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("docProps/core.xml")
+    found = {
+        m.group(1).decode().split(":")[1]: m.group(2).decode("utf-8") for m in _PROP.finditer(xml)
+    }
+    return {k: found.get(k, "") for k in ("title", "category", "keywords")}

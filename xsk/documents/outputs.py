@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -11,6 +10,7 @@ from typing import Any
 
 from xsk.core.errors import DataError, Problem, ToolMissingError, UsageError
 from xsk.documents import plan as documents
+from xsk.documents.docx_text import properties
 from xsk.workspace import cases as store
 from xsk.workspace.settings import Workspace
 
@@ -68,6 +68,10 @@ def build(
         except Exception as exc:
             raise _map_errors(exc) from None
         yield f"已转换 PDF {len(pdfs)} 份"
+    if result.refused:
+        from xsk.documents.refused import open_in_word
+
+        raise open_in_word(ws, result.refused, hint="关闭后重新运行 xsk docs build，其余公文已生成")
 
 
 def _pdf(paths: list[Path], outdir: Path) -> list[Path]:
@@ -91,18 +95,6 @@ def _progress(total: int) -> tuple[Any, Any]:
         bar.update(task, completed=done, total=total)
 
     return update, bar.stop
-
-
-_PROP = re.compile(rb"<(dc:title|cp:category|cp:keywords)>(.*?)</\1>", re.S)
-
-
-def properties(path: Path) -> dict[str, str]:
-    with zipfile.ZipFile(path) as z:
-        xml = z.read("docProps/core.xml")
-    found = {
-        m.group(1).decode().split(":")[1]: m.group(2).decode("utf-8") for m in _PROP.finditer(xml)
-    }
-    return {k: found.get(k, "") for k in ("title", "category", "keywords")}
 
 
 def listing(ws: Workspace) -> list[dict[str, Any]]:

@@ -1,9 +1,10 @@
 """From cases to documents: which documents a case has, their contexts, and building them.
 
 Contexts are plain dicts (see ``xsk/render/docx.py`` for the keys each template uses). Public
-documents (notice, result) are built only from the *public view* below: residents' names are
-masked unless the roster marks them official or consenting, and every free text is scrubbed of
-phone numbers, ID numbers and the case's private strings. The renderer scans the result again.
+documents (notice, result) get their context only through the *public view*
+(``xsk/publicview.py``): every string of the context is scrubbed of phones, ID numbers,
+addresses, WeChat/QQ ids, plates and residents' names (officials and consenting people in the
+roster stay). The renderer scans the finished document again with the same scrubber.
 
 Output layout (under the workspace's ``out/``, not tracked by git)::
 
@@ -19,121 +20,36 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from xsk.core.cnfmt import cn_date, cn_time
+
 # kind -> Chinese name, and the kinds that go on a public board: one table, the renderer's
 from xsk.core.kinds import KIND_NAMES, PUBLIC_KINDS
-from xsk.core.model import Case, Person
-from xsk.parts import events, meetings, outcomes
+from xsk.core.model import Case
+from xsk.core.winpath import safe_name
+
+# the public view: a public document's context can only be made by PublicView.context
+from xsk.documents.publicview import PublicContext, PublicView
+from xsk.parts import events, meetings, outcomes, registry
+from xsk.parts.registry import DocSource
 from xsk.procedure import loader as procedures
 from xsk.workspace import cases as store
 from xsk.workspace.settings import Workspace
 
 MEETING_KINDS = ("notice", "signin", "minutes")
-WEEKDAYS = "一二三四五六日"
-
-
-def cn_date(d: dt.date | None) -> str:
-    if d is None:
-        return ""
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
-def cn_time(t: Any) -> str:
-    if isinstance(t, dt.datetime):
-        return f"{cn_date(t.date())}（星期{WEEKDAYS[t.weekday()]}）{t:%H:%M}"
-    if isinstance(t, dt.date):
-        return cn_date(t)
-    return str(t or "")
 
 
 def _safe(name: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_") or "未命名"
+    """A unit's name as part of a file name that Windows accepts too; a unit typed at
+    length must not make a file name too long for the file system."""
+    return safe_name(name, max_len=40)
 
 
 # --- privacy ---------------------------------------------------------------------------------
-
-
-class PublicView:
-    """Masks residents and scrubs free text for public documents."""
-
-    def __init__(self, ws: Workspace, cases: Iterable[Case]) -> None:
-        from xsk.rules import privacy
-
-        self._privacy = privacy
-        self.public_names = {e.name for e in ws.roster if e.public_name}
-        self.replacements: dict[str, str] = {}
-        for case in cases:
-            for p in case.proposers:
-                self._add_person(p)
-        # residents named anywhere in free text: roster people who are neither officials nor
-        # consenting, and meeting attendees who take part as residents
-        for e in ws.roster:
-            if e.kind == "person" and not e.public_name:
-                self._add_person(Person(name=e.name, phone=e.phone))
-        for mid in {m for c in cases for m in meetings.case_meeting_ids(c.answers)}:
-            try:
-                m = load_meeting(ws, mid)
-            except Exception:
-                continue
-            for a in m.get("attendees", []):
-                if _is_resident(a):
-                    self._add_person(Person(name=str(a.get("name", ""))))
-        self.allowed = [ws.settings.office_contact] if ws.settings.office_contact else []
-
-    def _add_person(self, p: Person) -> None:
-        pv = self._privacy
-        if len(p.name) < 2 and not (p.phone or p.id_number or p.address):
-            return
-        if p.phone:
-            self.replacements[p.phone] = pv.mask_phone(p.phone)
-        if p.id_number:
-            self.replacements[p.id_number] = pv.mask_id(p.id_number)
-        if p.address:
-            self.replacements[p.address] = pv.mask_address(p.address)
-        if p.name and not p.public and p.name not in self.public_names:
-            self.replacements[p.name] = pv.mask_name(p.name)
-
-    @property
-    def known_private(self) -> list[str]:
-        return [k for k in self.replacements if len(k) >= 3 and any(c.isdigit() for c in k)]
-
-    def name(self, name: str) -> str:
-        if not name or name in self.public_names:
-            return name
-        return self._privacy.mask_name(name)
-
-    def text(self, text: str) -> str:
-        for private, masked in sorted(self.replacements.items(), key=lambda kv: -len(kv[0])):
-            text = text.replace(private, masked)
-        for leak in self._privacy.find_leaks(text):
-            if any(_same(leak, a) for a in self.allowed):
-                continue
-            digits = re.sub(r"\D", "", leak)
-            masked = (
-                self._privacy.mask_phone(digits)
-                if len(digits) in (11, 12, 10)
-                else self._privacy.mask_id(leak)
-            )
-            text = text.replace(leak, masked)
-        return text
-
-
-RESIDENT_MARKS = ("居民", "村民", "业主", "股东", "楼长", "单元长", "住户", "租户")
-
-
-def _is_resident(attendee: Mapping[str, Any]) -> bool:
-    text = f"{attendee.get('subject_type', '')}{attendee.get('role', '')}"
-    return not attendee.get("unit") or any(m in text for m in RESIDENT_MARKS)
-
-
-def _same(a: str, b: str) -> bool:
-    strip = lambda s: re.sub(r"[\s-]", "", s)  # noqa: E731
-    return strip(a) == strip(b)
 
 
 # --- gathering -------------------------------------------------------------------------------
@@ -217,7 +133,14 @@ def _provisional_note(ws: Workspace, **dates: Any) -> str:
 
 
 def _items(items: Sequence[outcomes.Outcome]) -> list[dict[str, str]]:
-    return [{"item": o.item, "unit": o.unit, "deadline": cn_date(o.deadline)} for o in items]
+    return _part("outcomes", DocSource(items=list(items)))["items"]
+
+
+def _part(qtype: str, source: DocSource) -> dict[str, Any]:
+    """What the composite part ``qtype`` contributes to a document's context."""
+    part = registry.get(qtype)
+    assert part is not None and part.context is not None, qtype
+    return part.context(source)
 
 
 def _procedure_name(ws: Workspace, pid: str) -> str:
@@ -293,17 +216,16 @@ def _meeting_cases(ws: Workspace, m: Mapping[str, Any]) -> list[CaseData]:
     return out
 
 
-def _person_line(a: Mapping[str, Any]) -> str:
-    extra = "".join(x for x in (a.get("unit", ""), a.get("role", "")) if x)
-    return f"{a['name']}（{extra}）" if extra else a["name"]
-
-
 def meeting_ctx(ws: Workspace, kind: str, m: Mapping[str, Any]) -> dict[str, Any]:
     cases = _meeting_cases(ws, m)
     ids = [d.case.id for d in cases]
     when = m.get("time")
     date = when.date() if isinstance(when, dt.datetime) else when
-    view = PublicView(ws, [d.case for d in cases]) if kind in PUBLIC_KINDS else None
+    view = (
+        PublicView(ws, [d.case for d in cases], m.get("attendees", []))
+        if kind in PUBLIC_KINDS
+        else None
+    )
     if kind == "notice":
         first_announce = [_step_date(d.case, "announce") for d in cases]
         dates = [x for x in first_announce if x]
@@ -348,7 +270,7 @@ def meeting_ctx(ws: Workspace, kind: str, m: Mapping[str, Any]) -> dict[str, Any
             "contact": (ws.settings.office_contact and f"联系电话：{ws.settings.office_contact}")
             or f"{ws.settings.community}居民委员会",
         }
-        return ctx
+        return view.context(ctx)
     if kind == "signin":
         ctx["meeting"] = base
         ctx["rows"] = [
@@ -367,21 +289,7 @@ def meeting_ctx(ws: Workspace, kind: str, m: Mapping[str, Any]) -> dict[str, Any
     topics = []
     for d in cases:
         t = next((t for t in m.get("topics", []) if t.get("case") == d.case.id), {})
-        vote = None
-        if isinstance(t.get("vote"), Mapping):
-            try:
-                result = meetings.tally(t["vote"], attendees, rules)
-                vote = {
-                    "rule_name": rules[t["vote"].get("rule", "majority")].name,
-                    "passed": result.passed,
-                    "lines": list(result.lines),
-                }
-            except Exception as exc:  # shown, not hidden: the minutes say the vote is invalid
-                vote = {
-                    "rule_name": str(t["vote"].get("rule", "")),
-                    "passed": False,
-                    "lines": [f"表决数据有误：{exc}"],
-                }
+        vote = _part("meeting", DocSource(case=d.case, meeting=m, rules=rules))["vote"]
         topics.append(
             {
                 "case_id": d.case.id,
@@ -399,9 +307,7 @@ def meeting_ctx(ws: Workspace, kind: str, m: Mapping[str, Any]) -> dict[str, Any
     ctx["meeting"] = {
         **base,
         "recorder": m.get("recorder", ""),
-        "present": [_person_line(a) for a in attendees if a.get("attendance") == "出席"],
-        "observers": [_person_line(a) for a in attendees if a.get("attendance") == "列席"],
-        "leave": [_person_line(a) for a in attendees if a.get("attendance") == "请假"],
+        **_part("meeting", DocSource(meeting=m))["attendance"],
         "topics": topics,
     }
     return ctx
@@ -428,7 +334,10 @@ def result_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
             "title": view.text(c.title),
             "summary": _summary(c, view),
             "resolutions": [view.text(r) for r in _resolutions(ws, d)],
-            "items": [{k: view.text(v) for k, v in it.items()} for it in _items(d.items)],
+            "items": [
+                {**it, "status": o.status, "progress": o.progress}
+                for it, o in zip(_items(d.items), d.items, strict=True)
+            ],
         }
     ]
     ctx["publicity"] = {
@@ -441,7 +350,22 @@ def result_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
         ws.settings.objection_channel
         or f"如有异议，请于公示期内向{ws.settings.community}居民委员会书面或当面提出"
     )
-    return ctx
+    ctx["objections"] = _objections(d)
+    return view.context(ctx)
+
+
+def _objections(d: CaseData) -> list[dict[str, str]]:
+    """Objections raised during publicity and the answers given (for templates that show
+    them; scrubbed with the rest of the result notice)."""
+    out: list[dict[str, str]] = []
+    for e in d.events:
+        if e.get("kind") == "objection":
+            out.append(
+                {"date": cn_date(e.get("date")), "text": str(e.get("text", "")), "answer": ""}
+            )
+        elif e.get("kind") == "objection_answer" and out:
+            out[-1]["answer"] = str(e.get("text", ""))
+    return out
 
 
 def responsibility_ctx(
@@ -511,6 +435,11 @@ def reply_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
         if replies and str(replies[-1].get("text", "")).strip():
             # the facilitator's own answer follows the summary, as a paragraph of its own
             result += "\n" + str(replies[-1]["text"]).strip()
+        if c.result == "closed_with_reason" and c.close_reason:
+            # closed although items are open or a resident was not satisfied: say so and why
+            result += f"\n尚有事项未全部办结或居民不满意，经说明理由后结案，理由：{c.close_reason}"
+    settled = c.result != "closed_with_reason" and all(o.status == "已办结" for o in d.items)
+    ctx["opening"] = "已办理完毕" if settled else "已答复办理情况"
     ctx["case"] = {"id": c.id, "title": c.title}
     ctx["proposer"] = proposer
     ctx["result"] = result
@@ -524,28 +453,12 @@ def reply_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
 def visit_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
     c = d.case
     visits = [e for e in d.events if e.get("kind") == "visit"]
-    ratings = [e for e in d.events if e.get("kind") == "rating"]
     last = visits[-1]["date"] if visits else c.closed
     ctx = _common(ws, "visit", [c.id], last)
     ctx["case"] = {"id": c.id, "title": c.title}
-    ctx["visits"] = [
-        {
-            "date": cn_date(v.get("date")),
-            "visitor": str(v.get("visitor", "")),
-            "method": str(v.get("method", "")),
-            "satisfaction": str(v.get("satisfaction", "")),
-            "comment": str(v.get("comment", "")),
-        }
-        for v in visits
-    ]
-    ctx["ratings"] = [
-        {
-            "unit": str(r.get("unit", "")),
-            "score": str(r.get("score", "")),
-            "comment": str(r.get("comment", "")),
-        }
-        for r in ratings
-    ]
+    source = DocSource(case=c, events=list(d.events))
+    ctx.update(_part("visits", source))
+    ctx.update(_part("ratings", source))
     return ctx
 
 
@@ -555,14 +468,18 @@ def visit_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
 def _job(ws: Workspace, kind: str, ctx: dict[str, Any], out: Path, view: PublicView | None):
     from xsk.documents.build import DocJob
 
+    public = kind in PUBLIC_KINDS
+    if public and (view is None or not isinstance(ctx, PublicContext)):
+        raise TypeError(f"public document {kind} needs a context made by PublicView.context")
     return DocJob(
         kind=kind,
         context=ctx,
         out_path=out,
-        public=kind in PUBLIC_KINDS,
+        public=public,
         case_ids=list(ctx.get("case_ids", [])),
         known_private=view.known_private if view else [],
         allowed_public=view.allowed if view else [],
+        scan=view.spec() if view else None,
     )
 
 
@@ -620,7 +537,11 @@ def _jobs_for_cases(ws: Workspace, ids: Iterable[str], kinds: Iterable[str] | No
                         for x in m.get("cases", [])
                         if (ws.cases_dir / x).is_dir()
                     ]
-                    view = PublicView(ws, cases) if kind in PUBLIC_KINDS else None
+                    view = (
+                        PublicView(ws, cases, m.get("attendees", []))
+                        if kind in PUBLIC_KINDS
+                        else None
+                    )
                     path = out / "meetings" / mid / f"{mid}-{name}.docx"
                     jobs.append(_job(ws, kind, ctx, path, view))
             elif kind == "registration":
@@ -681,5 +602,28 @@ def run_jobs(
 def build_for_step(ws: Workspace, cid: str, kinds: Sequence[str]) -> list[Path]:
     """Build the documents a step just produced (called after the step's commit)."""
     jobs = jobs_for_cases(ws, [cid], kinds)
-    result = run_jobs(ws, jobs)
+    from xsk.documents.docx import PrivacyLeakError
+
+    try:
+        result = run_jobs(ws, jobs)
+    except PrivacyLeakError as exc:
+        from xsk.core.errors import UsageError
+
+        raise UsageError(str(exc), hint="公开文书不得包含居民电话、证件号、住址、姓名") from None
+    if result.refused:
+        from xsk.documents.refused import open_in_word
+
+        raise open_in_word(
+            ws, result.refused, hint=f"本步骤已保存并提交；关闭后运行 xsk docs build {cid}"
+        )
     return [*result.built, *result.skipped]
+
+
+def refresh_for_step(ws: Workspace, cid: str, kinds: Sequence[str]) -> list[Path]:
+    """After a step: its documents, and every other document of the case whose inputs
+    changed (the manifest skips the rest), so minutes gain the outcomes table once the
+    outcomes are confirmed. Returns the step's documents and the others rebuilt."""
+    own = build_for_step(ws, cid, kinds) if kinds else []
+    jobs = jobs_for_cases(ws, [cid], None)
+    result = run_jobs(ws, jobs)
+    return [*own, *(p for p in result.built if p not in own)]

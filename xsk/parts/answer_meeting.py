@@ -11,7 +11,7 @@ from xsk.core.errors import AnswerError
 from xsk.core.model import ATTENDANCE, Case
 from xsk.parts import meetings
 from xsk.parts.asking import _ask_typed, _loop, _show, _suggest_rule
-from xsk.parts.registry import AskJob, Part, Saved, SaveJob
+from xsk.parts.registry import AskJob, DocSource, Part, Saved, SaveJob
 from xsk.procedure import engine
 from xsk.procedure.model import Procedure, Question, Step
 from xsk.prompts.base import Prompter
@@ -286,4 +286,36 @@ def ask(job: AskJob) -> Any:
     return ask_meeting(job.ws, job.p, job.case, job.step, job.ctx, job.draft, job.keep)
 
 
-PART = Part("meeting", "会议记录", save=save, ask=ask, check=meetings.check_answer)
+def _person_line(a: Mapping[str, Any]) -> str:
+    extra = "".join(x for x in (a.get("unit", ""), a.get("role", "")) if x)
+    return f"{a['name']}（{extra}）" if extra else a["name"]
+
+
+def context(source: DocSource) -> dict[str, Any]:
+    """Who attended the meeting and, for one case, the vote on it as the minutes print it."""
+    m = source.meeting or {}
+    attendees = list(m.get("attendees", []))
+    by = {k: [_person_line(a) for a in attendees if a.get("attendance") == z]
+          for k, z in (("present", "出席"), ("observers", "列席"), ("leave", "请假"))}  # fmt: skip
+    vote = None
+    cid = source.case.id if source.case is not None else None
+    t = next((t for t in m.get("topics", []) if t.get("case") == cid), {})
+    if isinstance(t.get("vote"), Mapping):
+        rules = source.rules or {}
+        try:
+            result = meetings.tally(t["vote"], attendees, rules)
+            vote = {
+                "rule_name": rules[t["vote"].get("rule", "majority")].name,
+                "passed": result.passed,
+                "lines": list(result.lines),
+            }
+        except Exception as exc:  # shown, not hidden: the minutes say the vote is invalid
+            vote = {
+                "rule_name": str(t["vote"].get("rule", "")),
+                "passed": False,
+                "lines": [f"表决数据有误：{exc}"],
+            }
+    return {"attendance": by, "vote": vote}
+
+
+PART = Part("meeting", "会议记录", save=save, ask=ask, check=meetings.check_answer, context=context)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from xsk.core.cnfmt import cn_date
 from xsk.parts import meetings, outcomes
 from xsk.parts.asking import OTHER, _ask_typed, _loop, _provisional
-from xsk.parts.registry import AskJob, Part, Saved, SaveJob
+from xsk.parts.registry import AskJob, DocSource, Part, Saved, SaveJob
 from xsk.procedure import engine
 from xsk.prompts.base import Prompter
 from xsk.workspace.settings import Workspace
@@ -59,4 +60,12 @@ def ask(job: AskJob) -> Any:
     return ask_outcomes(job.ws, job.p, job.ctx, job.draft)
 
 
-PART = Part("outcomes", "协商成果", save=save, ask=ask)
+def context(source: DocSource) -> dict[str, Any]:
+    return {
+        "items": [
+            {"item": o.item, "unit": o.unit, "deadline": cn_date(o.deadline)} for o in source.items
+        ]
+    }
+
+
+PART = Part("outcomes", "协商成果", save=save, ask=ask, context=context)

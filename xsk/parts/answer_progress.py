@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from xsk.core.model import Case
+from xsk.core.model import OUTCOME_STATUSES, Case
 from xsk.parts import events, outcomes
 from xsk.parts.asking import _ask_typed, _show
 from xsk.parts.registry import AskJob, Part, Saved, SaveJob
@@ -23,7 +23,7 @@ def ask_progress(ws: Workspace, p: Prompter, case: Case, ctx: engine.Context) ->
         p.say(
             f"{o.no}. {o.item}（{o.unit}，时限 {_show(o.deadline)}，当前：{o.shown_status(ctx.today)}）"
         )
-        status = p.select(f"事项 {o.no} 办理状态", ["待办", "办理中", "已办结"], default=o.status)
+        status = p.select(f"事项 {o.no} 办理状态", list(OUTCOME_STATUSES), default=o.status)
         note = _ask_typed(
             p,
             "进展说明（可留空）",

@@ -6,7 +6,7 @@ from typing import Any
 
 from xsk.core.model import Case
 from xsk.parts import events, outcomes
-from xsk.parts.registry import AskJob, Part, Saved, SaveJob
+from xsk.parts.registry import AskJob, DocSource, Part, Saved, SaveJob
 from xsk.prompts.base import Prompter
 from xsk.workspace import cases as store
 from xsk.workspace.settings import Workspace
@@ -32,4 +32,18 @@ def ask(job: AskJob) -> Any:
     return ask_ratings(job.ws, job.p, job.case)
 
 
-PART = Part("ratings", "评议记录", save=save, ask=ask)
+def context(source: DocSource) -> dict[str, Any]:
+    ratings = [e for e in source.events if e.get("kind") == "rating"]
+    return {
+        "ratings": [
+            {
+                "unit": str(r.get("unit", "")),
+                "score": str(r.get("score", "")),
+                "comment": str(r.get("comment", "")),
+            }
+            for r in ratings
+        ]
+    }
+
+
+PART = Part("ratings", "评议记录", save=save, ask=ask, context=context)

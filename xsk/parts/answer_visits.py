@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from xsk.core.cnfmt import cn_date
 from xsk.core.model import SATISFACTION
 from xsk.parts import events
 from xsk.parts.asking import _ask_typed, _loop
-from xsk.parts.registry import AskJob, Part, Saved, SaveJob
+from xsk.parts.registry import AskJob, DocSource, Part, Saved, SaveJob
 from xsk.procedure import engine
 from xsk.procedure.model import Question
 from xsk.prompts.base import Prompter
@@ -48,4 +49,20 @@ def ask(job: AskJob) -> Any:
     return ask_visits(job.ws, job.p, job.ctx)
 
 
-PART = Part("visits", "回访记录", save=save, ask=ask)
+def context(source: DocSource) -> dict[str, Any]:
+    visits = [e for e in source.events if e.get("kind") == "visit"]
+    return {
+        "visits": [
+            {
+                "date": cn_date(v.get("date")),
+                "visitor": str(v.get("visitor", "")),
+                "method": str(v.get("method", "")),
+                "satisfaction": str(v.get("satisfaction", "")),
+                "comment": str(v.get("comment", "")),
+            }
+            for v in visits
+        ]
+    }
+
+
+PART = Part("visits", "回访记录", save=save, ask=ask, context=context)

@@ -64,4 +64,9 @@ def _loop(p: Prompter, what: str, first: bool = True) -> bool:
 
 
 def _suggest_rule(ws: Workspace, case: Case) -> str | None:
+    """The vote rule chosen at an earlier step (screening), else the category's rule."""
+    for ans in reversed(list(case.answers.values())):
+        rule = ans.get("rule")
+        if isinstance(rule, str) and rule:
+            return rule
     return ws.settings.category_rules.get(case.category)

@@ -3,7 +3,8 @@
 A question whose type is a *part* (a meeting, outcome items, progress updates, visits,
 ratings) has an answer with structure of its own and files of its own. Each part is one
 module ``xsk/parts/answer_<type>.py`` that owns its prompts (``ask``), how it is stored
-(``save``) and, for a type the engine does not know, its validation (``check``). The step
+(``save``), what it contributes to the documents (``context``) and, for a type the engine
+does not know, its validation (``check``). The step
 runner (``casework.steps``), the walk and the engine's context look parts up here instead of
 switching on the question type. Adding a part: one new module and one line in ``_BUILTIN``.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,17 @@ class AskJob:
     keep: Callable[[Any], None]  # keep a partial answer in the draft
 
 
+@dataclass
+class DocSource:
+    """What a part's piece of a document context is made from (only what it needs is set)."""
+
+    case: Any = None  # the case (core.model.Case)
+    items: list[Any] = field(default_factory=list)  # outcome items (parts.outcomes.Outcome)
+    events: list[Mapping[str, Any]] = field(default_factory=list)  # the case's events
+    meeting: Mapping[str, Any] | None = None  # a meeting's file, for its documents
+    rules: Mapping[str, Any] | None = None  # the workspace's vote rules
+
+
 @dataclass(frozen=True)
 class Part:
     type: str  # the question type in procedure files
@@ -74,6 +86,8 @@ class Part:
     ask: Callable[[AskJob], Any]
     # (raw, ctx, base_dir, vote rules) -> (value, problems); None: the engine validates it
     check: Callable[[Any, Any, Path | None, Any], tuple[Any, list[str]]] | None = None
+    # what the part contributes to the context of the documents that show it (plain data)
+    context: Callable[[DocSource], dict[str, Any]] | None = None
 
 
 _added: dict[str, Part] = {}

@@ -17,8 +17,10 @@ from xsk.core.paths import builtin_templates
 from xsk.procedure.model import (
     ACTIONS,
     CASE_FIELDS,
+    EXIT_GUARD_KINDS,
     Branch,
     Condition,
+    ExitGuard,
     Guard,
     Procedure,
     Question,
@@ -116,14 +118,14 @@ def _condition(r: Reader, raw: Any, kp: tuple[str | int, ...]) -> Condition | No
     if not isinstance(raw, Mapping) or not isinstance(raw.get("question"), str):
         r.problem(kp, "P101", '条件应写成 { question = "问题编号", equals = 值 }')
         return None
-    for op in ("equals", "not_equals", "in", "answered"):
+    for op in ("equals", "not_equals", "in", "answered", "contains"):
         if op in raw:
             value = raw[op]
             if op == "in" and not isinstance(value, list):
                 r.problem(kp, "P101", "in 条件的值应为列表")
                 return None
             return Condition(raw["question"], op, tuple(value) if op == "in" else value)
-    r.problem(kp, "P101", "条件缺少 equals / not_equals / in / answered")
+    r.problem(kp, "P101", "条件缺少 equals / not_equals / in / answered / contains")
     return None
 
 
@@ -214,6 +216,20 @@ def build(data: Mapping[str, Any], r: Reader, stem: str) -> Procedure | None:
                     documents=r.get(b, (*bkp, "documents"), "strlist", default=()),
                 )
             )
+        exit_guards = []
+        for gi, gd in enumerate(r.items(s, (*kp, "exit_guards"))):
+            gkp = (*kp, "exit_guards", gi)
+            if not isinstance(gd, Mapping):
+                r.problem(gkp, "E102", "应为表")
+                continue
+            exit_guards.append(
+                ExitGuard(
+                    kind=r.get(gd, (*gkp, "kind"), "str", required=True, choices=EXIT_GUARD_KINDS),
+                    override=r.get(gd, (*gkp, "override"), "str", default=""),
+                    closing=r.get(gd, (*gkp, "closing"), "bool", default=False),
+                    message=r.get(gd, (*gkp, "message"), "str", default=""),
+                )
+            )
         steps.append(
             Step(
                 id=r.get(s, (*kp, "id"), "str", required=True, default=f"s{si}"),
@@ -223,6 +239,7 @@ def build(data: Mapping[str, Any], r: Reader, stem: str) -> Procedure | None:
                 documents=r.get(s, (*kp, "documents"), "strlist", default=()),
                 guards=tuple(guards),
                 branches=tuple(branches),
+                exit_guards=tuple(exit_guards),
                 final=r.get(s, (*kp, "final"), "bool", default=False),
                 only_via_branch=r.get(s, (*kp, "only_via_branch"), "bool", default=False),
             )
@@ -274,6 +291,13 @@ def _cross_check(r: Reader, steps: list[Step]) -> None:
             for kind in b.documents:
                 if kind not in DOCUMENT_KINDS:
                     r.problem((*bkp, "documents"), "P006", f"未知的文书种类“{kind}”")
+        for gi, xg in enumerate(s.exit_guards):
+            if xg.override and xg.override not in qids[s.id]:
+                r.problem(
+                    ("steps", si, "exit_guards", gi, "override"),
+                    "P010",
+                    f"override 应为本步骤的问题编号，“{xg.override}”不存在",
+                )
         for gi, gd in enumerate(s.guards):
             if gd.ref != "case.wait_until" and not _ref_ok(gd.ref, s.id, qids):
                 r.problem(

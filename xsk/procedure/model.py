@@ -48,10 +48,15 @@ CASE_FIELDS = ("category", "level", "description", "due")
 @dataclass(frozen=True)
 class Condition:
     question: str  # "id" in the same step, or "step.id"
-    op: str  # equals | not_equals | in | answered
+    op: str  # equals | not_equals | in | answered | contains
     value: Any = None
 
     def test(self, value: Any) -> bool:
+        if self.op == "contains":  # a list (of records) holding the value (in any field)
+            return isinstance(value, (list, tuple)) and any(
+                v == self.value or (isinstance(v, Mapping) and self.value in v.values())
+                for v in value
+            )
         if self.op == "answered":
             return value not in (None, "", [], {})
         if self.op == "equals":
@@ -88,6 +93,26 @@ class Guard:
     message: str = ""
 
 
+EXIT_GUARD_KINDS = (
+    "items_done",  # every outcome item 已办结, or 不具备实施条件 with a reason
+    "items_started",  # no outcome item still 待办
+    "visits_satisfied",  # no follow-up visit 不满意
+)
+
+
+@dataclass(frozen=True)
+class ExitGuard:
+    """A condition for leaving a step (``[[steps.exit_guards]]``), checked on the case as it
+    will be after the step's answers. ``override`` names a question of the step whose answer
+    (a reason, or 是) lets the case go on anyway; the answer is recorded. With ``closing``
+    the guard applies only when the step would close the case."""
+
+    kind: str
+    override: str = ""
+    closing: bool = False
+    message: str = ""
+
+
 @dataclass(frozen=True)
 class Branch:
     id: str
@@ -110,6 +135,7 @@ class Step:
     documents: tuple[str, ...] = ()
     guards: tuple[Guard, ...] = ()
     branches: tuple[Branch, ...] = ()
+    exit_guards: tuple[ExitGuard, ...] = ()
     final: bool = False  # completing this step closes the case as resolved
     only_via_branch: bool = False  # skipped in order; entered only by a branch (e.g. a vote)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from xsk.core.errors import UsageError
 from xsk.core.paths import builtin_templates
+from xsk.core.winpath import check_name
 from xsk.procedure import loader
 from xsk.procedure.model import Question
 from xsk.store import atomic
@@ -98,6 +99,7 @@ def detail(pid: str, root: Path | None) -> dict[str, Any]:
 def copy(ws: Workspace, pid: str, new_id: str) -> Path:
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,40}", new_id):
         raise UsageError(f"程序编号“{new_id}”无效", hint="用小写字母、数字和连字符，如 hongqiao-6")
+    check_name(new_id, "程序编号")  # con, nul, com1 … are Windows device names
     available = loader.available(ws.root)
     if pid not in available:
         loader.load(pid, ws.root)  # raises the usual not-found error

@@ -6,6 +6,7 @@ import datetime as dt
 
 from xsk.documents import plan as documents
 from xsk.reports import ledger, report_doc, stats, supervision
+from xsk.reports.ledger_privacy import ledger_scrubber
 from xsk.workspace.settings import Workspace
 
 
@@ -17,7 +18,9 @@ def demo_outputs(ws: Workspace, today: dt.date) -> list[str]:
     figures = stats.compute([data], period, today)
     tables = stats.tables(figures, data.procedure_names, max_rows=report_doc.MAX_ROWS)
     ws.out_dir.mkdir(parents=True, exist_ok=True)
-    xlsx = ledger.write_ledger([data], ws.out_dir / "台账.xlsx", period=period, today=today)
+    xlsx = ledger.write_ledger(
+        [data], ws.out_dir / "台账.xlsx", period=period, today=today, scrubber=ledger_scrubber([ws])
+    )
     docx, warnings = report_doc.write_report(
         [ws], figures, tables, ws.out_dir / "统计报告.docx", period=period, today=today
     )

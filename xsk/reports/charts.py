@@ -1,13 +1,18 @@
 """Charts for the report (PNG through matplotlib's Agg backend, imported only here, lazily).
 
-Chinese labels need a CJK font; :func:`find_cjk_font` looks for one that matplotlib knows
-(Noto Sans CJK from ``fonts-noto-cjk``, Source Han Sans, WenQuanYi, SimHei, Microsoft YaHei,
-PingFang...). Without one, :func:`make_charts` returns no charts and a warning in Chinese,
-and the report is built without them.
+Chinese labels need a CJK font; :func:`find_cjk_font` looks for one that matplotlib knows,
+in the order of the platform (Windows ships Microsoft YaHei, SimHei and SimSun; Linux has Noto
+Sans CJK from ``fonts-noto-cjk``; macOS PingFang), and, when matplotlib's font cache does not
+list one, registers the font files those systems install (:data:`FONT_FILES`). Without one,
+:func:`make_charts` returns no charts and a warning in Chinese, and the report is built
+without them.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -28,9 +33,23 @@ CJK_FONTS = (
     "Noto Serif CJK SC",
     "AR PL UMing CN",
 )
+WINDOWS_FONTS = ("Microsoft YaHei", "SimHei", "DengXian", "SimSun", "NSimSun", "KaiTi", "FangSong")
+# Font files by platform, for a font matplotlib's cache does not list (a cache made before
+# the font was installed). Windows' are under %WINDIR%\\Fonts.
+FONT_FILES = {
+    "win32": ("msyh.ttc", "simhei.ttf", "Deng.ttf", "simsun.ttc"),
+    "linux": (
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+        "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+        "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+        "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+        "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+    ),
+    "darwin": ("/System/Library/Fonts/PingFang.ttc", "/System/Library/Fonts/STHeiti Light.ttc"),
+}
 NO_FONT_WARNING = (
-    "未找到中文字体，统计报告将不含图表（可安装 fonts-noto-cjk："
-    "apt-get install fonts-noto-cjk，然后删除 ~/.cache/matplotlib 后重试）"
+    "未找到中文字体，统计报告将不含图表（Linux 可安装 fonts-noto-cjk："
+    "apt-get install fonts-noto-cjk；Windows 自带的微软雅黑、黑体、宋体应在 C:\\Windows\\Fonts 中）"
 )
 TOP = 12  # bars per chart; the rest are summed as 其他
 
@@ -44,13 +63,40 @@ def _matplotlib() -> Any:
     return plt
 
 
-def find_cjk_font() -> str | None:
+def preferred_fonts(platform: str = sys.platform) -> tuple[str, ...]:
+    """CJK font names, best first for ``platform`` (the fonts it ships before the others)."""
+    if platform == "win32":
+        return (*WINDOWS_FONTS, *(f for f in CJK_FONTS if f not in WINDOWS_FONTS))
+    return CJK_FONTS
+
+
+def font_files(platform: str = sys.platform, env: Mapping[str, str] = os.environ) -> list[Path]:
+    """The CJK font files ``platform`` installs, where they would be."""
+    names = FONT_FILES.get(platform, FONT_FILES["linux"])
+    if platform == "win32":
+        fonts = Path(env.get("WINDIR") or env.get("SystemRoot") or r"C:\Windows", "Fonts")
+        return [fonts / n for n in names]
+    return [Path(n) for n in names]
+
+
+def find_cjk_font(platform: str = sys.platform) -> str | None:
     """Name of an installed CJK font matplotlib can use, or None."""
     _matplotlib()
     from matplotlib import font_manager
 
+    found = _best(font_manager, platform)
+    if found is None:  # matplotlib's font cache may predate the font: add the files we know
+        for path in font_files(platform):
+            if path.is_file():
+                with contextlib.suppress(Exception):  # an unreadable font file: try the next
+                    font_manager.fontManager.addfont(str(path))
+        found = _best(font_manager, platform)
+    return found
+
+
+def _best(font_manager: Any, platform: str) -> str | None:
     available = {f.name for f in font_manager.fontManager.ttflist}
-    for name in CJK_FONTS:
+    for name in preferred_fonts(platform):
         if name in available:
             return name
     for name in sorted(available):

@@ -1,8 +1,10 @@
 """The 台账 ledger: an .xlsx workbook as inspectors expect it (openpyxl, write-only mode).
 
 Sheets: 议题台账 (one row per case), 协商会议, 协商成果, 回访记录, 评议（下评上）. Every sheet
-has a frozen, filterable header row and column widths fitted to the content. Residents'
-names and phone numbers appear masked (they are masked before they reach the index).
+has a frozen, filterable header row and column widths fitted to the content. By default every
+text is masked as on public documents (:mod:`xsk.reports.ledger_privacy`); the internal
+ledger (``report --xlsx --reveal``) is marked 内部 in its document properties. A text that
+looks like a formula is stored as text (:mod:`xsk.reports.cells`).
 
 The first sheet's headers are also the column names :mod:`xsk.importer` understands, so an
 exported ledger can be imported into another workspace.
@@ -198,9 +200,17 @@ def write_ledger(
     *,
     period: Period | None = None,
     today: dt.date | None = None,
+    scrubber: Any = None,
 ) -> Path:
-    """Write the ledger workbook to ``out_path`` (atomically) and return the path."""
+    """Write the ledger workbook to ``out_path`` (atomically) and return the path.
+
+    With ``scrubber`` (:func:`xsk.reports.ledger_privacy.ledger_scrubber`) every text is
+    masked as on public documents and the workbook is marked 已脱敏; without, it is the
+    internal ledger, marked 内部.
+    """
     from openpyxl import Workbook
+
+    from xsk.reports import ledger_privacy
 
     period = period or Period()
     today = today or dt.date.today()
@@ -208,11 +218,18 @@ def write_ledger(
     wb = Workbook(write_only=True)
     columns = (*CASE_COLUMNS, COMMUNITY) if many else CASE_COLUMNS
     rows = [row for data in datasets for row in case_rows(data, period, today, community=many)]
-    _sheet(wb, "议题台账", columns, rows, freeze="C2")
-    _sheet(wb, "协商会议", MEETING_COLUMNS, _meeting_rows(datasets, period))
-    _sheet(wb, "协商成果", OUTCOME_COLUMNS, _outcome_rows(datasets, period, today))
-    _sheet(wb, "回访记录", VISIT_COLUMNS, _event_rows(datasets, period, "visit"))
-    _sheet(wb, "评议（下评上）", RATING_COLUMNS, _event_rows(datasets, period, "rating"))
+    sheets = [
+        ("议题台账", columns, rows),
+        ("协商会议", MEETING_COLUMNS, _meeting_rows(datasets, period)),
+        ("协商成果", OUTCOME_COLUMNS, _outcome_rows(datasets, period, today)),
+        ("回访记录", VISIT_COLUMNS, _event_rows(datasets, period, "visit")),
+        ("评议（下评上）", RATING_COLUMNS, _event_rows(datasets, period, "rating")),
+    ]
+    for title, cols, sheet_rows in sheets:
+        if scrubber is not None:
+            sheet_rows = ledger_privacy.mask_rows(cols, sheet_rows, scrubber)
+        _sheet(wb, title, cols, sheet_rows, freeze="C2" if title == "议题台账" else "A2")
+    ledger_privacy.mark(wb, masked=scrubber is not None)
     import io
 
     from xsk.store import atomic
@@ -376,5 +393,8 @@ def _sheet(
         header.append(cell)
     ws.append(header)
     # dates go in as dates: openpyxl gives them a date number format (filterable in Excel)
+    from xsk.reports.cells import xlsx_row
+
+    # no cell for an empty value; a text that looks like a formula stays text
     for n, row in enumerate(rows, start=1):
-        ws.append([n, *(None if v == "" else v for v in row)])  # no cell for an empty value
+        ws.append([n, *xlsx_row(ws, row)])

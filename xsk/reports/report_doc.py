@@ -1,6 +1,6 @@
 """The statistics report as an official document (.docx, GB/T 9704 layout, with charts).
 
-Rendering goes through :func:`xsk.render.docx.render_document` with the ``report`` template
+Rendering goes through :func:`xsk.documents.docx.render_document` with the ``report`` template
 (workspace override in ``templates/documents/report.docx`` first, then the built-in one).
 The report is internal (``public=False``): it holds only aggregate figures anyway.
 """
@@ -13,7 +13,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from xsk.core.cnfmt import cn_date
 from xsk.reports import stats
+from xsk.reports.definitions import DEFINITIONS
 
 MAX_ROWS = 12  # rows per table in the printed report (the ledger has every row)
 
@@ -44,13 +46,14 @@ def context(
     return {
         "doc_title": title,
         "issuer": issuer,
-        "date": stats.cn_date(today),
+        "date": cn_date(today),
         "case_ids": _id_span(workspaces),
         "community": community,
-        "period": f"统计期间：{period.label()}；统计日期：{stats.cn_date(today)}",
+        "period": f"统计期间：{period.label()}；统计日期：{cn_date(today)}",
         "summary_lines": stats.summary_lines(report),
         "tables": [dict(t) for t in tables],
         "charts": [dict(c) for c in charts],
+        "definitions": list(DEFINITIONS),
     }
 
 

@@ -1,26 +1,37 @@
 """The figures people report, computed exactly from the index records.
 
-Definitions (also printed in ``xsk report --help``):
+What each figure means, in Chinese, is :data:`xsk.reports.definitions.DEFINITIONS` (printed
+in ``xsk report --help`` and in the report's 说明 section). In detail:
+
+* Withdrawn cases (result ``withdrawn``) and duplicates merged into another case (result
+  ``merged``) are counted in ``withdrawn`` and ``merged`` only: they are not in ``cases`` nor
+  in any other figure or rate.
+* ``meetings`` counts meetings *held*: their time is on or before today and at least one
+  attendee is marked 出席 or 列席. ``direct``: cases that reached implementation (they have
+  outcome items) without a vote. ``on_time_rate``: items done by their deadline / items with
+  a deadline.
 
 * A case is in the period by its ``created`` date; a meeting by the date of its ``time``.
   Without ``--from``/``--to`` everything counts.
 * ``cases``: cases in the period. ``closed``: those of them whose status is closed (for any
-  result: resolved, explained and closed as out of scope, ...).
+  result: resolved, explained and closed as out of scope, ...). ``closed_with_reason``: those
+  closed with items still open or a resident not satisfied, on a reason the facilitator gave
+  (result ``closed_with_reason``; counted in ``closed`` and shown on their own).
 * ``resolved_rate``: closed / cases × 100, computed with fractions and rounded half up to two
   decimals (``xsk.rules.votes.percent``); a number such as ``98.13``, ``null`` without cases.
-* ``meetings``: meetings held in the period. ``participants`` (人次): attendees marked 出席 or
-  列席, summed over those meetings.
+* ``meetings``: meetings held in the period (see above). ``participants`` (人次): attendees
+  marked 出席 or 列席, summed over those meetings.
 * ``escalated``: cases with an escalation event or a history entry with action "escalate"
   (transferred or escalated to a higher level). ``on_site``: closed cases without any
   escalation (resolved at their own level).
 * ``voted``: cases whose topic in a meeting file has a ``vote`` table, or whose history has
-  action "vote". ``direct``: cases − voted (implemented directly).
+  action "vote". ``direct``: cases with outcome items that were not voted.
 * ``by_category``, ``by_level``, ``by_source`` (the source channel) and ``by_procedure``:
   case counts; each sums to ``cases`` (an empty value counts as 未分类 / 未注明).
 * ``by_unit``: per responsible unit, from the outcome items of the cases in the period:
   ``items``, ``done`` (已办结), ``overdue`` (not done, deadline before today), ``on_time``
-  (done on or before the deadline), ``on_time_rate`` = on_time / (done items with a deadline
-  and a completion date + overdue items) × 100, ``ratings`` (下评上 rating events naming the
+  (done on or before the deadline), ``on_time_rate`` = on_time / items with a deadline × 100,
+  ``ratings`` (下评上 rating events naming the
   unit) and ``average_rating`` (mean score, two decimals).
 * ``satisfaction``: follow-up visits (回访) of the cases in the period: ``visits``,
   ``cases_visited``, ``counts`` per 满意/基本满意/不满意 and ``satisfied_rate`` =
@@ -37,19 +48,24 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from xsk.core.model import LEVELS, SATISFACTION
+from xsk.core.cnfmt import cn_date
+from xsk.core.model import LEVELS, SATISFACTION, SET_ASIDE
 from xsk.rules.votes import percent
 
 KEYS = (
     "cases",
     "closed",
+    "closed_with_reason",
     "resolved_rate",
+    "withdrawn",
+    "merged",
     "meetings",
     "participants",
     "on_site",
     "escalated",
     "voted",
     "direct",
+    "on_time_rate",
     "by_category",
     "by_level",
     "by_source",
@@ -65,6 +81,9 @@ RESULT_LABELS = {
     "not_feasible": "不具备实施条件",
     "escalated": "提请上级处理",
     "closed": "已办结",
+    "closed_with_reason": "说明理由结案",
+    "withdrawn": "已撤销",
+    "merged": "已合并（重复议题）",
 }
 
 
@@ -92,11 +111,6 @@ class Period:
         start = cn_date(self.start) if self.start else "建档以来"
         end = cn_date(self.end) if self.end else "至今"
         return f"{start}至{end}"
-
-
-def cn_date(day: dt.date) -> str:
-    """``2026年3月2日`` (GB/T 9704: Arabic numerals, no leading zeros)."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 @dataclass
@@ -158,7 +172,8 @@ def compute(
     """The report figures (keys exactly :data:`KEYS`) for one or more workspaces."""
     period = period or Period()
     today_iso = (today or dt.date.today()).isoformat()
-    cases = closed = on_site = escalated = voted = 0
+    cases = closed = with_reason = on_site = escalated = voted = direct = 0
+    set_aside: Counter[str] = Counter()
     by_category: Counter[str] = Counter()
     by_level: Counter[str] = Counter()
     by_source: Counter[str] = Counter()
@@ -173,13 +188,19 @@ def compute(
         for rec in data.cases:
             if not period.contains(rec["created"]):
                 continue
+            if rec["result"] in SET_ASIDE:
+                set_aside[rec["result"]] += 1
+                continue
             cases += 1
             is_closed = rec["status"] == "closed"
             closed += is_closed
+            with_reason += is_closed and rec["result"] == "closed_with_reason"
             esc = rec["escalated"]
             escalated += esc
             on_site += is_closed and not esc
-            voted += rec["vote_action"] or rec["id"] in voted_ids
+            was_voted = rec["vote_action"] or rec["id"] in voted_ids
+            voted += was_voted
+            direct += bool(rec["items"]) and not was_voted
             by_category[rec["category"] or NO_CATEGORY] += 1
             by_level[rec["level"]] += 1
             by_source[rec["channel"] or NO_SOURCE] += 1
@@ -189,14 +210,12 @@ def compute(
                 if u is None:
                     u = units[unit] = _unit_counts()
                 u["items"] += 1
+                u["decided"] += bool(deadline)  # the denominator: items with a deadline
                 if status == "已办结":
                     u["done"] += 1
-                    if deadline and done:
-                        u["decided"] += 1
-                        u["on_time"] += done <= deadline
+                    u["on_time"] += bool(deadline and done and done <= deadline)
                 elif deadline and deadline < today_iso:
                     u["overdue"] += 1
-                    u["decided"] += 1
             visits = rec["visits"]
             for _day, satisfaction in visits:
                 sat[satisfaction] += 1
@@ -206,11 +225,16 @@ def compute(
         for m in data.meetings:
             if not period.contains(m.get("date")):
                 continue
-            meetings += 1
             att = m.get("attendance", {})
-            participants += att.get("出席", 0) + att.get("列席", 0)
+            present = att.get("出席", 0) + att.get("列席", 0)
+            if not m.get("date") or m["date"] > today_iso or not present:
+                continue  # not held (yet): in the future, or no attendance recorded
+            meetings += 1
+            participants += present
     for unit in scores:
         units.setdefault(unit, _unit_counts())
+    items_due = sum(u["decided"] for u in units.values())
+    items_on_time = sum(u["on_time"] for u in units.values())
     by_unit = {}
     for unit in sorted(units, key=lambda u: (-units[u]["items"], u)):
         u = units[unit]
@@ -229,13 +253,17 @@ def compute(
     return {
         "cases": cases,
         "closed": closed,
+        "closed_with_reason": with_reason,
         "resolved_rate": rate(closed, cases),
+        "withdrawn": set_aside["withdrawn"],
+        "merged": set_aside["merged"],
         "meetings": meetings,
         "participants": participants,
         "on_site": on_site,
         "escalated": escalated,
         "voted": voted,
-        "direct": cases - voted,
+        "direct": direct,
+        "on_time_rate": rate(items_on_time, items_due),
         "by_category": _sorted_counts(by_category),
         "by_level": dict(sorted(by_level.items(), key=lambda kv: level_order.get(kv[0], 99))),
         "by_source": _sorted_counts(by_source),
@@ -283,13 +311,22 @@ def num(value: float | None) -> str:
 def summary_lines(report: Mapping[str, Any]) -> list[str]:
     """The overview paragraph of the report, one sentence per line."""
     sat = report["satisfaction"]
+    reason = report.get("closed_with_reason", 0)
     lines = [
-        f"共受理协商议题{report['cases']}个，已办结{report['closed']}个，"
-        f"办结率{pct(report['resolved_rate'])}。",
+        f"共受理协商议题{report['cases']}个，已办结{report['closed']}个"
+        + (f"（其中说明理由结案{reason}个）" if reason else "")
+        + f"，办结率{pct(report['resolved_rate'])}。",
         f"召开协商会议{report['meetings']}场，参与群众和各方代表{report['participants']}人次。",
         f"在本级解决{report['on_site']}个，转交或提请上级协调{report['escalated']}个；"
         f"提交居民（代表）会议等表决{report['voted']}个，直接组织实施{report['direct']}个。",
     ]
+    if report.get("withdrawn") or report.get("merged"):
+        lines.append(
+            f"另有撤销议题{report.get('withdrawn', 0)}个、并入其他议题的重复议题"
+            f"{report.get('merged', 0)}个，不计入以上各项和比率。"
+        )
+    if report.get("on_time_rate") is not None:
+        lines.append(f"有办结时限的事项按时办结率{pct(report['on_time_rate'])}。")
     if sat["visits"]:
         c = sat["counts"]
         lines.append(

@@ -29,6 +29,14 @@ _LANDLINE_RE = re.compile(
 )
 
 
+def _defuse(masked: str) -> str:
+    """A masked value never begins with ``=``, ``+``, ``-`` or ``@`` (a spreadsheet would read a
+    formula); the ``+86 `` of a mobile is kept."""
+    if masked and masked[0] in "=+-@\t\r" and not masked.startswith("+86 "):
+        return "*" + masked[1:]
+    return masked
+
+
 def _mask_tail(text: str, keep: int) -> str:
     """Replace every digit of ``text`` but the last ``keep`` with ``*``."""
     digits = sum(ch.isdigit() for ch in text)
@@ -63,7 +71,7 @@ def mask_phone(phone: str) -> str:
     if landline:
         local = landline.group("local")
         return f"{landline.group('area')}-{'*' * (len(local) - 3)}{local[-3:]}"
-    return _mask_tail(text, 2 if sum(ch.isdigit() for ch in text) >= 6 else 0)
+    return _defuse(_mask_tail(text, 2 if sum(ch.isdigit() for ch in text) >= 6 else 0))
 
 
 _ID18_RE = re.compile(r"^\d{17}[\dX]\Z")
@@ -83,7 +91,7 @@ def mask_id(id_number: str) -> str:
     if _ID18_RE.match(text) or _ID15_RE.match(text):
         return f"{text[:6]}********{text[-4:]}"
     if len(text) >= 6:
-        return f"{text[0]}{'*' * (len(text) - 2)}{text[-1]}"
+        return _defuse(f"{text[0]}{'*' * (len(text) - 2)}{text[-1]}")
     return "*" * len(text)
 
 
@@ -101,19 +109,28 @@ def _is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or ch >= "\U00020000"
 
 
-def mask_name(name: str) -> str:
-    """Keep the surname, star the given name: ``"张建国"`` -> ``"张**"``, ``"张三"`` -> ``"张*"``.
+def mask_name(name: str, gender: str = "") -> str:
+    """Keep the surname, replace the given name: ``"张建国"`` -> ``"张某"``.
 
-    Compound surnames keep both characters (``"欧阳娜娜"`` -> ``"欧阳**"``). A one-character name
-    gives ``"张*"``. Non-Chinese names keep their first character: ``"John Smith"`` -> ``"J*"``.
+    With the gender known (``"女"``/``"男"``, as the roster or the case gives it) the usual
+    polite form is used: ``"张女士"``, ``"张先生"``. Compound surnames keep both characters
+    (``"欧阳娜娜"`` -> ``"欧阳某"``); a one-character name gives ``"张某"``. A name that does not
+    start with a Chinese character keeps its first letter (``"John Smith"`` -> ``"J*"``); one
+    that starts with neither a letter nor a Chinese character gives ``"***"`` (so a masked
+    value never begins with ``=``).
     """
     text = (name or "").strip()
     if not text:
         return ""
     if not _is_cjk(text[0]):
-        return f"{text[0]}*"
+        return f"{text[0]}*" if text[0].isalpha() else "***"
     surname = text[:2] if len(text) > 2 and text[:2] in COMPOUND_SURNAMES else text[0]
-    return surname + "*" * max(1, len(text) - len(surname))
+    g = (gender or "").strip().lower()
+    if g in ("女", "f", "female", "女性"):
+        return surname + "女士"
+    if g in ("男", "m", "male", "男性"):
+        return surname + "先生"
+    return surname + "某"
 
 
 # Place levels that are public (a building, a courtyard, an estate, a village, a villagers'
@@ -124,14 +141,18 @@ _PLACE_TOKEN_RE = re.compile(r"号楼|号院|小区|栋|幢|村|组")
 _BELOW_BUILDING_RE = re.compile(r"单元|室|层|户|号(?![楼院])|[-－—#]")
 
 
+_ROAD_RE = re.compile(r"^.*?(?:大道|胡同|路|街|巷|弄)(?=\s*[\d０-９一二三四五六七八九十]+)")
+
+
 def mask_address(address: str) -> str:
-    """Keep the public place prefix, hide the rest: ``"3号楼2单元501"`` -> ``"3号楼****"``.
+    """Keep the address to building level: ``"3号楼2单元501"`` -> ``"3号楼"``.
 
     The kept prefix runs up to and including the first 号楼/栋/幢/号院/小区/村/组 token, and on
     through further such tokens as long as nothing finer (单元, 室, 层, 户, a house number,
-    a dash) comes in between: ``"幸福小区3号楼2单元501"`` -> ``"幸福小区3号楼****"``,
-    ``"张家村5组12号"`` -> ``"张家村5组****"``. Without any token the result is ``"****"``; an
-    address with nothing after its place prefix is returned unchanged.
+    a dash) comes in between: ``"幸福小区3号楼2单元501室"`` -> ``"幸福小区3号楼"``,
+    ``"张家村5组12号"`` -> ``"张家村5组"``. A street address keeps the street:
+    ``"解放路12号"`` -> ``"解放路"``. Without any of these the result is ``"***"``; an address
+    with nothing after its place prefix is returned unchanged.
     """
     text = (address or "").strip()
     if not text:
@@ -142,8 +163,9 @@ def mask_address(address: str) -> str:
             break
         end = match.end()
     if end is None:
-        return "****"
-    return text if end == len(text) else f"{text[:end]}****"
+        road = _ROAD_RE.match(text)
+        return road.group() if road else "***"
+    return text[:end]
 
 
 # ---------------------------------------------------------------------------

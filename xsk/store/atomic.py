@@ -1,9 +1,16 @@
-"""Atomic file writes: temp file in the same folder, fsync, rename."""
+"""Atomic file writes: temp file in the same folder, fsync, rename.
+
+A text file keeps its own line ending: in a clone with ``core.autocrlf=true`` (git for
+Windows' default) every file in the work tree has CRLF, and rewriting one with LF would make
+every line differ from what git checked out.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -25,8 +32,60 @@ def write_bytes(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
+_new_files_crlf = False  # set from the workspace (see set_new_files_crlf)
+
+
+def set_new_files_crlf(crlf: bool) -> None:
+    """New text files get CRLF too when the workspace's files have it (git would check them
+    out so), LF otherwise. Called whenever a workspace is loaded."""
+    global _new_files_crlf
+    _new_files_crlf = crlf
+
+
+class ReplaceRefused(PermissionError):
+    """An output that cannot be replaced: Word/WPS holds it open (Windows refuses to replace
+    an open file), or the file or its folder is read-only. ``filename`` is the target."""
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """:func:`write_bytes` for a document a user may have open; refusal is ReplaceRefused.
+
+    Windows refuses to replace a read-only file, Linux would not: the target's own write
+    permission is checked first so that a read-only file is left alone on every platform
+    (and so a file open in Word can be simulated on Linux, even as root).
+    """
+    try:
+        st = os.stat(path)
+    except OSError:
+        pass
+    else:
+        if not st.st_mode & stat.S_IWUSR:
+            raise ReplaceRefused(errno.EACCES, "文件只读", str(path))
+    folder = path.parent
+    # a read-only attribute on a Windows folder only marks it customised (桌面): no check there
+    if os.name != "nt" and folder.is_dir() and not os.stat(folder).st_mode & stat.S_IWUSR:
+        raise ReplaceRefused(errno.EACCES, "文件夹只读", str(path))
+    try:
+        write_bytes(path, data)
+    except PermissionError as exc:
+        raise ReplaceRefused(exc.errno or errno.EACCES, exc.strerror, str(path)) from exc
+
+
 def write_text(path: Path, text: str) -> None:
+    """Write UTF-8 text; ``\n`` becomes ``\r\n`` when the file being replaced used CRLF
+    (a new file: when the workspace does)."""
+    if uses_crlf(path) if path.exists() else _new_files_crlf:
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
     write_bytes(path, text.encode("utf-8"))
+
+
+def uses_crlf(path: Path) -> bool:
+    """Whether the existing file's first line ends with CRLF (False for a new file)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.readline(1 << 16).endswith(b"\r\n")
+    except OSError:
+        return False
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -28,7 +28,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u0085]")
 
 
 def display_path(path: Path, root: Path | None = None) -> str:
-    """The path as shown in messages: relative to the workspace when possible."""
+    """The path as shown in messages: relative to the workspace when possible, with ``/``
+    on every platform (as git shows it; Windows accepts it too)."""
     if root is not None:
         if path.is_absolute() and root.is_absolute() and ".." not in path.parts:
             try:  # the usual case, without two resolve() calls (a check of 5,000 cases)
@@ -36,7 +37,7 @@ def display_path(path: Path, root: Path | None = None) -> str:
             except ValueError:
                 pass
         try:
-            return str(path.resolve().relative_to(root.resolve()))
+            return path.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
             pass
     return str(path)

@@ -174,9 +174,15 @@ def ask_step(
         draft = {}
     raw: dict[str, Any] = {}
     answers: dict[str, Any] = {}
+    overrides = {g.override for g in step.exit_guards if g.override}
     for q in step.questions:
         if not engine.applies(q, answers):
             continue
+        if q.id in overrides:
+            failures = _exit_failures(ws, case, proc, step, answers)
+            if not failures:
+                continue  # the case may go on: no reason to ask for one
+            p.say("注意：" + "；".join(failures))
 
         def keep(partial: Any, qid: str = q.id) -> None:
             # a long answer (a meeting) is kept part by part: Ctrl-C in the middle of it
@@ -193,10 +199,38 @@ def ask_step(
     return raw
 
 
-def _known(case: Case, q: Question) -> Any:
+def _exit_failures(
+    ws: Workspace, case: Case, proc: Procedure, step: Step, answers: dict[str, Any]
+) -> list[str]:
+    """What the step's exit guards would refuse with the answers given so far."""
+    from xsk.procedure import exits
+
+    trans = engine.advance(proc, case, step, answers)
+    standing = steps.standing(ws, case, step, answers)
+    return exits.check_exit(step, trans, answers, standing)[1]
+
+
+# events that imply the answer to a yes/no question of the same meaning
+IMPLIED_BY_EVENT = {"objection": "objection"}
+
+
+def _known(case: Case, q: Question, ws: Workspace | None = None) -> Any:
+    """What the case already says for ``q``: an earlier answer, the case field the question
+    sets (registered at ``xsk new``), or an event recorded meanwhile (an objection)."""
     for ans in reversed(list(case.answers.values())):
         if q.id in ans and registry.get(q.type) is None:
             return ans[q.id]
+    if q.field and q.field != "due":
+        value = getattr(case, q.field, None)
+        if value not in (None, ""):
+            return value
+    kind = IMPLIED_BY_EVENT.get(q.id)
+    if kind and q.type == "yesno" and ws is not None:
+        from xsk.parts import events
+
+        recorded = events.read_all(store.case_dir(ws, case.id), ws.root)
+        if any(e.get("kind") == kind for e in recorded):
+            return True
     return None
 
 
@@ -211,7 +245,7 @@ def ask_question(
     keep: Callable[[Any], None] = lambda _partial: None,
 ) -> Any:
     label = q.prompt + ("" if q.required else "（可留空）")
-    default = draft if draft is not None else _known(case, q)
+    default = draft if draft is not None else _known(case, q, ws)
     if default is None and q.choices_from == "vote_rules":
         default = _suggest_rule(ws, case)
     if default is None:

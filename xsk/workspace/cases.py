@@ -21,6 +21,7 @@ from typing import Any
 
 from xsk.core.errors import DataError, NotFoundError, Problem
 from xsk.core.model import CASE_ID_RE, Case, Reader, case_from_dict, case_to_dict
+from xsk.core.winpath import name_problem
 from xsk.store import tomlio
 from xsk.workspace.settings import Workspace
 
@@ -53,7 +54,7 @@ def read_case(ws: Workspace, path: Path) -> tuple[Case | None, list[Problem]]:
 
 
 def load_case(ws: Workspace, cid: str) -> Case:
-    if not CASE_ID_RE.match(cid):
+    if not CASE_ID_RE.match(cid) or name_problem(cid):
         raise NotFoundError(f"议题编号格式不对：“{cid}”", hint="例如 2026-007")
     path = case_file(ws, cid)
     if not path.is_file():

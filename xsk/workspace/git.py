@@ -5,32 +5,67 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from xsk.core.errors import GitError, ToolMissingError
+from xsk.core.errors import GitError, ToolMissingError, UsageError
+from xsk.core.winpath import path_problem
+
+INSTALL_HINT = (
+    "请先安装 git：Windows 从 https://git-scm.com/download/win 下载 Git for Windows"
+    "（安装时选“Git from the command line and also from 3rd-party software”）；"
+    "Linux 用 apt-get install git"
+)
+
+
+def find_git() -> str | None:
+    """``git`` (``git.exe``) on PATH, else where Git for Windows installs itself."""
+    found = shutil.which("git")
+    if found or sys.platform != "win32":
+        return found
+    for key in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)", "LOCALAPPDATA"):
+        base = os.environ.get(key)
+        sub = ("Programs", "Git") if key == "LOCALAPPDATA" else ("Git",)
+        candidate = Path(base, *sub, "cmd", "git.exe") if base else None
+        if candidate is not None and candidate.is_file():
+            return str(candidate)
+    return None
 
 
 def run_git(
-    args: Sequence[str], cwd: Path, *, check: bool = True, env: dict[str, str] | None = None
+    args: Sequence[str],
+    cwd: Path,
+    *,
+    check: bool = True,
+    env: dict[str, str] | None = None,
+    timeout: float | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``git ARGS`` in ``cwd``; a failure becomes a GitError with git's own message."""
-    if shutil.which("git") is None:
-        raise ToolMissingError("未找到 git", hint="请先安装 git，例如 apt-get install git")
+    """Run ``git ARGS`` in ``cwd``; a failure becomes a GitError with git's own message.
+
+    ``timeout`` (seconds) bounds commands that talk to a server (a hung remote is a GitError).
+    """
+    git = find_git()
+    if git is None:
+        raise ToolMissingError("未找到 git", hint=INSTALL_HINT)
     full_env = dict(os.environ)
     full_env.update({"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"})
     if env:
         full_env.update(env)
-    proc = subprocess.run(
-        ["git", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        env=full_env,
-        stdin=subprocess.DEVNULL,
-    )
+    try:
+        proc = subprocess.run(
+            [git, *args],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            env=full_env,
+            stdin=subprocess.DEVNULL,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        raise GitError(f"git {args[0]} 超时（{timeout:g} 秒内没有完成）") from None
     if check and proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()
         raise GitError(f"git {args[0]} 失败：{detail[-1] if detail else proc.returncode}")
@@ -81,14 +116,28 @@ def commit(
     """
     rel = [os.path.relpath(p, root) for p in paths]
     run_git(["add", "--all", "--", *rel], root)
-    staged = run_git(["diff", "--cached", "--quiet", "--", *rel], root, check=False)
-    if staged.returncode == 0:
+    staged = run_git(["diff", "--cached", "--name-status", "--no-renames", "-z", "--", *rel], root)
+    fields = staged.stdout.split("\0")
+    changes = list(zip(fields[0::2], fields[1::2], strict=False))
+    if not changes:
         return False
+    _refuse_windows_invalid(root, rel, [name for status, name in changes if status != "D"])
     env = _identity_env(root, fallback_name)
     if date:
         env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
     run_git(["commit", "-q", "--no-verify", "-m", message, "--", *rel], root, env=env)
     return True
+
+
+def _refuse_windows_invalid(root: Path, rel: Sequence[str], added: Sequence[str]) -> None:
+    """A file Windows cannot hold is never committed: a colleague's clone would fail."""
+    for name in added:
+        problem = path_problem(name)
+        if problem:
+            run_git(["reset", "-q", "--", *rel], root, check=False)
+            raise UsageError(
+                f"{name} 不能提交：{problem}", hint="Windows 上无法检出这个文件，请改名后再试"
+            )
 
 
 def is_clean(root: Path, paths: Sequence[str] = ()) -> bool:
@@ -135,6 +184,43 @@ def remotes(root: Path) -> list[str]:
 
 def current_branch(root: Path) -> str:
     return run_git(["rev-parse", "--abbrev-ref", "HEAD"], root).stdout.strip()
+
+
+def commits(root: Path, path: str) -> list[tuple[str, str, str]]:
+    """(full hash, subject, body) of the commits touching ``path``, newest first."""
+    proc = run_git(["log", "--format=%H%x1f%s%x1f%b%x1e", "--", path], root)
+    rows = []
+    for entry in proc.stdout.split("\x1e"):
+        parts = entry.strip("\n").split("\x1f")
+        if len(parts) == 3:
+            rows.append((parts[0], parts[1], parts[2]))
+    return rows
+
+
+def changed(root: Path, rev: str) -> list[tuple[str, str]]:
+    """(status letter A/M/D, path) of the files commit ``rev`` changed (renames split)."""
+    proc = run_git(["show", "--no-renames", "--format=", "--name-status", "-z", rev], root)
+    fields = [f for f in proc.stdout.split("\0") if f]
+    return [(fields[i][:1], fields[i + 1]) for i in range(0, len(fields) - 1, 2)]
+
+
+def file_at(root: Path, rev: str, path: str) -> bytes | None:
+    """The bytes of ``path`` in commit ``rev`` (None when it did not exist there)."""
+    if shutil.which("git") is None:
+        raise ToolMissingError("未找到 git", hint="请先安装 git，例如 apt-get install git")
+    proc = subprocess.run(
+        ["git", "cat-file", "blob", f"{rev}:{path}"],
+        cwd=root,
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+    )
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def later_commits(root: Path, rev: str, path: str) -> list[str]:
+    """Subjects of the commits after ``rev`` that touched ``path``."""
+    proc = run_git(["log", "--format=%s", f"{rev}..HEAD", "--", path], root)
+    return [s for s in proc.stdout.splitlines() if s]
 
 
 def head(root: Path) -> str | None:

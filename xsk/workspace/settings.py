@@ -100,6 +100,8 @@ def load(start: Path | None = None) -> Workspace:
     settings = settings_from_dict(data, r)
     if r.problems:
         raise DataError(r.problems[0])
+    first = text.find("\n")
+    atomic.set_new_files_crlf(first > 0 and text[first - 1] == "\r")  # a core.autocrlf clone
     return Workspace(root=root, settings=settings, settings_text=text)
 
 
@@ -215,6 +217,15 @@ TEMPLATES_README = """\
 """
 
 
+def _new_parts(target: Path) -> list[str]:
+    """Names of the folders of ``target`` that do not exist yet (outermost first)."""
+    parts: list[str] = []
+    while not target.exists() and target.name:
+        parts.insert(0, target.name)
+        target = target.parent
+    return parts
+
+
 def create(
     target: Path,
     *,
@@ -236,6 +247,10 @@ def create(
         raise WorkspaceError(f"{target / SETTINGS_FILE} 已存在，不会覆盖现有工作区")
     if target.exists() and not target.is_dir():
         raise WorkspaceError(f"{target} 不是目录")
+    from xsk.core.winpath import check_name
+
+    for part in _new_parts(target):  # the folders this creates must exist on Windows too
+        check_name(part, "文件夹名")
     target.mkdir(parents=True, exist_ok=True)
     root = target.resolve()
     issuer = f"{community}居民委员会"

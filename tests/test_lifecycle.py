@@ -1,0 +1,277 @@
+"""A case's life that tells the truth (issue 15): closing guards, later progress, withdraw,
+merge, undo."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+ANSWERS = Path(__file__).resolve().parent / "data" / "dongguan-answers.toml"
+DONE_2 = '{ no = 2, status = "已办结", note = "已移交" }'
+OPEN_2 = '{ no = 2, status = "办理中", note = "等待电网公司验收" }'
+SATISFIED = 'satisfaction = "满意", comment = "隐患消除"'
+UNSATISFIED = 'satisfaction = "不满意", comment = "移交还没办完"'
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True).stdout
+
+
+def new(cli, ws, title="配电变压器移交", *extra):
+    r = cli("-C", str(ws), "new", "--title", title, "--no-input", "--date", "2026-03-02", *extra)
+    assert r.code == 0, r.err
+    return r.out.split()[-1]
+
+
+def answers(tmp_path: Path, *, extra: str = "", name: str = "a.toml", **swap: str) -> Path:
+    """The sample answers with item 2 still 办理中 and an unsatisfied visit (or as swapped)."""
+    text = ANSWERS.read_text("utf-8").replace(DONE_2, swap.get("item2", OPEN_2))
+    text = text.replace(SATISFIED, swap.get("visit", UNSATISFIED))
+    if extra:
+        text = text.replace("reopen = false", f"reopen = false\n{extra}")
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    return path
+
+
+def docx_text(path: Path) -> str:
+    import docx
+
+    doc = docx.Document(str(path))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def show(cli, ws, cid):
+    return json.loads(cli("-C", str(ws), "show", cid, "--json").out)
+
+
+def test_unfinished_unsatisfied_case_does_not_close(ws_path, cli, tmp_path, monkeypatch):
+    cid = new(cli, ws_path)
+    f = answers(tmp_path)
+    r = cli("-C", str(ws_path), "step", cid, "--answers", str(f), "--all", "--no-docs")
+    assert r.code == 2, r.out + r.err
+    assert "事项 2" in r.err and "办理中" in r.err and "不满意" in r.err and "close_reason" in r.err
+    view = show(cli, ws_path, cid)
+    assert view["status"] == "open" and view["step"] == "evaluate"
+    assert git(ws_path, "status", "--porcelain") == ""
+    head = git(ws_path, "rev-parse", "HEAD")
+    r = cli("-C", str(ws_path), "step", cid, "--answers", str(f), "--no-docs")
+    assert r.code == 2 and git(ws_path, "rev-parse", "HEAD") == head
+    # the overdue item stays in xsk due
+    monkeypatch.setenv("XSK_NOW", "2026-05-07T09:00:00")
+    r = cli("-C", str(ws_path), "due", "--json")
+    assert r.code == 0, r.err
+    assert "办理移交手续" in r.out
+
+
+def test_close_reason_closes_and_is_said(ws_path, cli, tmp_path):
+    cid = new(cli, ws_path)
+    f = answers(tmp_path, extra='close_reason = "电网公司验收排期至年底，居民同意先行结案"')
+    r = cli("-C", str(ws_path), "step", cid, "--answers", str(f), "--all")
+    assert r.code == 0, r.err
+    view = show(cli, ws_path, cid)
+    assert view["status"] == "closed"
+    case = (ws_path / "cases" / cid / "case.toml").read_text("utf-8")
+    assert "电网公司验收排期至年底" in case and 'result = "closed_with_reason"' in case
+    text = docx_text(next((ws_path / "out").rglob(f"{cid}-*办结回复单*.docx")))
+    assert "电网公司验收排期至年底" in text and "已办结 1 项" in text
+    rep = json.loads(cli("-C", str(ws_path), "report", "--json").out)
+    assert rep["closed"] == 1 and rep["closed_with_reason"] == 1
+    r = cli("-C", str(ws_path), "report")
+    assert "说明理由结案1个" in r.out
+
+
+def test_supervise_refuses_pending_items_unless_carried_forward(ws_path, cli, tmp_path):
+    cid = new(cli, ws_path)
+    pending = '{ no = 2, status = "待办", note = "" }'
+    f = answers(tmp_path, item2=pending, visit=SATISFIED)
+    r = cli("-C", str(ws_path), "step", cid, "--answers", str(f), "--all", "--no-docs")
+    assert r.code == 2 and "事项 2" in r.err and "待办" in r.err
+    assert show(cli, ws_path, cid)["step"] == "supervise"
+    lines = f.read_text("utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("progress = "))
+    lines.insert(at + 1, "carry_forward = true")
+    f.write_text("\n".join(lines) + "\n", "utf-8")
+    r = cli("-C", str(ws_path), "step", cid, "--answers", str(f), "--no-docs")
+    assert r.code == 0, r.err
+    assert show(cli, ws_path, cid)["step"] == "evaluate"
+
+
+def test_satisfied_and_done_closes_without_reason(ws_path, cli, tmp_path):
+    cid = new(cli, ws_path)
+    f = answers(tmp_path, item2=DONE_2, visit=SATISFIED)
+    r = cli("-C", str(ws_path), "step", cid, "--answers", str(f), "--all", "--no-docs")
+    assert r.code == 0, r.err
+    assert show(cli, ws_path, cid)["status"] == "closed"
+
+
+def test_progress_after_closing_reopens_at_supervision(ws_path, cli, tmp_path):
+    cid = new(cli, ws_path)
+    f = answers(tmp_path, item2=DONE_2, visit=SATISFIED)
+    assert cli("-C", str(ws_path), "step", cid, "--answers", str(f), "--all", "--no-docs").code == 0
+    # progress that keeps an item done changes the item only
+    r = cli(
+        "-C",
+        str(ws_path),
+        "event",
+        cid,
+        "progress",
+        "--no",
+        "1",
+        "--status",
+        "已办结",
+        "--text",
+        "复查合格",
+        "--date",
+        "2026-05-08",
+    )
+    assert r.code == 0, r.err
+    assert show(cli, ws_path, cid)["status"] == "closed"
+    r = cli(
+        "-C",
+        str(ws_path),
+        "event",
+        cid,
+        "progress",
+        "--no",
+        "2",
+        "--status",
+        "办理中",
+        "--text",
+        "电网公司退回移交材料",
+        "--date",
+        "2026-05-09",
+    )
+    assert r.code == 0, r.err
+    view = show(cli, ws_path, cid)
+    assert view["status"] == "open" and view["step"] == "supervise"
+    case = (ws_path / "cases" / cid / "case.toml").read_text("utf-8")
+    assert 'action = "reopen"' in case and "事项 2 由已办结改为办理中" in case
+    items = (ws_path / "cases" / cid / "outcomes.toml").read_text("utf-8")
+    assert "电网公司退回移交材料" in items
+    assert git(ws_path, "status", "--porcelain") == ""
+
+
+def report(cli, ws) -> dict:
+    r = cli("-C", str(ws), "report", "--json")
+    assert r.code == 0, r.err
+    return json.loads(r.out)
+
+
+def commits(ws) -> int:
+    return len(git(ws, "log", "--format=%H").splitlines())
+
+
+def tree(ws) -> str:
+    return git(ws, "rev-parse", "HEAD^{tree}")
+
+
+def closed_case(cli, ws, tmp_path, title="配电变压器移交", *extra):
+    cid = new(cli, ws, title, *extra)
+    f = answers(tmp_path, item2=DONE_2, visit=SATISFIED, name=f"{cid}.toml")
+    assert cli("-C", str(ws), "step", cid, "--answers", str(f), "--all", "--no-docs").code == 0
+    return cid
+
+
+def test_withdraw_one_commit_out_of_rates_and_undo(ws_path, cli, tmp_path):
+    done = closed_case(cli, ws_path, tmp_path)
+    mistake = new(cli, ws_path, "误登记的议题")
+    before = report(cli, ws_path)
+    # by hand: 2 cases, 1 closed -> 50 %
+    assert (before["cases"], before["closed"], before["resolved_rate"]) == (2, 1, 50.0)
+    n, t = commits(ws_path), tree(ws_path)
+    r = cli("-C", str(ws_path), "withdraw", mistake, "--reason", "重复登记")
+    assert r.code == 0, r.err
+    assert commits(ws_path) == n + 1 and git(ws_path, "status", "--porcelain") == ""
+    after = report(cli, ws_path)
+    # by hand: the withdrawn case leaves every count and rate: 1 case, 1 closed -> 100 %
+    assert (after["cases"], after["closed"], after["resolved_rate"]) == (1, 1, 100.0)
+    assert after["withdrawn"] == 1
+    assert "撤销议题1个" in cli("-C", str(ws_path), "report").out
+    rows = json.loads(cli("-C", str(ws_path), "status", "--all", "--json").out)
+    assert {r["id"] for r in rows} == {done, mistake}  # still kept
+    assert cli("-C", str(ws_path), "withdraw", mistake, "--reason", "再次").code == 2
+    r = cli("-C", str(ws_path), "undo", mistake)
+    assert r.code == 0, r.err
+    assert "撤销" in r.out
+    assert commits(ws_path) == n + 2 and tree(ws_path) == t
+    assert report(cli, ws_path)["resolved_rate"] == 50.0
+
+
+def test_merge_moves_proposers_and_events_and_undo(ws_path, cli, tmp_path):
+    keep = new(cli, ws_path, "3号楼漏水", "--proposer", "张建国", "--phone", "13912345678")
+    dup = new(cli, ws_path, "三号楼屋顶漏水", "--proposer", "李秀英", "--phone", "13800001111")
+    r = cli("-C", str(ws_path), "event", dup, "objection", "--text", "漏水影响五楼")
+    assert r.code == 0, r.err
+    before = report(cli, ws_path)
+    assert (before["cases"], before["closed"]) == (2, 0)
+    n, t = commits(ws_path), tree(ws_path)
+    r = cli("-C", str(ws_path), "merge", dup, "--into", keep, "--reason", "同一问题")
+    assert r.code == 0, r.err
+    assert commits(ws_path) == n + 1 and git(ws_path, "status", "--porcelain") == ""
+    dup_toml = (ws_path / "cases" / dup / "case.toml").read_text("utf-8")
+    assert f'merged_into = "{keep}"' in dup_toml and 'result = "merged"' in dup_toml
+    keep_toml = (ws_path / "cases" / keep / "case.toml").read_text("utf-8")
+    assert "李秀英" in keep_toml and f"并入重复议题 {dup}" in keep_toml
+    assert "李秀英" not in dup_toml
+    assert not list((ws_path / "cases" / dup / "events").glob("*.toml"))
+    assert len(list((ws_path / "cases" / keep / "events").glob("*objection*.toml"))) == 1
+    after = report(cli, ws_path)
+    # by hand: the duplicate is not a case of its own: 1 case, 0 closed, 1 merged
+    assert (after["cases"], after["closed"], after["merged"]) == (1, 0, 1)
+    r = cli("-C", str(ws_path), "undo", dup)
+    assert r.code == 0, r.err
+    assert commits(ws_path) == n + 2 and tree(ws_path) == t
+
+
+def test_undo_step_and_event_then_refuse_registration(ws_path, cli, tmp_path):
+    cid = new(cli, ws_path)
+    t0 = tree(ws_path)
+    assert cli("-C", str(ws_path), "step", cid, "--answers", str(ANSWERS)).code == 0
+    t1 = tree(ws_path)
+    assert show(cli, ws_path, cid)["step"] == "screen"
+    r = cli("-C", str(ws_path), "event", cid, "objection", "--text", "有人反对")
+    assert r.code == 0
+    r = cli("-C", str(ws_path), "undo", cid)
+    assert r.code == 0 and "记录异议" in r.out
+    assert tree(ws_path) == t1
+    r = cli("-C", str(ws_path), "undo", cid)
+    assert r.code == 0 and "征集和提出协商议题" in r.out, r.out
+    assert tree(ws_path) == t0 and show(cli, ws_path, cid)["step"] == "collect"
+    r = cli("-C", str(ws_path), "undo", cid)
+    assert r.code == 2 and "登记" in r.err
+    assert git(ws_path, "status", "--porcelain") == ""
+
+
+def test_undo_refused_when_another_case_used_the_meeting(ws_path, cli, tmp_path):
+    a = new(cli, ws_path)
+    b = new(cli, ws_path, "二号楼配电")
+    f = tmp_path / "a.toml"
+    text = ANSWERS.read_text("utf-8")
+    f.write_text(text, "utf-8")
+    for cid in (a, b):
+        for _ in range(2):
+            assert cli("-C", str(ws_path), "step", cid, "--answers", str(f), "--no-docs").code == 0
+    assert cli("-C", str(ws_path), "step", a, "--answers", str(f), "--no-docs").code == 0
+    mid = next(p.stem for p in (ws_path / "meetings").glob("*.toml"))
+    g = tmp_path / "b.toml"
+    g.write_text(f'[announce]\nregistration = "报名"\nmeeting = "{mid}"\n', "utf-8")
+    r = cli("-C", str(ws_path), "step", b, "--answers", str(g), "--no-docs")
+    assert r.code == 0, r.err
+    head = git(ws_path, "rev-parse", "HEAD")
+    r = cli("-C", str(ws_path), "undo", a)
+    assert r.code == 2 and f"meetings/{mid}.toml" in r.err and b in r.err
+    assert git(ws_path, "rev-parse", "HEAD") == head
+
+
+def test_minutes_after_confirm_list_the_outcome_items(ws_path, cli, tmp_path):
+    cid = new(cli, ws_path)
+    for _ in range(5):  # collect .. confirm, documents built as the steps go
+        assert cli("-C", str(ws_path), "step", cid, "--answers", str(ANSWERS)).code == 0
+    assert show(cli, ws_path, cid)["step"] == "publish"
+    minutes = next((ws_path / "out").rglob("*会议纪要*.docx"))
+    text = docx_text(minutes)
+    assert "检测维护配电设施" in text and "办理移交手续" in text
+    assert "无需分解" not in text

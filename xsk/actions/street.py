@@ -1,0 +1,202 @@
+"""A street office's view over its communities' workspaces (``xsk street``).
+
+A street folder holds ``street.toml`` (the street's name and each community's repository URL:
+GitLab, Gitea, or plain git over ssh/http/git) and one read-only clone per community under
+``communities/<name>/``. ``pull`` fetches every community in parallel; a community that cannot
+be reached is reported and the others are still aggregated. The street never writes to a
+community's repository: clones get a push URL that cannot work, and nothing here pushes.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from xsk.core.errors import DataError, UsageError
+from xsk.core.model import Reader
+from xsk.store import atomic, tomlio
+from xsk.workspace import git
+
+STREET_FILE = "street.toml"
+COMMUNITIES = "communities"
+NO_PUSH = "只读-街道汇总不向社区推送"
+PULL_TIMEOUT = 120.0  # seconds for one community's clone or fetch
+_BAD_NAME = set('<>:"/\\|?*')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10))}
+_RESERVED |= {f"LPT{i}" for i in range(1, 10)}
+
+
+@dataclass(frozen=True)
+class Community:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Street:
+    root: Path
+    name: str
+    communities: tuple[Community, ...]
+
+    def folder(self, c: Community) -> Path:
+        return self.root / COMMUNITIES / c.name
+
+
+@dataclass(frozen=True)
+class Pulled:
+    """The outcome of pulling one community."""
+
+    community: Community
+    ok: bool
+    message: str  # 已克隆 / 已更新 / why it failed
+    cases: int = 0
+
+
+def init(directory: Path, name: str | None = None) -> Path:
+    """Create a street folder; refuses one that already is one."""
+    directory = directory.expanduser()
+    if (directory / STREET_FILE).exists():
+        raise UsageError(f"{directory} 已经是街道汇总目录")
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"{directory} 不是文件夹")
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / COMMUNITIES).mkdir(exist_ok=True)
+    text = (
+        "# 街道汇总：各社区工作区仓库的地址（xsk street add 名称 地址）。\n"
+        "# 社区文件夹在 communities/ 下，只读，由 xsk street pull 更新。\n"
+        f"name = {tomlio.dumps({'n': name or directory.resolve().name}).split('=', 1)[1].strip()}\n"
+    )
+    atomic.write_text(directory / STREET_FILE, text)
+    return directory
+
+
+def find_root(start: Path | None = None) -> Path:
+    here = (start or Path.cwd()).expanduser().resolve()
+    for folder in (here, *here.parents):
+        if (folder / STREET_FILE).is_file():
+            return folder
+    raise UsageError(
+        f"{here} 不是街道汇总目录（找不到 {STREET_FILE}）", hint="先运行 xsk street init 目录"
+    )
+
+
+def load(start: Path | None = None) -> Street:
+    root = find_root(start)
+    path = root / STREET_FILE
+    data, text = tomlio.read(path, root)
+    r = Reader(tomlio.display_path(path, root), text)
+    name = r.get(data, ("name",), "str", default=root.name)
+    communities: list[Community] = []
+    for i, raw in enumerate(r.items(data, ("communities",))):
+        cname = r.get(raw, ("communities", i, "name"), "str", required=True)
+        url = r.get(raw, ("communities", i, "url"), "str", required=True)
+        if cname and url:
+            communities.append(Community(cname, url))
+    if r.problems:
+        raise DataError(r.problems[0].format())
+    return Street(root, name, tuple(communities))
+
+
+def check_name(name: str) -> str:
+    """A community's name becomes a folder name: it must work on Windows too."""
+    name = name.strip()
+    if not name:
+        raise UsageError("社区名称不能为空")
+    bad = sorted({ch for ch in name if ch in _BAD_NAME or ord(ch) < 32})
+    if bad:
+        shown = "、".join(repr(ch)[1:-1] for ch in bad)
+        raise UsageError(f"社区名称“{name}”含有不能用作文件夹名的字符：{shown}")
+    if name[-1] in ". " or name.split(".")[0].upper() in _RESERVED or name in {".", ".."}:
+        raise UsageError(f"社区名称“{name}”不能用作文件夹名（Windows 保留名或以点、空格结尾）")
+    return name
+
+
+def add(street: Street, name: str, url: str) -> Community:
+    name = check_name(name)
+    url = url.strip()
+    if not url or any(ch.isspace() for ch in url):
+        raise UsageError(f"仓库地址不对：“{url}”", hint="例如 https://git.example/红桥社区.git")
+    if any(c.name == name for c in street.communities):
+        raise UsageError(f"社区“{name}”已在街道汇总中")
+
+    def mutate(doc: object) -> None:
+        import tomlkit
+
+        arr = doc.get("communities")  # type: ignore[attr-defined]
+        if arr is None:
+            arr = tomlkit.aot()
+            doc["communities"] = arr  # type: ignore[index]
+        table = tomlkit.table()
+        table["name"] = name
+        table["url"] = url
+        arr.append(table)
+
+    tomlio.update(street.root / STREET_FILE, mutate)
+    return Community(name, url)
+
+
+def _cases(folder: Path) -> int:
+    cases = folder / "cases"
+    return sum(1 for p in cases.iterdir() if (p / "case.toml").is_file()) if cases.is_dir() else 0
+
+
+def pull_one(street: Street, c: Community, timeout: float = PULL_TIMEOUT) -> Pulled:
+    dest = street.folder(c)
+    try:
+        if not (dest / ".git").is_dir():
+            tmp = dest.with_name(f".{c.name}.cloning")
+            shutil.rmtree(tmp, ignore_errors=True)  # left by a clone that was interrupted
+            tmp.parent.mkdir(parents=True, exist_ok=True)
+            git.run_git(
+                ["clone", "--quiet", "--no-tags", c.url, str(tmp)], street.root, timeout=timeout
+            )
+            git.run_git(["remote", "set-url", "--push", "origin", NO_PUSH], tmp)
+            if dest.exists():
+                shutil.rmtree(dest)
+            tmp.rename(dest)  # a half-made clone never looks like a community
+            message = "已克隆"
+        else:
+            git.run_git(["fetch", "--quiet", "--prune", "origin"], dest, timeout=timeout)
+            git.run_git(["reset", "--quiet", "--hard", "@{upstream}"], dest)
+            message = "已更新"
+    except Exception as exc:  # one community's failure must not stop the others
+        reason = getattr(exc, "message", None) or str(exc)
+        return Pulled(c, False, f"无法更新：{reason}", _cases(dest))
+    return Pulled(c, True, message, _cases(dest))
+
+
+def pull(
+    street: Street,
+    *,
+    jobs: int = 4,
+    timeout: float = PULL_TIMEOUT,
+    on_done: Callable[[Pulled], None] | None = None,
+) -> list[Pulled]:
+    """Fetch every community in parallel (git runs in subprocesses, so threads suffice)."""
+    if not street.communities:
+        raise UsageError("街道汇总中还没有社区", hint="xsk street add 名称 仓库地址")
+    results: dict[str, Pulled] = {}
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(street.communities)))) as pool:
+        futures = [pool.submit(pull_one, street, c, timeout) for c in street.communities]
+        for fut in futures:
+            res = fut.result()
+            results[res.community.name] = res
+            if on_done:
+                on_done(res)
+    return [results[c.name] for c in street.communities]
+
+
+def pulled(street: Street) -> tuple[list[tuple[Community, Path]], list[Community]]:
+    """(communities with a workspace to read and its folder, communities not pulled yet)."""
+    have: list[tuple[Community, Path]] = []
+    missing: list[Community] = []
+    for c in street.communities:
+        folder = street.folder(c)
+        if (folder / "xsk.toml").is_file():
+            have.append((c, folder))
+        else:
+            missing.append(c)
+    return have, missing

@@ -1,0 +1,216 @@
+"""A case's life beyond its steps: withdraw (撤销), merge a duplicate (合并) and undo (撤回).
+
+Each is one commit and each can be taken back by :func:`undo`, which never rewrites git
+history: it restores the files of the case's last step or event as they were before it and
+commits that as a new change. Withdrawn and merged cases stay in git and in the ledger
+(status closed, result ``withdrawn`` / ``merged``) and are left out of every rate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from xsk.casework.steps import toml_value
+from xsk.core.errors import UsageError
+from xsk.core.model import SET_ASIDE, HistoryEntry, Person, history_dict
+from xsk.parts import events
+from xsk.store import atomic
+from xsk.workspace import cases as store
+from xsk.workspace import git as vcs
+from xsk.workspace import journal as txn
+from xsk.workspace.settings import Workspace
+
+WITHDRAWN = "withdrawn"
+MERGED = "merged"
+UNDO_TRAILER = "Undoes: "
+
+
+@dataclass
+class Undone:
+    """What :func:`undo` took back."""
+
+    case_id: str
+    subject: str  # the commit message of what was taken back
+    paths: list[Path] = field(default_factory=list)
+    cases: list[str] = field(default_factory=list)  # every case whose files changed
+
+
+def _history(doc: Any, step: str, when: dt.datetime, by: str, action: str, note: str) -> None:
+    import tomlkit
+
+    if "history" not in doc:
+        doc["history"] = tomlkit.aot()
+    doc["history"].append(toml_value(history_dict(HistoryEntry(step, when, by, action, note))))
+
+
+def _set_aside(ws: Workspace, cid: str) -> Any:
+    case = store.load_case(ws, cid)
+    if case.result in SET_ASIDE:
+        word = "撤销" if case.result == WITHDRAWN else "合并"
+        raise UsageError(f"议题 {cid} 已{word}（{case.close_reason}）", hint=f"xsk undo {cid}")
+    return case
+
+
+@txn.writer  # the lock around read, write and commit (issue 13)
+def withdraw(ws: Workspace, cid: str, reason: str, when: dt.datetime) -> list[str]:
+    """撤销: the case stays in git and in the ledger, closed with result ``withdrawn``."""
+    from xsk.workspace import journal as txn
+
+    reason = reason.strip()
+    if not reason:
+        raise UsageError("撤销议题需要说明理由（--reason）")
+    case = _set_aside(ws, cid)
+
+    def mutate(doc: Any) -> None:
+        doc["status"] = "closed"
+        doc["result"] = WITHDRAWN
+        doc["close_reason"] = reason
+        doc["closed"] = when.date()
+        for key in ("wait_until", "due"):
+            if key in doc:
+                del doc[key]
+        _history(doc, case.step, when, ws.settings.facilitator, "withdraw", f"撤销：{reason}")
+
+    with txn.transaction(ws.root, ws.state_dir) as tx:
+        tx.track(store.case_dir(ws, cid))
+        path = store.update(ws, cid, mutate)
+        ws.commit([path], f"议题 {cid}：撤销（{reason}）", date=when.isoformat())
+    return [
+        f"议题 {cid} 已撤销：{reason}（保留在台账中，不计入各项比率；可用 xsk undo {cid} 撤回）"
+    ]
+
+
+@txn.writer  # the lock around read, write and commit (issue 13)
+def merge(ws: Workspace, cid: str, into: str, reason: str, when: dt.datetime) -> list[str]:
+    """合并: ``cid`` is a duplicate of ``into``; its proposers and events move to ``into``."""
+    from xsk.workspace import journal as txn
+
+    reason = reason.strip()
+    if not reason:
+        raise UsageError("合并议题需要说明理由（--reason）")
+    if cid == into:
+        raise UsageError("不能把议题合并到它自己")
+    dup = _set_aside(ws, cid)
+    target = _set_aside(ws, into)
+    moved = [p for p in dup.proposers if (p.name, p.phone) not in _keys(target.proposers)]
+    src_events = events.folder(store.case_dir(ws, cid))
+    dst_events = events.folder(store.case_dir(ws, into))
+    files = sorted(src_events.glob("*.toml")) if src_events.is_dir() else []
+
+    def mutate_dup(doc: Any) -> None:
+        doc["status"] = "closed"
+        doc["result"] = MERGED
+        doc["merged_into"] = into
+        doc["close_reason"] = reason
+        doc["closed"] = when.date()
+        for key in ("wait_until", "due", "proposers"):
+            if key in doc:
+                del doc[key]
+        note = f"与议题 {into} 重复，并入该议题（提出人 {len(dup.proposers)} 人、事件 {len(files)} 条）：{reason}"
+        _history(doc, dup.step, when, ws.settings.facilitator, "merge", note)
+
+    def mutate_target(doc: Any) -> None:
+        import tomlkit
+
+        if moved:
+            if "proposers" not in doc:
+                doc["proposers"] = tomlkit.aot()
+            for p in moved:
+                doc["proposers"].append(_person(p))
+        note = f"并入重复议题 {cid}（提出人 {len(moved)} 人、事件 {len(files)} 条）：{reason}"
+        _history(doc, target.step, when, ws.settings.facilitator, "merge", note)
+
+    with txn.transaction(ws.root, ws.state_dir) as tx:
+        tx.track(store.case_dir(ws, cid), store.case_dir(ws, into))
+        written = [store.update(ws, cid, mutate_dup), store.update(ws, into, mutate_target)]
+        for f in files:
+            dst_events.mkdir(parents=True, exist_ok=True)
+            dest = dst_events / f.name
+            f.replace(dest)
+            written += [f, dest]
+        ws.commit(written, f"议题 {cid}：合并至议题 {into}（{reason}）", date=when.isoformat())
+    return [
+        f"议题 {cid} 已合并至议题 {into}：提出人 {len(moved)} 人、事件 {len(files)} 条随之转入"
+        f"（可用 xsk undo {cid} 撤回）"
+    ]
+
+
+def _keys(people: tuple[Person, ...]) -> set[tuple[str, str]]:
+    return {(p.name, p.phone) for p in people}
+
+
+def _person(p: Person) -> dict[str, Any]:
+    d: dict[str, Any] = {"name": p.name}
+    for key in Person.PRIVATE_FIELDS:
+        if getattr(p, key):
+            d[key] = getattr(p, key)
+    if p.public:
+        d["public"] = True
+    return d
+
+
+# --- undo ------------------------------------------------------------------------------------
+
+
+def last_change(ws: Workspace, cid: str) -> tuple[str, str]:
+    """(hash, subject) of the case's last step or event not yet taken back."""
+    folder = store.case_dir(ws, cid)
+    rel = folder.relative_to(ws.root).as_posix()
+    undone: set[str] = set()
+    for sha, subject, body in vcs.commits(ws.root, rel):
+        lines = body.splitlines()
+        taken = [x[len(UNDO_TRAILER) :].strip() for x in lines if x.startswith(UNDO_TRAILER)]
+        if taken:
+            undone.update(taken)
+            continue
+        if sha in undone:
+            continue
+        added = ("A", f"{rel}/{store.CASE_FILE}") in vcs.changed(ws.root, sha)
+        if added:
+            raise UsageError(
+                f"议题 {cid} 没有可撤回的步骤或事件（最近一次是登记本身）",
+                hint=f"误登记的议题请用 xsk withdraw {cid} --reason 理由",
+            )
+        return sha, subject
+    raise UsageError(f"议题 {cid} 没有可撤回的提交")
+
+
+@txn.writer  # the lock around read, write and commit (issue 13)
+def undo(ws: Workspace, cid: str, when: dt.datetime) -> Undone:
+    """Take back the case's last step or event as a new commit, files restored byte for byte."""
+    from xsk.workspace import journal as txn
+
+    store.load_case(ws, cid)  # the case exists
+    sha, subject = last_change(ws, cid)
+    own = store.case_dir(ws, cid).relative_to(ws.root).as_posix() + "/"
+    changes = vcs.changed(ws.root, sha)
+    for _status, rel in changes:
+        if rel.startswith(own):
+            continue
+        later = vcs.later_commits(ws.root, sha, rel)
+        if later:
+            raise UsageError(
+                f"不能撤回“{subject}”：{rel} 之后已被其他操作使用（{later[-1]}）",
+                hint="请先撤回之后的操作",
+            )
+    paths: list[Path] = []
+    touched: set[str] = {cid}
+    cases_rel = ws.cases_dir.relative_to(ws.root).as_posix() + "/"
+    with txn.transaction(ws.root, ws.state_dir) as tx:
+        for _status, rel in changes:
+            path = ws.root / rel
+            tx.track(path)
+            before = vcs.file_at(ws.root, f"{sha}^", rel)
+            if before is None:
+                path.unlink(missing_ok=True)
+            else:
+                atomic.write_bytes(path, before)
+            paths.append(path)
+            if rel.startswith(cases_rel):
+                touched.add(rel[len(cases_rel) :].split("/", 1)[0])
+        message = f"议题 {cid}：撤回“{subject}”\n\n{UNDO_TRAILER}{sha}"
+        ws.commit(paths, message, date=when.isoformat())
+    return Undone(cid, subject, paths, sorted(touched))

@@ -1,0 +1,177 @@
+"""``xsk street``: a street office's view over its communities' repositories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from xsk.cli.common import JsonOpt, _state, app
+
+street_app = typer.Typer(
+    help="街道汇总：拉取各社区的工作区仓库（只读），跨社区统计与督办。示例：xsk street pull",
+    no_args_is_help=True,
+)
+app.add_typer(street_app, name="street")
+
+
+def _street():
+    from xsk.actions import street
+
+    return street.load(_state["dir"])
+
+
+@street_app.command("init")
+def street_init(
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="街道汇总目录")],
+    name: Annotated[str | None, typer.Option("--name", help="街道名称（默认为目录名）")] = None,
+) -> None:
+    """新建街道汇总目录。示例：xsk street init 潭中街道汇总 --name 潭中街道"""
+    from xsk.actions import street
+    from xsk.cli.output import echo
+
+    root = street.init(directory, name)
+    echo(f"已建立街道汇总目录：{root}")
+    echo(f"下一步：cd {root} && xsk street add 社区名称 仓库地址")
+
+
+@street_app.command("add")
+def street_add(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="社区名称")],
+    url: Annotated[str, typer.Argument(metavar="URL", help="社区工作区仓库地址（git）")],
+) -> None:
+    """登记一个社区的工作区仓库。示例：xsk street add 红桥社区 https://git.example/红桥社区.git"""
+    from xsk.actions import street
+    from xsk.cli.output import echo
+
+    c = street.add(_street(), name, url)
+    echo(f"已登记：{c.name}（{c.url}）；运行 xsk street pull 拉取")
+
+
+@street_app.command("pull")
+def street_pull(
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="同时拉取的社区数", min=1, max=16)] = 4,
+    json_: JsonOpt = False,
+) -> None:
+    """并行拉取（更新）各社区的工作区，只读，不向社区仓库写入任何内容。"""
+    import sys
+
+    from xsk.actions import street
+    from xsk.cli.output import echo, emit_json, is_tty, warn
+
+    st = _street()
+    progress = None
+    if is_tty() and not json_:
+        from rich.progress import Progress
+
+        progress = Progress(transient=True)
+    if progress is not None:
+        with progress:
+            task = progress.add_task("拉取社区", total=len(st.communities))
+            results = street.pull(st, jobs=jobs, on_done=lambda _r: progress.advance(task))
+    else:
+        results = street.pull(st, jobs=jobs)
+    failed = [r for r in results if not r.ok]
+    if json_:
+        emit_json(
+            [
+                {"name": r.community.name, "ok": r.ok, "message": r.message, "cases": r.cases}
+                for r in results
+            ]
+        )
+    else:
+        for r in results:
+            echo(f"{r.community.name}：{r.message}（{r.cases} 个议题）")
+    for r in failed:
+        warn(f"社区“{r.community.name}”{r.message}；汇总时使用上次拉取的内容（如有）")
+    if len(failed) == len(results):
+        sys.exit(1)
+
+
+@street_app.command("report")
+def street_report(
+    from_: Annotated[
+        str | None, typer.Option("--from", help="统计起始日期 YYYY-MM-DD（含）", metavar="DATE")
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="统计截止日期 YYYY-MM-DD（含）", metavar="DATE")
+    ] = None,
+    json_: JsonOpt = False,
+    docx: Annotated[
+        Path | None, typer.Option("--docx", help="生成统计报告（.docx，含图表）", metavar="FILE")
+    ] = None,
+    xlsx: Annotated[
+        Path | None, typer.Option("--xlsx", help="导出台账（.xlsx）", metavar="FILE")
+    ] = None,
+) -> None:
+    """跨社区统计（每个社区一列），基于最近一次 xsk street pull。"""
+    from xsk.actions import street
+    from xsk.cli.output import warn
+    from xsk.cli.reports import _parse_date, print_report
+    from xsk.core.errors import UsageError
+    from xsk.reports import stats
+    from xsk.workspace import settings as wsmod
+
+    st = _street()
+    have, missing = street.pulled(st)
+    if not have:
+        raise UsageError("还没有拉取到任何社区的工作区", hint="先运行 xsk street pull")
+    start, end = _parse_date(from_, "--from"), _parse_date(to, "--to")
+    if start and end and start > end:
+        raise UsageError("--from 不能晚于 --to")
+    for c in missing:
+        warn(f"社区“{c.name}”尚未拉取，不在统计中")
+    loaded = [wsmod.load(folder) for _c, folder in have]
+    extra = {"street": st.name, "missing": [c.name for c in missing]}
+    print_report(
+        loaded, stats.Period(start, end), json_=json_, docx=docx, xlsx=xlsx, extra_json=extra
+    )
+
+
+@street_app.command("due")
+def street_due(
+    within: Annotated[
+        int | None, typer.Option("--within", help="列出 N 个工作日内到期的事项", min=0, max=3650)
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """跨社区列出逾期（及即将到期）的事项，按社区、责任单位分组。"""
+    from xsk.actions import street
+    from xsk.casework import status
+    from xsk.cli.output import echo, emit_json, table, warn
+    from xsk.reports import stats
+    from xsk.workspace import settings as wsmod
+
+    st = _street()
+    have, missing = street.pulled(st)
+    today = status.today()
+    out: dict[str, dict] = {}
+    for c, folder in have:
+        ws = wsmod.load(folder)
+        groups = stats.due_by_unit(ws, today, within) if within is not None else None
+        out[c.name] = groups if groups is not None else stats.overdue_by_unit(ws, today)
+    for c in missing:
+        warn(f"社区“{c.name}”尚未拉取，不在汇总中")
+    if json_:
+        emit_json({"street": st.name, "communities": out, "missing": [c.name for c in missing]})
+        return
+    rows = [
+        [
+            name,
+            unit,
+            i["case_id"],
+            i["item"],
+            i["deadline"].isoformat(),
+            "逾期" if i["overdue"] else i["status"],
+        ]
+        for name, groups in out.items()
+        for unit, items in groups.items()
+        for i in items
+    ]
+    if not rows:
+        echo("各社区均没有逾期事项。" if within is None else f"{within} 个工作日内没有到期事项。")
+        return
+    late = sum(r[5] == "逾期" for r in rows)
+    echo(f"{st.name}：{len(out)} 个社区共 {len(rows)} 项事项，其中逾期 {late} 项")
+    table(["社区", "责任单位", "议题编号", "事项", "办结时限", "状态"], rows)
