@@ -41,11 +41,10 @@ def run_file(
     if render:
         from xsk.documents import plan as documents  # rendering is imported only when used
 
-        for report in reports:
-            if report.transition.documents:
-                report.documents = documents.build_for_step(ws, cid, report.transition.documents)
-                for doc in report.documents:
-                    yield f"  文书：{ws.rel(doc)}"
+        for report in reports:  # as after each step: its documents and any whose data changed
+            report.documents = documents.refresh_for_step(ws, cid, report.transition.documents)
+            for doc in report.documents:
+                yield f"  文书：{ws.rel(doc)}"
 
 
 def run_all(
