@@ -47,11 +47,25 @@ def show(cli, ws, cid):
     return json.loads(cli("-C", str(ws), "show", cid, "--json").out)
 
 
+def refused_all_then_steps(cli, ws, cid, f):
+    """``step --all`` refused: it changed nothing (issue 13: --all is one unit); then the
+    steps one at a time up to the refused one, which is returned."""
+    head = git(ws, "rev-parse", "HEAD")
+    r = cli("-C", str(ws), "step", cid, "--answers", str(f), "--all", "--no-docs")
+    assert r.code == 2, r.out + r.err
+    assert git(ws, "rev-parse", "HEAD") == head and show(cli, ws, cid)["step"] == "collect"
+    for _ in range(20):
+        one = cli("-C", str(ws), "step", cid, "--answers", str(f), "--no-docs")
+        if one.code:
+            assert one.err.splitlines()[-1] == r.err.splitlines()[-1]
+            return one
+    raise AssertionError("the steps one at a time were never refused")
+
+
 def test_unfinished_unsatisfied_case_does_not_close(ws_path, cli, tmp_path, monkeypatch):
     cid = new(cli, ws_path)
     f = answers(tmp_path)
-    r = cli("-C", str(ws_path), "step", cid, "--answers", str(f), "--all", "--no-docs")
-    assert r.code == 2, r.out + r.err
+    r = refused_all_then_steps(cli, ws_path, cid, f)
     assert "事项 2" in r.err and "办理中" in r.err and "不满意" in r.err and "close_reason" in r.err
     view = show(cli, ws_path, cid)
     assert view["status"] == "open" and view["step"] == "evaluate"
@@ -87,7 +101,7 @@ def test_supervise_refuses_pending_items_unless_carried_forward(ws_path, cli, tm
     cid = new(cli, ws_path)
     pending = '{ no = 2, status = "待办", note = "" }'
     f = answers(tmp_path, item2=pending, visit=SATISFIED)
-    r = cli("-C", str(ws_path), "step", cid, "--answers", str(f), "--all", "--no-docs")
+    r = refused_all_then_steps(cli, ws_path, cid, f)
     assert r.code == 2 and "事项 2" in r.err and "待办" in r.err
     assert show(cli, ws_path, cid)["step"] == "supervise"
     lines = f.read_text("utf-8").splitlines()

@@ -98,6 +98,8 @@ START_METHOD_CALLS = {"get_context", "set_start_method"}
 ALLOWED: dict[str, str] = {
     # issue 13's workspace lock: fcntl or msvcrt, chosen by try/except ImportError
     "xsk/workspace/lock.py": "tests/test_lock.py",
+    # issue 13's pool workers: PR_SET_PDEATHSIG on Linux only, else the polling thread
+    "xsk/documents/orphans.py": "tests/test_orphans.py",
 }
 
 

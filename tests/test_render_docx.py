@@ -618,3 +618,44 @@ def test_misspelt_field_is_an_error(tmp_path: Path) -> None:
     override = _template_with(tmp_path, "reply", "{{ case.titel }}", "办理结果")
     with pytest.raises(TemplateError, match=r"不存在的字段.*titel"):
         render("reply", tmp_path, template_dirs=[override])
+
+
+# --- bounded templates (issue 13) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{{ 'a' * 10**9 }}",
+        "{{ 'a' * 1000000000 }}",
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+        "{{ 9 ** 999999999 }}",
+    ],
+)
+def test_templates_that_would_run_away_stop_with_a_template_error(tmp_path: Path, text: str):
+    import time
+
+    override = _template_with(tmp_path, "reply", text, "办理结果")
+    t0 = time.monotonic()
+    with pytest.raises(TemplateError, match=r"reply\.docx"):
+        render("reply", tmp_path, template_dirs=[override])
+    assert time.monotonic() - t0 < 15
+
+
+def test_a_huge_part_is_refused_before_inflating(tmp_path: Path):
+    src = builtin_templates_dir() / "reply.docx"
+    d = tmp_path / "override"
+    d.mkdir()
+    with (
+        zipfile.ZipFile(src) as zin,
+        zipfile.ZipFile(d / "reply.docx", "w", zipfile.ZIP_DEFLATED) as zout,
+    ):
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info.filename))
+        with zout.open("word/media/big.bin", "w", force_zip64=True) as fh:  # ~70 MB of zeros
+            chunk = b"\0" * (1 << 20)
+            for _ in range(70):
+                fh.write(chunk)
+    assert (d / "reply.docx").stat().st_size < 5 * 2**20
+    with pytest.raises(TemplateError, match="过大"):
+        render("reply", tmp_path, template_dirs=[d])

@@ -100,7 +100,12 @@ def test_guard_refuses_and_says_from_when(ws_path, cli, tmp_path):
     early.write_text(text, "utf-8")
     r = cli("-C", str(ws_path), "step", cid, "--answers", str(early), "--all", "--no-docs")
     assert r.code == 2 and "公示期尚未结束" in r.err and "2026年3月18日 起可办理" in r.err
-    assert json.loads(cli("-C", str(ws_path), "show", cid, "--json").out)["step"] == "decide"
+    # --all is one unit (issue 13): exit 2 leaves the case where it was, and --dry-run agrees
+    assert json.loads(cli("-C", str(ws_path), "show", cid, "--json").out)["step"] == "collect"
+    r = cli("-C", str(ws_path), "step", cid, "--answers", str(early), "--all", "--dry-run")
+    assert r.code == 2 and "公示期尚未结束" in r.err
+    r = cli("-C", str(ws_path), "step", cid, "--answers", str(ANSWERS), "--all", "--no-docs")
+    assert r.code == 0, r.err
 
 
 def test_out_of_scope_close(ws_path, cli, tmp_path):

@@ -169,9 +169,20 @@ def _xlsx_rows(path: Path, *, data_only: bool) -> list[list[Any]]:
         raise UsageError(f"无法打开 Excel 文件 {path.name}：{exc}") from None
     try:
         sheet = wb.worksheets[0]
-        return [list(r) for r in sheet.iter_rows(values_only=True)]
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     finally:
         wb.close()
+    for n, row in enumerate(rows, start=1):
+        if any(isinstance(c, str) and len(c) > MAX_CELL for c in row):
+            raise UsageError(_too_long(path, n))
+    return rows
+
+
+MAX_CELL = 131072  # characters in one cell (the csv module's own limit)
+
+
+def _too_long(path: Path, line: int) -> str:
+    return f"{path.name} 第 {line} 行：单元格过长（超过 {MAX_CELL} 个字符）"
 
 
 def _read_csv(path: Path) -> list[list[Any]]:
@@ -188,7 +199,16 @@ def _read_csv(path: Path) -> list[list[Any]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    return [list(r) for r in csv.reader(text.splitlines(), dialect)]
+    reader = csv.reader(text.splitlines(), dialect)
+    rows: list[list[Any]] = []
+    try:
+        for r in reader:
+            rows.append(list(r))
+    except csv.Error as exc:  # a cell over the field limit, a NUL, a broken quote
+        if "field limit" in str(exc):
+            raise UsageError(_too_long(path, reader.line_num)) from None
+        raise UsageError(f"{path.name} 第 {reader.line_num} 行：CSV 格式有误（{exc}）") from None
+    return rows
 
 
 def load_mapping(path: Path | None) -> dict[str, str]:
@@ -581,6 +601,9 @@ def _write_all(stage: Path, planned: Sequence[Planned]) -> None:
         _write_folder(stage / p.case["id"], p)
 
 
+STAGE_PREFIX = "import-"  # staging folders under .xsk/ (removed by the journal's recovery)
+
+
 def run_import(
     ws: Workspace,
     path: Path,
@@ -590,8 +613,6 @@ def run_import(
     now: dt.datetime | None = None,
 ) -> ImportResult:
     """Validate the whole file, then write every case and commit once (or nothing)."""
-    from xsk.workspace import git as vcs
-
     mapping = load_mapping(mapping_file)
     rows, xlsx = read_table(path)
     planned, errors, unknown = plan_rows(
@@ -612,11 +633,29 @@ def run_import(
         raise UsageError(f"{path.name} 中没有可导入的数据行")
     if dry_run:
         return result
-    stage = ws.state_dir / f"import-{secrets.token_hex(4)}"
+    from xsk.workspace import journal as txn
+
+    with txn.writing(ws.root, ws.state_dir), txn.transaction(ws.root, ws.state_dir) as tx:
+        _commit_import(ws, path, planned, result, tx)
+    return result
+
+
+def _commit_import(
+    ws: Workspace, path: Path, planned: Sequence[Planned], result: ImportResult, tx: Any
+) -> None:
+    """Stage, move into cases/ and commit (under the lock, journalled: a crash half-way leaves
+    no untracked folder once the next command has recovered)."""
+    from xsk.workspace import git as vcs
+
+    stage = ws.state_dir / f"{STAGE_PREFIX}{secrets.token_hex(4)}"
     moved: list[Path] = []
     # Nothing else pending under cases/: committing the folder is the same as committing the
     # new case folders, and git matches one pathspec instead of 12,888 (minutes -> seconds).
     clean = not ws.cases_dir.exists() or not vcs.dirty_paths(ws.root, ws.cases_dir.name)
+    if clean:
+        tx.track(ws.cases_dir)
+    else:
+        tx.track(*(ws.cases_dir / p.case["id"] for p in planned))
     try:
         _write_all(stage, planned)
         ws.cases_dir.mkdir(exist_ok=True)
@@ -637,7 +676,6 @@ def run_import(
         raise
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    return result
 
 
 def iter_errors(result: ImportResult) -> Iterator[str]:

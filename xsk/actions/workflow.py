@@ -9,7 +9,6 @@ import contextlib
 import datetime as dt
 import os
 import secrets
-import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -32,6 +31,7 @@ from xsk.prompts.base import Prompter
 from xsk.store import tomlio
 from xsk.workspace import cases as store
 from xsk.workspace import git as vcs
+from xsk.workspace import journal as txn
 from xsk.workspace import numbering
 from xsk.workspace import settings as wsmod
 from xsk.workspace.settings import Workspace
@@ -160,14 +160,42 @@ def new_case(
         raise UsageError("提供了电话但没有提出人姓名", hint="请同时提供 --proposer")
     from xsk.workspace import journal as txn
 
-    txn.recover(ws.root, ws.state_dir)  # an interrupted earlier change must not take a number
-    if case_id is None:
-        letter = numbering.require_series(ws.root)
-        cid, folder = numbering.allocate(ws.cases_dir, created.year, letter)
-    else:
-        cid, folder = case_id, ws.cases_dir / case_id
+    # the number is allocated under the workspace lock, after an interrupted earlier change was
+    # rolled back, and inside the transaction: a crash never leaves a folder that takes it
+    with txn.writing(ws.root, ws.state_dir), txn.transaction(ws.root, ws.state_dir) as tx:
+        if case_id is None:
+            letter = numbering.require_series(ws.root)
+            cid = numbering.next_id(ws.cases_dir, created.year, letter)
+        else:
+            cid = case_id
+        folder = ws.cases_dir / cid
+        tx.track(folder)
         folder.mkdir(parents=True, exist_ok=False)
-    case = Case(
+        case = _new_case_record(
+            ws, cid, title, proc, level, category, channel, proposer, phone, description,
+            received_by, created, when,
+        )  # fmt: skip
+        path = store.write_new(ws, folder, case)
+        ws.commit([path], f"新建议题 {cid}：{title}", date=when.isoformat())
+    return case
+
+
+def _new_case_record(
+    ws: Workspace,
+    cid: str,
+    title: str,
+    proc: Any,
+    level: str,
+    category: str | None,
+    channel: str | None,
+    proposer: str | None,
+    phone: str | None,
+    description: str | None,
+    received_by: str | None,
+    created: dt.date,
+    when: dt.datetime,
+) -> Case:
+    return Case(
         id=cid,
         uid=secrets.token_hex(8),
         title=title,
@@ -186,15 +214,6 @@ def new_case(
         proposers=(Person(name=proposer, phone=phone or ""),) if proposer else (),
         history=(HistoryEntry(step="create", done=when, by=received_by or "", action="create"),),
     )
-    try:
-        with txn.transaction(ws.root, ws.state_dir) as tx:
-            tx.track(folder)
-            path = store.write_new(ws, folder, case)
-            ws.commit([path], f"新建议题 {cid}：{title}", date=when.isoformat())
-    finally:
-        if folder.is_dir() and not any(folder.iterdir()):
-            shutil.rmtree(folder, ignore_errors=True)
-    return case
 
 
 def _procedure_categories(proc: Any) -> list[str]:
@@ -257,6 +276,9 @@ def check_workspace(ws_root: Path) -> list[Problem]:
         return problems
     problems.extend(procedures.check_all(ws_root))
     problems.extend(store.check_cases(ws))
+    from xsk.casework.checks import check_records
+
+    problems.extend(check_records(ws))  # outcomes, events, meetings, series, templates, CSVs
     problems.extend(check_public_documents(ws))
     known = procedures.available(ws_root)
     step_ids: dict[str, set[str] | None] = {}
@@ -343,6 +365,7 @@ def editor_argv(editor: str, *, windows: bool = sys.platform == "win32") -> list
     return shlex.split(editor)
 
 
+@txn.writer
 def edit_case(ws: Workspace, cid: str, editor: str | None = None) -> str:
     """Open case.toml in $EDITOR; commit if valid, restore the old file if not."""
     store.load_case(ws, cid)
@@ -365,10 +388,13 @@ def edit_case(ws: Workspace, cid: str, editor: str | None = None) -> str:
     return "committed"
 
 
+@txn.writer
 def sync(ws: Workspace, prefer: str | None = None) -> str:
-    """Pull (rebase) and push. TOML files merge by field (:mod:`xsk.workspace.merge`); a
-    field changed on both sides stops the sync and is named, unless ``prefer`` ("mine" or
-    "theirs") settles every such field, in a merge commit that keeps both values in history."""
+    """Pull (rebase) and push, under the lock. TOML files merge by field
+    (:mod:`xsk.workspace.merge`); a field changed on both sides stops the sync and is named,
+    unless ``prefer`` ("mine" or "theirs") settles every such field, in a merge commit that
+    keeps both values in history. A crash half-way is undone by the next command (the pre-sync
+    HEAD is recorded in the journal, :func:`xsk.workspace.journal.begin_sync`)."""
     remotes = vcs.remotes(ws.root)
     if not remotes:
         raise UsageError(
@@ -390,6 +416,25 @@ def sync(ws: Workspace, prefer: str | None = None) -> str:
     upstream = vcs.run_git(["ls-remote", "--heads", remote, branch], ws.root).stdout.strip()
     settled: list[dict[str, str]] = []
     if upstream:
+        settled = _pull(ws, remote, branch, prefer)
+    vcs.run_git(["push", "-q", remote, f"HEAD:{branch}"], ws.root)
+    done = f"已与 {remote} 同步（分支 {branch}）"
+    if settled:
+        side = "本机" if prefer == "mine" else "远程"
+        done += f"；{len(settled)} 处冲突字段采用{side}的值：" + "；".join(
+            f"{r['where']} 的 {r['field']}" for r in settled[:5]
+        )
+    return done
+
+
+def _pull(ws: Workspace, remote: str, branch: str, prefer: str | None) -> list[dict[str, str]]:
+    """The field-merging pull between a journal entry of the pre-sync HEAD and its removal."""
+    from xsk.workspace import merge
+
+    head = vcs.head(ws.root)
+    if head:
+        txn.begin_sync(ws.root, ws.state_dir, branch, head)
+    try:
         identity = vcs._identity_env(ws.root, ws.settings.facilitator)
         pulled, settled = merge.pull(ws.root, ws.state_dir, remote, branch, prefer, identity)
         if pulled.returncode != 0:
@@ -403,14 +448,11 @@ def sync(ws: Workspace, prefer: str | None = None) -> str:
                 hint="请与另一台电脑的同事商定保留哪一方的修改，在一台电脑上改好并同步后，"
                 "另一台再运行 xsk sync",
             )
-    vcs.run_git(["push", "-q", remote, f"HEAD:{branch}"], ws.root)
-    done = f"已与 {remote} 同步（分支 {branch}）"
-    if settled:
-        side = "本机" if prefer == "mine" else "远程"
-        done += f"；{len(settled)} 处冲突字段采用{side}的值：" + "；".join(
-            f"{r['where']} 的 {r['field']}" for r in settled[:5]
-        )
-    return done
+    except BaseException:
+        txn.recover_sync(ws.root, ws.state_dir)  # Ctrl-C or an error: back to the pre-sync HEAD
+        raise
+    txn.end_sync(ws.state_dir)
+    return settled
 
 
 def replace_case(case: Case, **changes: Any) -> Case:

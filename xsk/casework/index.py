@@ -59,7 +59,7 @@ RACY_NS = 3_000_000_000  # 3 s: covers coarse (FAT: 2 s) file timestamps
 CASE_FILE = "case.toml"
 OUTCOMES_FILE = "outcomes.toml"
 EVENTS_DIR = "events"
-MEETING_ID_RE = re.compile(r"^\d{4}-[A-Z]?M\d{3,}$")
+MEETING_ID_RE = re.compile(r"^\d{4}-[A-Z]?M\d{3,}\Z")
 HINT = "修正后运行 xsk check"
 MEETINGS_KEY = "\0meetings"  # in stats.json, beside the case folders (never a folder name)
 STATS_FILE = "stats.json"  # what the report figures need, compact
@@ -502,7 +502,7 @@ def _quick_toml(path: Path) -> tuple[dict[str, Any] | None, str]:
     try:
         text = path.read_bytes().decode("utf-8")
         return tomllib.loads(text), text
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
         return None, ""
 
 
@@ -618,6 +618,8 @@ _EVENT_FIELDS = {
 
 def read_events(ws: Workspace, folder: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Events of a case folder as plain records (sorted by file name), with their problems."""
+    from xsk.parts import events
+
     d = folder / EVENTS_DIR
     if not d.is_dir():
         return [], []
@@ -630,6 +632,10 @@ def read_events(ws: Workspace, folder: Path) -> tuple[list[dict[str, Any]], list
             problems.append(exc.problem)
             continue
         r = Reader(_rel(ws, p), text)
+        events.validate(data, r)  # the same typed check as ``xsk check`` and the commands
+        if r.problems:
+            problems.extend(r.problems)
+            continue
         kind = r.get(data, ("kind",), "str", required=True, default="")
         rec: dict[str, Any] = {"kind": kind, "date": _iso(r.get(data, ("date",), "date"))}
         for key, kind_name in _EVENT_FIELDS.get(kind, ()):
@@ -656,11 +662,16 @@ def read_events(ws: Workspace, folder: Path) -> tuple[list[dict[str, Any]], list
 
 def build_meeting(ws: Workspace, path: Path) -> tuple[dict[str, Any] | None, Problem | None]:
     """Parse and validate one meeting file into a record."""
+    from xsk.parts import meetings
+
     try:
         data, text = _read_toml(ws, path)
     except DataError as exc:
         return None, exc.problem
     r = Reader(_rel(ws, path), text)
+    meetings.validate(data, r)  # the same typed check as ``xsk check`` and the commands
+    if r.problems:
+        return None, r.problems[0]
     mid = r.get(data, ("id",), "str", default=path.stem)
     when = r.get(data, ("time",), "datetime")
     cases = r.get(data, ("cases",), "strlist", default=())

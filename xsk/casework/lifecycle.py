@@ -20,6 +20,7 @@ from xsk.parts import events
 from xsk.store import atomic
 from xsk.workspace import cases as store
 from xsk.workspace import git as vcs
+from xsk.workspace import journal as txn
 from xsk.workspace.settings import Workspace
 
 WITHDRAWN = "withdrawn"
@@ -53,6 +54,7 @@ def _set_aside(ws: Workspace, cid: str) -> Any:
     return case
 
 
+@txn.writer  # the lock around read, write and commit (issue 13)
 def withdraw(ws: Workspace, cid: str, reason: str, when: dt.datetime) -> list[str]:
     """撤销: the case stays in git and in the ledger, closed with result ``withdrawn``."""
     from xsk.workspace import journal as txn
@@ -81,6 +83,7 @@ def withdraw(ws: Workspace, cid: str, reason: str, when: dt.datetime) -> list[st
     ]
 
 
+@txn.writer  # the lock around read, write and commit (issue 13)
 def merge(ws: Workspace, cid: str, into: str, reason: str, when: dt.datetime) -> list[str]:
     """合并: ``cid`` is a duplicate of ``into``; its proposers and events move to ``into``."""
     from xsk.workspace import journal as txn
@@ -175,6 +178,7 @@ def last_change(ws: Workspace, cid: str) -> tuple[str, str]:
     raise UsageError(f"议题 {cid} 没有可撤回的提交")
 
 
+@txn.writer  # the lock around read, write and commit (issue 13)
 def undo(ws: Workspace, cid: str, when: dt.datetime) -> Undone:
     """Take back the case's last step or event as a new commit, files restored byte for byte."""
     from xsk.workspace import journal as txn

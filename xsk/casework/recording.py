@@ -10,6 +10,7 @@ from xsk.core.model import OUTCOME_STATUSES, SATISFACTION
 from xsk.parts import events, outcomes
 from xsk.procedure import loader as procedures
 from xsk.workspace import cases as store
+from xsk.workspace import journal as txn
 from xsk.workspace.settings import Workspace
 
 REQUIRED = {
@@ -34,7 +35,9 @@ LABELS = {
 }
 
 
+@txn.writer
 def add(ws: Workspace, cid: str, kind: str, when: dt.datetime, opts: dict[str, Any]) -> list[str]:
+    """Record one event (under the workspace lock, in one transaction: all of it or nothing)."""
     typed, kind = kind, events.kind_id(kind) or ""
     if not kind:
         raise UsageError(f"未知的事件类型“{typed}”", hint=f"可选：{events.names()}")
@@ -43,6 +46,24 @@ def add(ws: Workspace, cid: str, kind: str, when: dt.datetime, opts: dict[str, A
     missing = [LABELS[k] for k in REQUIRED[kind] if k not in opts]
     if missing:
         raise UsageError(f"记录{events.KINDS[kind]}缺少：{'、'.join(missing)}")
+    reopened = kind == "reopen" or (
+        kind == "visit" and opts.get("reopen") and opts["satisfaction"] == "不满意"
+    )
+    step_id = ""
+    if reopened or opts.get("step"):  # checked before anything is written: a bad --step
+        proc = procedures.load(case.procedure, ws.root)  # changes nothing
+        step_id = _step_id(proc, opts.get("step")) or _reopen_step(ws, case.procedure)
+        if proc.step(step_id) is None:
+            raise UsageError(f"程序 {proc.name} 中没有步骤“{step_id}”")
+    with txn.transaction(ws.root, ws.state_dir) as tx:
+        tx.track(store.case_dir(ws, cid))
+        return _record(ws, case, kind, when, opts, step_id if reopened else "")
+
+
+def _record(
+    ws: Workspace, case: Any, kind: str, when: dt.datetime, opts: dict[str, Any], step_id: str
+) -> list[str]:
+    cid = case.id
     folder = store.case_dir(ws, cid)
     paths = []
     lines = []
@@ -105,20 +126,17 @@ def add(ws: Workspace, cid: str, kind: str, when: dt.datetime, opts: dict[str, A
             data["channel"] = opts.get("channel", "")
     paths.append(events.write(folder, kind, when, data))
     label = events.KINDS[kind]
-    reopened = kind == "reopen" or (
-        kind == "visit" and opts.get("reopen") and opts["satisfaction"] == "不满意"
-    )
     if kind == "progress" and undone and _past_supervision(ws, case):
         # an item reported done is not done after all: the case goes back to supervision
         opts = {**opts, "reason": f"事项 {opts['no']} 由已办结改为{opts['status']}"}
-        reopened = True
+        proc = procedures.load(case.procedure, ws.root)
+        step_id = _step_id(proc, opts.get("step")) or _reopen_step(ws, case.procedure)
     ws.commit(paths, f"议题 {cid}：记录{label}", date=when.isoformat())
     lines.append(f"已记录{label}：{ws.rel(paths[-1])}")
-    if reopened:
+    if step_id:
         from xsk.casework import steps
 
         proc = procedures.load(case.procedure, ws.root)
-        step_id = _step_id(proc, opts.get("step")) or _reopen_step(ws, case.procedure)
         steps.reopen(ws, cid, step_id, opts.get("reason") or "回访不满意", when)
         lines.append(f"议题 {cid} 已重新办理，回到步骤“{proc.step(step_id).name}”")
     return lines

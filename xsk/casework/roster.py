@@ -10,6 +10,7 @@ from xsk.core.errors import NotFoundError, UsageError
 from xsk.core.model import RosterEntry, roster_entry_dict
 from xsk.prompts.base import Prompter
 from xsk.store import tomlio
+from xsk.workspace import journal as txn
 from xsk.workspace.settings import ROSTER_FILE, Workspace
 
 LABELS = {
@@ -60,6 +61,7 @@ def find(ws: Workspace, key: str, *, reveal: bool = False) -> dict[str, Any]:
     raise NotFoundError(f"名册中没有“{key}”", hint="xsk roster list 查看名册")
 
 
+@txn.writer
 def add(
     ws: Workspace,
     prompter: Prompter,

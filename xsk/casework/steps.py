@@ -97,13 +97,28 @@ def run(
 ) -> StepReport:
     """Do the current step of case ``cid`` with ``raw`` answers (already parsed).
 
-    Writes and commits the step; its documents are built by the caller
-    (:func:`xsk.actions.stepping.run_step`), since documents sit above case work.
+    Writes and commits the step under the workspace lock, in one transaction; its documents
+    are built by the caller (:func:`xsk.actions.stepping.run_step`), since documents sit above
+    case work. A dry run reads only and never waits for the lock.
     """
-    if not dry_run:
-        from xsk.workspace import journal as txn
+    if dry_run:
+        return _run(ws, cid, raw, when, base_dir, True, by, locate)
+    from xsk.workspace import journal as txn
 
-        txn.recover(ws.root, ws.state_dir)
+    with txn.writing(ws.root, ws.state_dir):
+        return _run(ws, cid, raw, when, base_dir, False, by, locate)
+
+
+def _run(
+    ws: Workspace,
+    cid: str,
+    raw: Mapping[str, Any],
+    when: dt.datetime,
+    base_dir: Path | None,
+    dry_run: bool,
+    by: str,
+    locate: Any,
+) -> StepReport:
     case, proc, step = current(ws, cid)
     today = when.date()
     check_guards(proc, case, step, today)
@@ -302,6 +317,14 @@ def _update_case(
 
 def reopen(ws: Workspace, cid: str, step_id: str, reason: str, when: dt.datetime) -> Path:
     """Reopen a closed case at ``step_id`` (e.g. after an unsatisfied follow-up visit)."""
+    from xsk.workspace import journal as txn
+
+    with txn.writing(ws.root, ws.state_dir), txn.transaction(ws.root, ws.state_dir) as tx:
+        tx.track(store.case_dir(ws, cid))
+        return _reopen(ws, cid, step_id, reason, when)
+
+
+def _reopen(ws: Workspace, cid: str, step_id: str, reason: str, when: dt.datetime) -> Path:
     import tomlkit
 
     case = store.load_case(ws, cid)

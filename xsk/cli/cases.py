@@ -205,9 +205,11 @@ def check(json_: JsonOpt = False) -> None:
     from xsk.actions import workflow
     from xsk.cli.output import echo, emit_json
     from xsk.core.errors import ProblemsFound
+    from xsk.workspace import journal
     from xsk.workspace.settings import find_root
 
     root = find_root(_state["dir"])
+    journal.recover_if_free(root)  # a crashed change is undone first, as by any command
     problems = workflow.check_workspace(root)
     if json_:
         emit_json({"ok": not problems, "problems": [p.to_dict() for p in problems]})

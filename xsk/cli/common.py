@@ -95,9 +95,14 @@ def _subcommand(argv: list[str]) -> str | None:
 
 
 def _ws():
+    from xsk.workspace import journal
     from xsk.workspace import settings as workspace
 
-    return workspace.load(_state["dir"])
+    root = workspace.find_root(_state["dir"])
+    # a crash (or a killed sync, which may leave conflict markers in xsk.toml) is undone
+    # before any command reads a file, unless a writer is busy
+    journal.recover_if_free(root)
+    return workspace.load(root)
 
 
 def _prompter(no_input: bool):

@@ -33,7 +33,7 @@ def title_problem(title: str) -> str | None:
     return None
 
 
-CASE_ID_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{0,31}$")
+CASE_ID_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{0,31}\Z")
 ATTENDANCE = ("出席", "列席", "请假", "缺席")
 # 不具备实施条件: an item that cannot be carried out; it counts as settled only with a reason
 OUTCOME_STATUSES = ("待办", "办理中", "已办结", "不具备实施条件")
@@ -514,9 +514,30 @@ def settings_from_dict(data: Mapping[str, Any], r: Reader) -> Settings:
         vote_rules={k: v for k, v in rules.items() if isinstance(v, Mapping)},
         category_rules={k: v for k, v in cat_rules.items() if isinstance(v, str)},
         traditional=r.get(docs, ("documents", "traditional"), "bool", default=False),
-        output_dir=r.get(docs, ("documents", "output"), "str", default="out"),
+        output_dir=_output_dir(r, docs),
         number_prefix=r.get(docs, ("documents", "number_prefix"), "str", default=""),
     )
+
+
+def _output_dir(r: Reader, docs: Mapping[str, Any]) -> str:
+    """``[documents] output``: ``out`` or a folder inside it, never ``..``, ``.git``, ``cases``
+    or an absolute path (generated files would overwrite tracked ones or leave the workspace;
+    a folder outside the repository is named on the command line instead)."""
+    value = r.get(docs, ("documents", "output"), "str", default="out")
+    parts = value.replace("\\", "/").rstrip("/").split("/")
+    if (
+        value.startswith(("/", "\\"))
+        or (len(value) > 1 and value[1] == ":")
+        or parts[0] != "out"
+        or any(p in ("", ".", "..") for p in parts[1:])
+    ):
+        r.problem(
+            ("documents", "output"),
+            "E104",
+            f"“{value}”无效：生成文件只能放在 out 或 out/ 下的文件夹",
+        )
+        return "out"
+    return value
 
 
 def _dates(r: Reader, table: Mapping[str, Any], keypath: tuple[str, ...]) -> tuple[dt.date, ...]:

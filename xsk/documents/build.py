@@ -184,8 +184,16 @@ def _save_manifest(path: Path, entries: Mapping[str, str]) -> None:
 
 def _pool(workers: int, ctx: BaseContext) -> ProcessPoolExecutor:
     """The build's process pool. Workers get jobs, template folders and flags by argument
-    (``_run_batch``), nothing from this process's globals, so any start method works."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    (``_run_batch``), nothing from this process's globals, so any start method works.
+    Each worker dies with this process (:mod:`xsk.documents.orphans`)."""
+    from xsk.documents import orphans
+
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=ctx,
+        initializer=orphans.watch_parent,
+        initargs=orphans.initargs(),
+    )
 
 
 def build_documents(

@@ -26,6 +26,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 import xsk
+from xsk.documents import bounds
 from xsk.documents.docx_keep import keep_together
 from xsk.documents.docx_layout import (
     _content_parts,
@@ -165,10 +166,29 @@ class _DocEnvironment(SandboxedEnvironment):
             _DocEnvironment._compiled[source] = cached
         return cached
 
+    # bounded rendering: ``'a' * 10**9`` or nested ``range(100000)`` loops in an edited
+    # template stop with a TemplateError instead of exhausting memory or running for minutes
+    intercepted_binops = frozenset({"*", "**", "+"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        bounds.check_binop(operator, left, right)
+        result = super().call_binop(context, operator, left, right)
+        bounds.check_value(result)
+        return result
+
     def getattr(self, obj: Any, attribute: str) -> Any:
+        bounds.tick()
         if isinstance(obj, Mapping) and attribute in obj:
             return obj[attribute]
         return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        bounds.tick()
+        return super().getitem(obj, argument)
+
+    def call(self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        bounds.tick()
+        return super().call(__context, __obj, *args, **kwargs)
 
 
 _ENV: SandboxedEnvironment | None = None
@@ -182,6 +202,7 @@ def make_jinja_env() -> SandboxedEnvironment:
         _ENV = _DocEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
         _ENV.filters["cn"] = chinese_numeral
         _ENV.filters["sentence"] = sentence
+        _ENV.globals["range"] = bounds.bounded_range
     return _ENV
 
 
@@ -447,6 +468,12 @@ def _prepared(template: Path) -> tuple[Any, _StyleInfo | None]:
             _STEPS = _DocxtplSteps()
         try:
             with zipfile.ZipFile(template) as z:
+                for info in z.infolist():  # the declared size bounds what read() inflates
+                    if info.file_size > bounds.MAX_PART:
+                        raise TemplateError(
+                            f"文书模板 {template} 中的部件 {info.filename} 过大"
+                            f"（{info.file_size // 2**20} MB），不像是正常的 Word 文档"
+                        )
                 raw = {n: z.read(n) for n in z.namelist() if not n.endswith("/")}
             prep = docx_package.prepare(template, raw, _STEPS.patch_xml)
         except (zipfile.BadZipFile, KeyError, OSError, etree.XMLSyntaxError) as exc:
@@ -495,9 +522,24 @@ def render_document_bytes(
     traditional: bool = False,
 ) -> bytes:
     """Render to deterministic .docx bytes (no leak scan, nothing written)."""
+    template = find_template(kind, template_dirs)
+    bounds.start()
+    try:
+        data = _render_bytes(template, kind, context, public, traditional)
+    finally:
+        bounds.stop()
+    if len(data) > bounds.MAX_OUTPUT:
+        raise TemplateError(
+            f"文书模板 {template} 生成的文档过大（{len(data) // 2**20} MB），已停止"
+        )
+    return data
+
+
+def _render_bytes(
+    template: Path, kind: str, context: Mapping[str, Any], public: bool, traditional: bool
+) -> bytes:
     from xsk.documents import package as docx_package
 
-    template = find_template(kind, template_dirs)
     ctx = _clean_context(copy.deepcopy(dict(context)))
     core = _core_values(kind, ctx, public, traditional)
     prep, styles = _prepared(template)

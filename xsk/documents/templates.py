@@ -8,6 +8,7 @@ from typing import Any
 
 from xsk.core.errors import UsageError
 from xsk.documents.plan import KIND_NAMES, PUBLIC_KINDS
+from xsk.workspace import journal as txn
 from xsk.workspace.settings import Workspace
 
 EXTRA = {"report": "统计报告"}
@@ -37,6 +38,7 @@ def listing(root: Path | None) -> list[dict[str, Any]]:
     return rows
 
 
+@txn.writer
 def export(ws: Workspace, name: str, *, force: bool = False) -> Path:
     names = {**KIND_NAMES, **EXTRA}
     kind = next((k for k, v in names.items() if name in (k, v)), None)

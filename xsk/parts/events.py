@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from xsk.core.errors import DataError, Problem
+from xsk.core.model import OUTCOME_STATUSES, SATISFACTION, Reader
 from xsk.store import tomlio
 
 KINDS = {
@@ -63,13 +65,50 @@ def write(case_dir: Path, kind: str, when: dt.datetime, data: Mapping[str, Any])
     return path
 
 
+# the typed fields of each kind (the commands, the index and ``xsk check`` all use these)
+_TEXT = ("text", "by", "channel", "answer", "reason", "note", "comment", "visitor", "method",
+         "unit", "to", "from_level", "to_level", "step", "status")  # fmt: skip
+
+
+def validate(data: Mapping[str, Any], r: Reader) -> None:
+    """Type-check one event file's values (problems go to ``r``)."""
+    kind = r.get(data, ("kind",), "str", required=True, default="", choices=tuple(KINDS))
+    r.get(data, ("date",), "date", required=True)
+    for key in _TEXT:
+        r.get(data, (key,), "str")
+    if kind == "visit":
+        r.get(data, ("satisfaction",), "str", required=True, default="", choices=SATISFACTION)
+    elif kind == "rating":
+        r.get(data, ("unit",), "str", required=True, default="")
+        score = r.get(data, ("score",), "int", required=True)
+        if score is not None and not 1 <= score <= 5:
+            r.problem(("score",), "E104", f"评分应为 1–5 的整数，实际为 {score}")
+    elif kind == "progress":
+        r.get(data, ("no",), "int", required=True)
+        r.get(data, ("status",), "str", required=True, default="", choices=OUTCOME_STATUSES)
+
+
+def check_file(path: Path, root: Path | None = None) -> list[Problem]:
+    try:
+        data, text = tomlio.read(path, root)
+    except DataError as exc:
+        return [exc.problem]
+    r = Reader(tomlio.display_path(path, root), text)
+    validate(data, r)
+    return r.problems
+
+
 def read_all(case_dir: Path, root: Path | None = None) -> list[dict[str, Any]]:
     d = folder(case_dir)
     if not d.is_dir():
         return []
     out = []
     for p in sorted(d.glob("*.toml")):
-        data, _ = tomlio.read(p, root)
+        data, text = tomlio.read(p, root)
+        r = Reader(tomlio.display_path(p, root), text)
+        validate(data, r)
+        if r.problems:
+            raise DataError(r.problems[0], hint="修正后运行 xsk check")
         data["_file"] = p.name
         out.append(data)
     return out

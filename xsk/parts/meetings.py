@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from xsk.core.errors import DataError, NotFoundError, Problem
-from xsk.core.model import ATTENDANCE
+from xsk.core.model import ATTENDANCE, Reader
 from xsk.procedure.engine import Context, parse_datetime
 from xsk.store import tomlio
 
@@ -36,7 +36,7 @@ FORMS = (
     "业主大会",
 )
 SIDES = ("居民", "提出人", "社区", "物业", "业委会", "相关单位", "专家", "其他")
-MEETING_ID_RE = re.compile(r"^\d{4}-[A-Z]?M\d{3,}$")
+MEETING_ID_RE = re.compile(r"^\d{4}-[A-Z]?M\d{3,}\Z")
 
 SCALARS = ("title", "form", "time", "venue", "host", "recorder")
 TOPIC_KEYS = ("background", "speeches", "vote", "resolutions")
@@ -200,6 +200,8 @@ def tally(vote: Mapping[str, Any], attendees: list[Mapping[str, Any]], rules: Ma
     from xsk.rules import votes
 
     typed = vote.get("rule", "majority")
+    if not isinstance(typed, str):
+        raise KeyError(str(typed))
     rule_id = votes.rule_id(rules, typed)
     if rule_id is None:
         raise KeyError(typed)
@@ -250,29 +252,40 @@ def read_ballots_csv(path: Path) -> list[dict[str, Any]]:
         "choice": ("choice", "意见", "表决意见"),
     }
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
     except OSError:
         raise DataError(Problem(str(path), 0, "E401", "无法读取选票 CSV 文件")) from None
-    reader = csv.DictReader(text.splitlines())
+    text = tomlio.decode(raw, str(path))  # a BOM is fine; GBK bytes get the one message
+    try:
+        rows = list(csv.reader(text.splitlines()))
+    except csv.Error as exc:  # a cell over the csv module's limit, a NUL
+        line = text[: text.find("\x00")].count("\n") + 1 if "\x00" in text else 0
+        raise DataError(Problem(str(path), line, "E404", f"选票 CSV 格式有误：{exc}")) from None
+    fieldnames = rows[0] if rows else []
     cols: dict[str, str] = {}
     for key, names in aliases.items():
         for n in names:
-            if reader.fieldnames and n in reader.fieldnames:
+            if n in fieldnames:
                 cols[key] = n
                 break
     missing = [k for k in ("owner", "choice") if k not in cols]
     if missing:
         raise DataError(Problem(str(path), 1, "E402", f"选票 CSV 缺少列：{'、'.join(missing)}"))
     out = []
-    for lineno, row in enumerate(reader, start=2):
-        ballot: dict[str, Any] = {
-            "voter": row[cols["owner"]].strip(),
-            "choice": row[cols["choice"]].strip(),
-        }
-        if "area" in cols and row[cols["area"]].strip():
-            ballot["area"] = row[cols["area"]].strip()
-        if "unit" in cols and row[cols["unit"]].strip():
-            ballot["household"] = row[cols["unit"]].strip()
+    for lineno, cells in enumerate(rows[1:], start=2):
+        if not cells:
+            continue  # a blank line (DictReader skipped those too)
+        row = dict(zip(fieldnames, cells, strict=False))
+
+        def cell(key: str, row: dict[str, Any] = row) -> str:
+            value = row.get(cols[key]) if key in cols else None  # a short row has None
+            return value.strip() if isinstance(value, str) else ""
+
+        ballot: dict[str, Any] = {"voter": cell("owner"), "choice": cell("choice")}
+        if cell("area"):
+            ballot["area"] = cell("area")
+        if cell("unit"):
+            ballot["household"] = cell("unit")
             ballot["voter"] = f"{ballot['household']} {ballot['voter']}".strip()
         if not ballot["voter"]:
             raise DataError(Problem(str(path), lineno, "E403", "缺少业主姓名"))
@@ -297,12 +310,82 @@ def meeting_path(meetings_dir: Path, mid: str) -> Path:
     return meetings_dir / f"{mid}.toml"
 
 
+def validate(data: Mapping[str, Any], r: Reader) -> None:
+    """Type-check one meeting file (problems go to ``r``): what documents and reports read."""
+    for key in ("id", "title", "form", "venue", "host", "recorder"):
+        r.get(data, (key,), "str")
+    r.get(data, ("time",), "datetime")
+    r.get(data, ("cases",), "strlist")
+    r.get(data, ("participants",), "strlist")
+    for i, a in enumerate(r.items(data, ("attendees",))):
+        if not isinstance(a, Mapping):
+            r.problem(("attendees", i), "E102", "应为表")
+            continue
+        r.get(a, ("attendees", i, "name"), "str", required=True, default="")
+        for key in ("unit", "role", "subject_type", "phone"):
+            r.get(a, ("attendees", i, key), "str")
+        for key in ("vote", "deliberate", "official", "consent"):
+            r.get(a, ("attendees", i, key), "bool")
+        r.get(a, ("attendees", i, "attendance"), "str", choices=ATTENDANCE)
+    for i, t in enumerate(r.items(data, ("topics",))):
+        if not isinstance(t, Mapping):
+            r.problem(("topics", i), "E102", "应为表")
+            continue
+        kp: tuple[str | int, ...] = ("topics", i)
+        r.get(t, (*kp, "case"), "str")
+        r.get(t, (*kp, "background"), "str")
+        r.get(t, (*kp, "resolutions"), "strlist")
+        for j, s in enumerate(r.items(t, (*kp, "speeches"))):
+            if not isinstance(s, Mapping):
+                r.problem((*kp, "speeches", j), "E102", "应为表")
+                continue
+            for key in ("speaker", "side", "summary"):
+                r.get(s, (*kp, "speeches", j, key), "str")
+        if "vote" not in t:
+            continue
+        vote = r.table(t, (*kp, "vote"))
+        for key in ("rule", "motion", "csv", "basis"):
+            r.get(vote, (*kp, "vote", key), "str")
+        for key in ("yes", "no", "abstain", "entitled", "present"):
+            r.get(vote, (*kp, "vote", key), "int")
+        for key in ("entitled_area", "yes_area", "no_area", "abstain_area"):
+            value = r.get(vote, (*kp, "vote", key), "any")
+            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, str))):
+                r.problem(
+                    (*kp, "vote", key), "E102", f'应为面积文本（如 "85.30"），实际为 {value!r}'
+                )
+        for j, b in enumerate(r.items(vote, (*kp, "vote", "ballots"))):
+            if not isinstance(b, Mapping):
+                r.problem((*kp, "vote", "ballots", j), "E102", "应为表")
+                continue
+            for key in ("voter", "choice", "household"):
+                r.get(b, (*kp, "vote", "ballots", j, key), "str")
+
+
+def check_file(path: Path, root: Path | None = None) -> list[Problem]:
+    try:
+        data, text = tomlio.read(path, root)
+    except DataError as exc:
+        return [exc.problem]
+    r = Reader(tomlio.display_path(path, root), text)
+    validate(data, r)
+    return r.problems
+
+
+def _read(path: Path, root: Path | None) -> dict[str, Any]:
+    data, text = tomlio.read(path, root)
+    r = Reader(tomlio.display_path(path, root), text)
+    validate(data, r)
+    if r.problems:
+        raise DataError(r.problems[0], hint="修正后运行 xsk check")
+    return data
+
+
 def load(meetings_dir: Path, mid: str, root: Path | None = None) -> dict[str, Any]:
     path = meeting_path(meetings_dir, mid)
     if not path.is_file():
         raise NotFoundError(f"找不到会议 {mid}", hint="用 xsk meetings list 查看会议")
-    data, _ = tomlio.read(path, root)
-    return data
+    return _read(path, root)
 
 
 def upcoming(found: list[dict[str, Any]], now: Any) -> list[dict[str, Any]]:
@@ -324,12 +407,12 @@ def upcoming(found: list[dict[str, Any]], now: Any) -> list[dict[str, Any]]:
 def all_meetings(meetings_dir: Path, root: Path | None = None) -> list[dict[str, Any]]:
     if not meetings_dir.is_dir():
         return []
-    return [tomlio.read(p, root)[0] for p in sorted(meetings_dir.glob("*.toml"))]
+    return [_read(p, root) for p in sorted(meetings_dir.glob("*.toml"))]
 
 
 def allocate_id(meetings_dir: Path, year: int, letter: str) -> str:
-    pat = re.compile(rf"^{year}-{re.escape(letter)}M(\d{{3,}})\.toml$")
-    used = [int(m.group(1)) for p in meetings_dir.glob("*.toml") if (m := pat.match(p.name))]
+    pat = re.compile(rf"{year}-{re.escape(letter)}M(\d{{3,}})\.toml")
+    used = [int(m.group(1)) for p in meetings_dir.glob("*.toml") if (m := pat.fullmatch(p.name))]
     return f"{year}-{letter}M{max(used, default=0) + 1:03d}"
 
 
@@ -339,7 +422,8 @@ def save(meetings_dir: Path, mid: str, case_id: str, answer: Mapping[str, Any]) 
 
     path = meeting_path(meetings_dir, mid)
     if path.exists():
-        doc = tomlkit.parse(path.read_text("utf-8"))
+        tomlio.read(path)  # a broken file is a DataError, as for every reader
+        doc = tomlkit.parse(tomlio.decode(path.read_bytes(), str(path)))
     else:
         doc = tomlkit.document()
         doc.add(tomlkit.comment(f"会议 {mid}（可覆盖多个议题）"))

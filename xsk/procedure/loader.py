@@ -338,7 +338,7 @@ def step_names(pid: str, ws_root: Path | None, cache_dir: Path | None = None) ->
 
     try:
         data = tomllib.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
     names = {
         str(s.get("id")): str(s.get("name", ""))

@@ -12,6 +12,7 @@ from xsk.core.winpath import check_name
 from xsk.procedure import loader
 from xsk.procedure.model import Question
 from xsk.store import atomic
+from xsk.workspace import journal as txn
 from xsk.workspace.settings import Workspace
 
 
@@ -94,6 +95,7 @@ def detail(pid: str, root: Path | None) -> dict[str, Any]:
     }
 
 
+@txn.writer
 def copy(ws: Workspace, pid: str, new_id: str) -> Path:
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,40}", new_id):
         raise UsageError(f"程序编号“{new_id}”无效", hint="用小写字母、数字和连字符，如 hongqiao-6")

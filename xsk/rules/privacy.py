@@ -21,7 +21,7 @@ _FULLWIDTH = str.maketrans(
 # Masking
 
 _PHONE_SEPARATORS = " -()"
-_MOBILE_RE = re.compile(r"^(?P<prefix>(?:\+|00)?86)?(?P<number>1[3-9]\d{9})$")
+_MOBILE_RE = re.compile(r"^(?P<prefix>(?:\+|00)?86)?(?P<number>1[3-9]\d{9})\Z")
 _LANDLINE_RE = re.compile(
     r"^\(?(?P<area>010|02\d|0[3-9]\d{2})\)?[- ]?(?P<local>[2-9]\d{6,7})"
     r"(?:(?:[- ]|转|ext\.?|#)\d{1,6})?$",
@@ -74,8 +74,8 @@ def mask_phone(phone: str) -> str:
     return _defuse(_mask_tail(text, 2 if sum(ch.isdigit() for ch in text) >= 6 else 0))
 
 
-_ID18_RE = re.compile(r"^\d{17}[\dX]$")
-_ID15_RE = re.compile(r"^\d{15}$")
+_ID18_RE = re.compile(r"^\d{17}[\dX]\Z")
+_ID15_RE = re.compile(r"^\d{15}\Z")
 
 
 def mask_id(id_number: str) -> str:

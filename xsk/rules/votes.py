@@ -72,7 +72,7 @@ def _reject_inexact(value: object, what: str) -> None:
         raise VoteError(f"{what}不能是真假值 {value!r}")
 
 
-_AREA_RE = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_AREA_RE = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\Z")
 _AREA_UNITS = ("平方米", "㎡", "m²", "m2")
 
 
@@ -278,8 +278,8 @@ PRESETS: dict[str, VoteRule] = {
 }
 
 _MAPPING_KEYS = ("name", "basis", "quorum", "quorum_op", "threshold", "threshold_op", "consensus")
-_SHARE_RE = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
-_DECIMAL_SHARE_RE = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
+_SHARE_RE = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*\Z")
+_DECIMAL_SHARE_RE = re.compile(r"^\s*\d+(?:\.\d+)?\s*\Z")
 
 
 def _share_from_value(rule_id: str, key: str, value: Any) -> Fraction:

@@ -221,3 +221,15 @@ def later_commits(root: Path, rev: str, path: str) -> list[str]:
     """Subjects of the commits after ``rev`` that touched ``path``."""
     proc = run_git(["log", "--format=%s", f"{rev}..HEAD", "--", path], root)
     return [s for s in proc.stdout.splitlines() if s]
+
+
+def head(root: Path) -> str | None:
+    """The commit HEAD points at (None in a repository without commits)."""
+    proc = run_git(["rev-parse", "--verify", "-q", "HEAD"], root, check=False)
+    return proc.stdout.strip() or None if proc.returncode == 0 else None
+
+
+def rewind(root: Path, commit: str) -> None:
+    """Put the current branch back at ``commit`` (the commits after it are dropped), keeping
+    any local change to files those commits did not touch (``reset --keep``)."""
+    run_git(["reset", "-q", "--keep", commit], root)

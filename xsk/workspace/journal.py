@@ -6,18 +6,88 @@ leave a half-applied step. So every writer first records the path in a journal
 (``.xsk/journal``, fsynced); the commit removes the journal. The next command that writes finds
 a leftover journal and rolls the listed paths back to the last commit (new files are deleted),
 and clears a stale git index lock left by a killed ``git commit``.
+
+Recovery runs only under the workspace lock (:mod:`xsk.workspace.lock`), so it never mistakes
+a live writer's journal for a crash. :func:`writing` is the one entry for a command that
+writes: it takes the lock, restores whatever a crash left (an interrupted ``xsk sync``
+first: its pre-sync HEAD is in ``.xsk/sync``), and holds the lock until the command is done.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 from xsk.workspace import git as vcs
+from xsk.workspace import lock
 
+T = TypeVar("T")
 JOURNAL = "journal"
+SYNC = "sync"
+
+
+@contextlib.contextmanager
+def writing(root: Path, state_dir: Path | None = None) -> Iterator[None]:
+    """Hold the workspace's write lock and recover an interrupted change first.
+
+    Every command that changes the workspace runs inside this (re-entrant) block, around its
+    whole read-modify-write-commit.
+    """
+    state_dir = state_dir or root / ".xsk"
+    for name in WRITTEN_FOLDERS:
+        refuse_symlinks(root, root / name, walk=False)
+    with lock.hold(root):
+        recover(root, state_dir)
+        yield
+
+
+# the folders and files commands write into (each checked for symbolic links before a write)
+WRITTEN_FOLDERS = ("cases", "meetings", "templates", "templates/documents", "templates/procedures",
+                   "calendar", ".xsk", "xsk.toml", "roster.toml", "series.toml")  # fmt: skip
+
+
+def refuse_symlinks(root: Path, path: Path, *, walk: bool = True) -> None:
+    """UsageError (exit 2) when ``path`` or a folder between ``root`` and it is a symbolic
+    link, or (``walk``) a folder inside ``path`` is one: a write would land elsewhere."""
+    from xsk.core.errors import UsageError
+
+    try:
+        rel = Path(os.path.relpath(path, root))
+    except ValueError:  # another drive (Windows)
+        rel = Path("..")
+    if rel.parts[:1] == ("..",):
+        raise UsageError(f"拒绝写入工作区之外的路径：{path}")
+    node = root
+    for part in rel.parts:
+        node = node / part
+        if node.is_symlink():
+            raise UsageError(
+                f"{os.path.relpath(node, root)} 是符号链接，xsk 不会通过它写入",
+                hint="请把它换成普通文件夹或文件",
+            )
+    if walk and path.is_dir():
+        for dirpath, dirnames, filenames in os.walk(path):
+            for name in (*dirnames, *filenames):
+                full = Path(dirpath, name)
+                if full.is_symlink():
+                    raise UsageError(
+                        f"{os.path.relpath(full, root)} 是符号链接，xsk 不会通过它写入",
+                        hint="请把它换成普通文件夹或文件",
+                    )
+
+
+def recover_if_free(root: Path, state_dir: Path | None = None) -> None:
+    """For readers: restore a crashed change if one is recorded and nobody is writing now."""
+    state_dir = state_dir or root / ".xsk"
+    if not ((state_dir / JOURNAL).exists() or (state_dir / SYNC).exists()):
+        return
+    with lock.try_hold(root) as got:
+        if got:
+            recover(root, state_dir)
 
 
 class Transaction:
@@ -27,10 +97,16 @@ class Transaction:
         self.paths: list[Path] = []
 
     def track(self, *paths: Path) -> None:
-        """Record files or folders about to be written (before writing them)."""
+        """Record files or folders about to be written (before writing them).
+
+        A path that is, or runs through, a symbolic link is refused here, before any write:
+        xsk writes only inside the workspace.
+        """
         new = [p for p in paths if p not in self.paths]
         if not new:
             return
+        for p in new:
+            refuse_symlinks(self.root, p)
         self.paths.extend(new)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.path, "a", encoding="utf-8") as fh:
@@ -45,17 +121,80 @@ class Transaction:
 
 
 def recover(root: Path, state_dir: Path) -> list[str]:
-    """Roll back an interrupted change; returns the paths restored."""
+    """Roll back an interrupted change (under the lock); returns the paths restored."""
+    with lock.hold(root):
+        restored = recover_sync(root, state_dir)
+        return restored + _recover_paths(root, state_dir)
+
+
+def _clear_git_locks(root: Path) -> None:
+    """Lock files a git command killed with us leaves (no git runs while xsk recovers)."""
+    git_dir = root / ".git"
+    stale = [git_dir / "index.lock", git_dir / "HEAD.lock", git_dir / "ORIG_HEAD.lock"]
+    stale += list(git_dir.glob("refs/**/*.lock"))
+    for path in stale:
+        with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+            path.unlink()
+
+
+# --- sync: the pre-sync HEAD, so a killed pull/rebase can be undone ----------------------------
+
+
+def begin_sync(root: Path, state_dir: Path, branch: str, head: str) -> None:
+    """Record the branch and its HEAD before ``xsk sync`` pulls (fsynced)."""
+    from xsk.store import atomic
+
+    atomic.write_text(state_dir / SYNC, f"{branch}\n{head}\n")
+
+
+def end_sync(state_dir: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        (state_dir / SYNC).unlink()
+
+
+def recover_sync(root: Path, state_dir: Path) -> list[str]:
+    """Undo a sync killed half-way: abort its rebase or merge, put the branch back where it was.
+
+    The working tree was clean when the sync began (sync refuses otherwise), so a hard reset to
+    the recorded HEAD loses nothing local; the remote's commits stay on the remote.
+    """
+    path = state_dir / SYNC
+    try:
+        branch, head = path.read_text("utf-8").split()[:2]
+    except (FileNotFoundError, ValueError):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        return []
+    _clear_git_locks(root)
+    git_dir = root / ".git"
+    if (git_dir / "rebase-merge").exists() or (git_dir / "rebase-apply").exists():
+        vcs.run_git(["rebase", "--abort"], root, check=False)
+    if (git_dir / "MERGE_HEAD").exists():
+        vcs.run_git(["merge", "--abort"], root, check=False)
+    import shutil
+
+    for leftover in ("rebase-merge", "rebase-apply"):
+        shutil.rmtree(git_dir / leftover, ignore_errors=True)
+    for leftover in ("MERGE_HEAD", "MERGE_MSG", "MERGE_MODE", "AUTO_MERGE"):
+        with contextlib.suppress(FileNotFoundError):
+            (git_dir / leftover).unlink()
+    vcs.run_git(["checkout", "-q", "-f", "-B", branch, head], root)
+    vcs.run_git(["reset", "-q", "--hard", head], root)
+    path.unlink()
+    return [f"sync {branch}"]
+
+
+def _recover_paths(root: Path, state_dir: Path) -> list[str]:
     journal = state_dir / JOURNAL
     if state_dir.is_dir():  # the index or a manifest being rewritten when a crash came
         remove_stray_temp_files(state_dir)
+        import shutil
+
+        for stage in state_dir.glob("import-*"):  # an import's staging folder
+            shutil.rmtree(stage, ignore_errors=True)
     if not journal.exists():
         return []
-    # a git command killed with us leaves its lock files; no git runs while xsk recovers
-    git_dir = root / ".git"
-    for lock in (git_dir / "index.lock", git_dir / "HEAD.lock", *git_dir.glob("refs/heads/*.lock")):
-        with contextlib.suppress(FileNotFoundError):
-            lock.unlink()
+    _clear_git_locks(root)
     rel = [line.strip() for line in journal.read_text("utf-8").splitlines() if line.strip()]
     restored = []
     for r in dict.fromkeys(rel):
@@ -64,10 +203,22 @@ def recover(root: Path, state_dir: Path) -> list[str]:
         if tracked.returncode == 0:
             vcs.run_git(["checkout", "HEAD", "--", r], root)
         vcs.run_git(["clean", "-fdq", "--", r], root, check=False)
+        _remove_empty_dirs(root / r)
         restored.append(r)
     remove_stray_temp_files(root)
     journal.unlink()
     return restored
+
+
+def _remove_empty_dirs(path: Path) -> None:
+    """Folders git does not track once empty (a new case's folder made before its file)."""
+    if not path.is_dir() or path.is_symlink():
+        return
+    for sub in sorted((p for p in path.rglob("*") if p.is_dir()), reverse=True):
+        with contextlib.suppress(OSError):
+            sub.rmdir()
+    with contextlib.suppress(OSError):
+        path.rmdir()
 
 
 def remove_stray_temp_files(root: Path) -> None:
@@ -80,12 +231,27 @@ def remove_stray_temp_files(root: Path) -> None:
 
 @contextlib.contextmanager
 def transaction(root: Path, state_dir: Path) -> Iterator[Transaction]:
-    """Recover any earlier interrupted change, then run one; roll back on error."""
-    recover(root, state_dir)
-    tx = Transaction(root, state_dir)
-    try:
-        yield tx
-    except BaseException:
+    """Recover any earlier interrupted change, then run one; roll back on error.
+
+    Runs under the workspace lock (taken here if the caller does not hold it already).
+    """
+    with lock.hold(root):
         recover(root, state_dir)
-        raise
-    tx.done()
+        tx = Transaction(root, state_dir)
+        try:
+            yield tx
+        except BaseException:
+            recover(root, state_dir)
+            raise
+        tx.done()
+
+
+def writer(fn: Callable[..., T]) -> Callable[..., T]:
+    """Decorator: run ``fn(ws, ...)`` inside :func:`writing` (the lock, recovery first)."""
+
+    @functools.wraps(fn)
+    def wrapped(ws: Any, *args: Any, **kwargs: Any) -> T:
+        with writing(ws.root, ws.state_dir):
+            return fn(ws, *args, **kwargs)
+
+    return wrapped

@@ -53,28 +53,19 @@ def format_id(year: int, letter: str, n: int) -> str:
 
 
 def pattern(year: int, letter: str) -> re.Pattern[str]:
-    return re.compile(rf"^{year}-{re.escape(letter)}(\d{{3,}})$")
+    return re.compile(rf"{year}-{re.escape(letter)}(\d{{3,}})")
 
 
-def allocate(cases_dir: Path, year: int, letter: str) -> tuple[str, Path]:
-    """Reserve the next number of this series by creating its folder (mkdir is atomic)."""
+def next_id(cases_dir: Path, year: int, letter: str) -> str:
+    """The next number of this series: one above every folder of the series (call it under
+    the workspace lock; a number once committed is never given again, even after a gap)."""
     pat = pattern(year, letter)
     used = [
         int(m.group(1))
         for p in (cases_dir.iterdir() if cases_dir.is_dir() else ())
-        if (m := pat.match(p.name))
+        if (m := pat.fullmatch(p.name))
     ]
-    n = max(used, default=0) + 1
-    cases_dir.mkdir(parents=True, exist_ok=True)
-    while True:
-        cid = format_id(year, letter, n)
-        folder = cases_dir / cid
-        try:
-            folder.mkdir()
-        except FileExistsError:
-            n += 1
-            continue
-        return cid, folder
+    return format_id(year, letter, max(used, default=0) + 1)
 
 
 def require_series(root: Path) -> str:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
 from typing import Any
 
 from xsk.core.errors import UsageError
 from xsk.store import tomlio
+from xsk.workspace import journal as txn
 from xsk.workspace import numbering
 from xsk.workspace.settings import Workspace
 
@@ -15,10 +15,14 @@ def registered(ws: Workspace) -> dict[str, str]:
     path = ws.root / numbering.SERIES_FILE
     if not path.exists():
         return {}
-    data = tomllib.loads(path.read_text("utf-8"))
-    return {k: str(v.get("note", "")) for k, v in data.get("series", {}).items()}
+    data, _text = tomlio.read(path, ws.root)
+    table = data.get("series", {})
+    if not isinstance(table, dict):
+        return {}
+    return {k: str(v.get("note", "")) if isinstance(v, dict) else "" for k, v in table.items()}
 
 
+@txn.writer
 def set_series(ws: Workspace, letter: str, note: str = "") -> str:
     letter = numbering.validate_letter(letter)
     current = numbering.series(ws.root)
@@ -31,7 +35,7 @@ def set_series(ws: Workspace, letter: str, note: str = "") -> str:
             hint="请换一个字母；如确属本机，请先删除该登记",
         )
     if current is not None and any(
-        numbering.pattern(y, current).match(p.name)
+        numbering.pattern(y, current).fullmatch(p.name)
         for p in ws.cases_dir.glob("*")
         for y in range(2000, 2100)
         if p.name.startswith(str(y))

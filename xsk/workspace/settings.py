@@ -66,9 +66,12 @@ class Workspace:
         return {e.name: e for e in self.roster}
 
     def commit(self, paths: list[Path], message: str, *, date: str | None = None) -> bool:
-        return vcs.commit(
-            self.root, paths, message, fallback_name=self.settings.facilitator, date=date
-        )
+        from xsk.workspace import lock  # a commit is always made under the workspace lock
+
+        with lock.hold(self.root):
+            return vcs.commit(
+                self.root, paths, message, fallback_name=self.settings.facilitator, date=date
+            )
 
 
 def find_root(start: Path | None = None) -> Path:

@@ -1,0 +1,197 @@
+"""Crashes at a git call and commands that exit 2 (issue 13): the last commit's state, always.
+
+A git wrapper first on PATH kills xsk (``kill -9 $PPID``) when xsk runs a given git
+subcommand; the next command (even ``xsk check``) rolls the interrupted change back, so
+nothing is left untracked, staged or swept into a later commit.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run_xsk
+
+ANSWERS = ROOT / "sample-cases" / "01-transformer" / "answers.toml"
+REAL_GIT = shutil.which("git")
+
+
+def git(root: Path, *args: str, check: bool = True) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=root, capture_output=True, text=True, check=check
+    ).stdout
+
+
+def shim(tmp_path: Path, sub: str, *, after: bool = False) -> dict[str, str]:
+    """PATH with a git that kills its caller at ``git SUB`` (before it runs, or after)."""
+    d = tmp_path / f"shim-{sub}-{int(after)}"
+    d.mkdir(exist_ok=True)
+    if after:
+        body = f'if [ "$1" = {sub} ]; then {REAL_GIT} "$@"; kill -9 $PPID; exit 1; fi\n'
+    else:
+        body = f'if [ "$1" = {sub} ]; then kill -9 $PPID; exit 1; fi\n'
+    (d / "git").write_text(f'#!/bin/sh\n{body}exec {REAL_GIT} "$@"\n')
+    (d / "git").chmod(0o755)
+    return {"PATH": f"{d}{os.pathsep}{os.environ['PATH']}"}
+
+
+def settled(root: Path) -> None:
+    """What every command must leave: check passes, nothing pending, git consistent."""
+    r = run_xsk("-C", str(root), "check")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert git(root, "status", "--porcelain", "--untracked-files=all") == ""
+    assert not (root / ".git" / "index.lock").exists()
+    assert not (root / ".xsk" / "journal").exists()
+    fsck = subprocess.run(["git", "fsck", "--strict", "--no-progress"], cwd=root,
+                          capture_output=True, text=True)  # fmt: skip
+    assert fsck.returncode == 0, fsck.stderr
+
+
+@pytest.fixture
+def closed_case(ws_path: Path) -> Path:
+    r = run_xsk("-C", str(ws_path), "new", "--title", "小区配电变压器移交电网公司",
+                "--date", "2026-03-02", "--no-input")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    r = run_xsk("-C", str(ws_path), "step", "2026-001", "--answers", str(ANSWERS), "--all",
+                "--no-docs")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    return ws_path
+
+
+@pytest.mark.parametrize("sub", ["add", "commit"])
+def test_event_killed_at_git_is_rolled_back(closed_case: Path, tmp_path: Path, sub: str) -> None:
+    root = closed_case
+    before = git(root, "rev-parse", "HEAD")
+    r = run_xsk("-C", str(root), "event", "2026-001", "progress", "--no", "1",
+                "--status", "已办结", "--text", "已恢复供水", env=shim(tmp_path, sub))  # fmt: skip
+    assert r.returncode == -9
+    settled(root)
+    assert git(root, "rev-parse", "HEAD") == before
+    assert "已恢复供水" not in (root / "cases/2026-001/outcomes.toml").read_text("utf-8")
+    # the next command's commit holds only its own change
+    r = run_xsk("-C", str(root), "event", "2026-001", "objection", "--text", "有异议")
+    assert r.returncode == 0, r.stderr
+    changed = git(root, "show", "--name-only", "--format=", "HEAD").split()
+    assert all("objection" in p for p in changed), changed
+
+
+def test_new_killed_at_git_leaves_no_folder(ws_path: Path, tmp_path: Path) -> None:
+    r = run_xsk("-C", str(ws_path), "new", "--title", "楼道灯", "--no-input",
+                env=shim(tmp_path, "add"))  # fmt: skip
+    assert r.returncode == -9
+    settled(ws_path)
+    assert not (ws_path / "cases" / "2026-001").exists()
+    r = run_xsk("-C", str(ws_path), "new", "--title", "楼道灯", "--no-input")
+    assert r.returncode == 0 and r.stdout.split()[-1] == "2026-001", r.stderr
+
+
+def test_step_all_killed_at_second_commit(ws_path: Path, tmp_path: Path) -> None:
+    r = run_xsk("-C", str(ws_path), "new", "--title", "变压器", "--date", "2026-03-02",
+                "--no-input")  # fmt: skip
+    assert r.returncode == 0
+    r = run_xsk("-C", str(ws_path), "step", "2026-001", "--answers", str(ANSWERS), "--all",
+                "--no-docs", env=shim(tmp_path, "commit", after=True))  # fmt: skip
+    assert r.returncode == -9
+    settled(ws_path)
+
+
+def test_reopen_with_an_unknown_step_changes_nothing(closed_case: Path) -> None:
+    root = closed_case
+    before = git(root, "rev-parse", "HEAD")
+    r = run_xsk("-C", str(root), "event", "2026-001", "reopen", "--reason", "回访不满意",
+                "--step", "nosuch")  # fmt: skip
+    assert r.returncode == 2 and "nosuch" in r.stderr, r.stderr
+    assert git(root, "rev-parse", "HEAD") == before
+    settled(root)
+
+
+def test_a_step_dated_9999_changes_nothing(ws_path: Path, tmp_path: Path) -> None:
+    r = run_xsk("-C", str(ws_path), "new", "--title", "变压器", "--date", "2026-03-02",
+                "--no-input")  # fmt: skip
+    before = git(ws_path, "rev-parse", "HEAD")
+    text = ANSWERS.read_text("utf-8")
+    far = tmp_path / "far.toml"
+    far.write_text(text.replace("2026-03-", "9999-12-"), "utf-8")
+    for extra in ([], ["--all"], ["--all", "--dry-run"]):
+        r = run_xsk("-C", str(ws_path), "step", "2026-001", "--answers", str(far), *extra,
+                    "--no-docs")  # fmt: skip
+        assert r.returncode == 2, (extra, r.stdout, r.stderr)
+        assert "内部错误" not in r.stderr and "Traceback" not in r.stderr
+        assert git(ws_path, "rev-parse", "HEAD") == before, extra
+        settled(ws_path)
+
+
+def test_step_all_failing_late_changes_nothing_and_dry_run_agrees(
+    ws_path: Path, tmp_path: Path
+) -> None:
+    run_xsk("-C", str(ws_path), "new", "--title", "变压器", "--date", "2026-03-02", "--no-input")
+    before = git(ws_path, "rev-parse", "HEAD")
+    text = ANSWERS.read_text("utf-8")
+    assert 'satisfaction = "满意"' in text
+    bad = tmp_path / "bad.toml"  # the last step's answer is invalid: seven steps pass first
+    bad.write_text(text.replace('satisfaction = "满意"', 'satisfaction = "还行"'), "utf-8")
+    dry = run_xsk("-C", str(ws_path), "step", "2026-001", "--answers", str(bad), "--all",
+                  "--dry-run")  # fmt: skip
+    real = run_xsk("-C", str(ws_path), "step", "2026-001", "--answers", str(bad), "--all",
+                   "--no-docs")  # fmt: skip
+    assert dry.returncode == real.returncode == 2, (dry.stderr, real.stderr)
+    assert dry.stderr.splitlines()[-1] == real.stderr.splitlines()[-1]
+    assert "bad.toml:115:" in real.stderr and "满意度" in real.stderr, real.stderr
+    assert git(ws_path, "rev-parse", "HEAD") == before
+    settled(ws_path)
+
+
+# --- sync killed half-way ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_clones(tmp_path: Path) -> tuple[Path, Path, Path]:
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    a = tmp_path / "a"
+    r = run_xsk("init", str(a), "--no-input", "--community", "红桥社区", "--facilitator", "王丽")
+    assert r.returncode == 0, r.stderr
+    git(a, "remote", "add", "origin", str(remote))
+    assert run_xsk("-C", str(a), "sync").returncode == 0
+    b = tmp_path / "b"
+    git(tmp_path, "clone", "-q", str(remote), str(b))
+    assert run_xsk("-C", str(b), "series", "set", "B").returncode == 0
+    return remote, a, b
+
+
+@pytest.mark.parametrize("conflict", [True, False])
+def test_sync_killed_after_pull_is_undone_by_the_next_command(
+    two_clones: tuple[Path, Path, Path], tmp_path: Path, conflict: bool
+) -> None:
+    """A rebase stopped half-way (conflict) or finished but not pushed: the next command
+    puts the branch back at the pre-sync HEAD, attached, clean; nothing of either side lost."""
+    _remote, a, b = two_clones
+    for ws, title in ((a, "甲议题"), (b, "乙议题")):
+        assert run_xsk("-C", str(ws), "new", "--title", title, "--no-input").returncode == 0
+    if conflict:  # both change the same line of xsk.toml
+        for ws, name in ((a, "甲"), (b, "乙")):
+            text = (ws / "xsk.toml").read_text("utf-8")
+            (ws / "xsk.toml").write_text(text.replace("王丽", name, 1), "utf-8")
+            git(ws, "commit", "-qam", f"facilitator {name}")
+    assert run_xsk("-C", str(a), "sync").returncode == 0
+    before = git(b, "rev-parse", "HEAD")
+    r = run_xsk("-C", str(b), "sync", env=shim(tmp_path, "pull", after=True))
+    assert r.returncode == -9
+    if conflict:
+        assert (b / ".git" / "rebase-merge").exists() or (b / ".git" / "rebase-apply").exists()
+    r = run_xsk("-C", str(b), "status", "--all")  # any command, a reader too
+    assert r.returncode == 0, r.stderr
+    assert git(b, "rev-parse", "HEAD") == before
+    assert git(b, "symbolic-ref", "HEAD").strip() == "refs/heads/main"
+    assert not (b / ".git" / "rebase-merge").exists() and not (b / ".git" / "rebase-apply").exists()
+    settled(b)
+    r = run_xsk("-C", str(b), "new", "--title", "丙议题", "--no-input")
+    assert r.returncode == 0 and r.stdout.split()[-1] == "2026-B002", r.stdout + r.stderr
+    if not conflict:
+        assert run_xsk("-C", str(b), "sync").returncode == 0, r.stderr
+        assert run_xsk("-C", str(a), "sync").returncode == 0
+        titles = sorted(p.parent.name for p in a.glob("cases/*/case.toml"))
+        assert titles == ["2026-001", "2026-B001", "2026-B002"]
