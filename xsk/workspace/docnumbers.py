@@ -23,9 +23,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,20 +90,12 @@ def lookup(ws: Workspace) -> dict[str, str]:
     return out
 
 
-@contextlib.contextmanager
-def _locked(ws: Workspace) -> Iterator[None]:
-    ws.state_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(ws.state_dir / "register.lock", os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            import fcntl
+def _locked(ws: Workspace) -> contextlib.AbstractContextManager[None]:
+    """Numbers are allocated under the workspace's one-writer lock (re-entrant: a step that
+    already holds it goes straight on)."""
+    from xsk.workspace import lock
 
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        except ImportError:  # pragma: no cover - Windows: the transaction journal still guards
-            pass
-        yield
-    finally:
-        os.close(fd)
+    return lock.hold(ws.root)
 
 
 def _entry(number: str, letter: str, n: int, year: int, req: Request) -> dict[str, Any]:
