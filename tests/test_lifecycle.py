@@ -289,3 +289,17 @@ def test_minutes_after_confirm_list_the_outcome_items(ws_path, cli, tmp_path):
     text = docx_text(minutes)
     assert "检测维护配电设施" in text and "办理移交手续" in text
     assert "无需分解" not in text
+
+
+def test_undo_of_the_final_step_removes_the_reply_it_no_longer_has(ws_path, cli, tmp_path):
+    cid = new(cli, ws_path)
+    r = cli("-C", str(ws_path), "step", cid, "--answers", str(ANSWERS), "--all")
+    assert r.code == 0, r.err
+    assert show(cli, ws_path, cid)["status"] == "closed"
+    reply = next((ws_path / "out" / cid).glob("*办结回复单.docx"))
+    r = cli("-C", str(ws_path), "undo", cid)
+    assert r.code == 0, r.err
+    assert show(cli, ws_path, cid)["status"] != "closed"
+    assert not reply.exists() and "不再适用" in r.out
+    assert (ws_path / "out" / cid).is_dir()  # the documents it still has are kept
+    assert any((ws_path / "out" / cid).glob("*议题登记表.docx"))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
 
 from xsk.casework import lifecycle
 from xsk.workspace.settings import Workspace
@@ -22,3 +24,18 @@ def undo(ws: Workspace, cid: str, when: dt.datetime, *, render: bool = True) -> 
         result = documents.run_jobs(ws, jobs)
         if result.built:
             yield f"  已重新生成文书 {len(result.built)} 份"
+        for path in stale_documents(ws, done.cases, jobs):
+            path.unlink(missing_ok=True)
+            yield f"  已删除不再适用的文书：{ws.rel(path)}"
+
+
+def stale_documents(ws: Workspace, cases: Iterable[str], jobs: Iterable[Any]) -> list[Path]:
+    """Documents in the cases' own output folders that their current state no longer has
+    (a reply after the final step was taken back): generated output, rebuilt on demand."""
+    keep = {Path(j.out_path).resolve() for j in jobs}
+    stale = []
+    for cid in cases:
+        folder = ws.out_dir / cid
+        if folder.is_dir():
+            stale += [p for p in sorted(folder.glob("*.docx")) if p.resolve() not in keep]
+    return stale
