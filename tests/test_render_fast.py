@@ -302,7 +302,9 @@ def test_any_multiline_field_keeps_its_text_in_order(lines: list[str]) -> None:
     data = R.render_document_bytes("reply", ctx, template_dirs=TEMPLATES, public=False)
     texts = [_ptext(p) for p in _paragraphs(data)]
     start = next(i for i, t in enumerate(texts) if t.startswith(marker))
-    expected = [x for x in (marker + "\n".join(lines)).split("\n") if x.strip()]
+    from xsk.rules.wording import join_broken_lines  # a line broken after ，；、 is joined
+
+    expected = [x for x in join_broken_lines(marker + "\n".join(lines)).split("\n") if x.strip()]
     assert texts[start : start + len(expected)] == expected
     docx.Document(io.BytesIO(data))  # still a valid package
 

@@ -442,7 +442,12 @@ def _pull(ws: Workspace, remote: str, branch: str, prefer: str | None) -> list[d
                 ["diff", "--name-only", "--diff-filter=U"], ws.root, check=False
             ).stdout.split()
             vcs.run_git(["rebase", "--abort"], ws.root, check=False)
-            where = "、".join(conflicts[:3]) or "若干文件"
+            if not conflicts:  # not a conflict: say what git said
+                detail = (pulled.stderr or pulled.stdout).strip().splitlines()
+                raise UsageError(
+                    f"同步失败，已撤销本次同步，本机内容未变：{detail[-1] if detail else pulled.returncode}"
+                )
+            where = "、".join(conflicts[:3])
             raise UsageError(
                 f"同步冲突：本机和远程都修改了 {where}，已撤销本次同步，本机内容未变",
                 hint="请与另一台电脑的同事商定保留哪一方的修改，在一台电脑上改好并同步后，"

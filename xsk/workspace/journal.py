@@ -165,6 +165,42 @@ def recover_sync(root: Path, state_dir: Path) -> list[str]:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
         return []
+    _abort_and_reset(root, branch, head)
+    # git does not die with a killed xsk: a rebase it started may still be finishing. Wait until
+    # the repository stays as we left it, resetting again if that git changed it meanwhile.
+    import time
+
+    steady = 0
+    for _ in range(40):  # at most ~8 s
+        time.sleep(0.2)
+        if _synced_back(root, head):
+            steady += 1
+            if steady == 2:
+                break
+        else:
+            steady = 0
+            _abort_and_reset(root, branch, head)
+    path.unlink()
+    return [f"sync {branch}"]
+
+
+def _synced_back(root: Path, head: str) -> bool:
+    git_dir = root / ".git"
+    busy = ("rebase-merge", "rebase-apply", "MERGE_HEAD", "index.lock")
+    if any((git_dir / name).exists() for name in busy):
+        return False
+    now = vcs.run_git(["rev-parse", "HEAD"], root, check=False).stdout.strip()
+    dirty = vcs.run_git(["status", "--porcelain"], root, check=False).stdout.strip()
+    return now == head and not dirty
+
+
+def _reset_to(root: Path, branch: str, head: str) -> None:
+    vcs.run_git(["checkout", "-q", "-f", "-B", branch, head], root, check=False)
+    vcs.run_git(["reset", "-q", "--hard", head], root, check=False)
+
+
+def _abort_and_reset(root: Path, branch: str, head: str) -> None:
+    """Abort a rebase or merge left in progress and put the branch back at ``head``."""
     _clear_git_locks(root)
     git_dir = root / ".git"
     if (git_dir / "rebase-merge").exists() or (git_dir / "rebase-apply").exists():
@@ -178,10 +214,7 @@ def recover_sync(root: Path, state_dir: Path) -> list[str]:
     for leftover in ("MERGE_HEAD", "MERGE_MSG", "MERGE_MODE", "AUTO_MERGE"):
         with contextlib.suppress(FileNotFoundError):
             (git_dir / leftover).unlink()
-    vcs.run_git(["checkout", "-q", "-f", "-B", branch, head], root)
-    vcs.run_git(["reset", "-q", "--hard", head], root)
-    path.unlink()
-    return [f"sync {branch}"]
+    _reset_to(root, branch, head)
 
 
 def _recover_paths(root: Path, state_dir: Path) -> list[str]:
