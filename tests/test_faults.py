@@ -412,24 +412,39 @@ def test_ctrl_c_during_step(prepared: Prepared) -> None:
     assert interrupted >= SIGINTS // 2
 
 
-def test_ctrl_c_says_interrupted(prepared: Prepared) -> None:
+def test_ctrl_c_says_interrupted(prepared: Prepared, tmp_path: Path) -> None:
+    """A Ctrl-C in the middle of a step: "已中断", exit 130. ``step --all`` is one unit and
+    prints its lines at the end, so the moment is made certain by a git that waits at
+    ``git commit`` (and says so in a file) rather than by reading the output."""
     d = trial_dir(prepared, prepared.fresh, "sigint-message")
+    real = shutil.which("git")
+    assert real is not None
+    shim = tmp_path / "shim"
+    shim.mkdir()
+    mark = tmp_path / "committing"
+    (shim / "git").write_text(
+        f'#!/bin/sh\nif [ "$1" = commit ]; then : > "{mark}"; sleep 30; fi\nexec "{real}" "$@"\n'
+    )
+    (shim / "git").chmod(0o755)
+    env = {**ENV, "PYTHONUNBUFFERED": "1", "PATH": f"{shim}{os.pathsep}{os.environ['PATH']}"}
     p = subprocess.Popen(
         xsk_cmd("-C", str(d), "step", CID, "--answers", str(ANSWERS), "--all", "--no-docs"),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**ENV, "PYTHONUNBUFFERED": "1"},
+        env=env,
         start_new_session=True,
     )
-    assert p.stdout is not None
-    first = p.stdout.readline()  # the first step is done: xsk is running the command
-    assert "已完成" in first
+    deadline = time.monotonic() + 60
+    while not mark.exists() and p.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert mark.exists(), "the step never reached git commit"
     os.killpg(p.pid, signal.SIGINT)
     _out, err = p.communicate(timeout=60)
-    assert p.returncode == 130
+    assert p.returncode == 130, err
     assert "已中断" in err
+    assert git(d, "status", "--porcelain").stdout == ""  # nothing half-written
 
 
 # --- deterministic crash points --------------------------------------------------------------
