@@ -89,13 +89,7 @@ def validate(data: Mapping[str, Any], r: Reader) -> None:
 
 
 def check_file(path: Path, root: Path | None = None) -> list[Problem]:
-    try:
-        data, text = tomlio.read(path, root)
-    except DataError as exc:
-        return [exc.problem]
-    r = Reader(tomlio.display_path(path, root), text)
-    validate(data, r)
-    return r.problems
+    return tomlio.check_file(path, root, validate)
 
 
 def read_all(case_dir: Path, root: Path | None = None) -> list[dict[str, Any]]:

@@ -96,6 +96,21 @@ def _too_deep(data: Any, text: str) -> int | None:
     return None
 
 
+def check_file(
+    path: Path, root: Path | None, validate: Callable[[dict[str, Any], Any], None]
+) -> list[Problem]:
+    """Read one TOML file and run ``validate(data, reader)`` on it: the problems, with lines."""
+    from xsk.core.model import Reader
+
+    try:
+        data, text = read(path, root)
+    except DataError as exc:
+        return [exc.problem]
+    r = Reader(display_path(path, root), text)
+    validate(data, r)
+    return r.problems
+
+
 def syntax_problem(shown: str, text: str, exc: tomllib.TOMLDecodeError) -> Problem:
     msg = str(exc)
     m = _LINE_RE.search(msg)
