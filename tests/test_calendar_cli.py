@@ -373,11 +373,15 @@ def test_documents_mark_provisional_dates_until_the_schedule_arrives(ws_path, cl
     assert cli("-C", str(ws_path), "calendar", "recheck", "--yes").code == 0
     r = cli("-C", str(ws_path), "docs", "build", cid, "--kind", "result", "--kind", "minutes")
     assert r.code == 0 and "已注明" not in r.err
+    # issued documents stay as posted (tests/test_frozen_docs.py); the corrected notice
+    # gives the official period without the note
     result = doc_text(out / f"{cid}-协商结果公示.docx")
-    assert any(t.startswith("公示期为2027年2月3日至2027年2月17日") for t in result)
-    assert not any(NOTE in t for t in result)
+    assert result[i + 1] == f"注：公示期和办结时限按工作日推算{NOTE}。"
+    corrected = doc_text(out / f"{cid}-协商结果公示（更正）.docx")
+    assert any(t.startswith("公示期为2027年2月3日至2027年2月17日") for t in corrected)
+    assert not any(NOTE in t for t in corrected)
     minutes = doc_text(next((ws_path / "out" / "meetings").glob("*/*会议纪要.docx")))
-    assert not any(NOTE in t for t in minutes) and "2027年2月22日" in minutes
+    assert f"注：表中办结时限按工作日推算{NOTE}。" in minutes
 
 
 def test_documents_of_official_years_carry_no_note(ws_path, cli, tmp_path):

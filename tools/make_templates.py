@@ -871,6 +871,9 @@ def make_result() -> Builder:
     b = Builder("result")
     b.title()
     b.case_numbers()
+    b.tag("{%p if correction|default('') %}")
+    b.body("{{ correction }}")
+    b.tag("{%p endif %}")
     b.body(
         "{{ community }}按照社区协商议事规程，就下列议题组织开展了协商，"
         "现将协商结果予以公示，接受居民监督。"

@@ -14,7 +14,8 @@ Three kinds of stored date come from the working-day calendar:
 They were computed with the data of their day, perhaps the provisional calendar. When a year's
 official schedule arrives (``calendar/2027.toml``, a newer chinese-calendar) :func:`find` lists
 what moves and :func:`apply` writes the new dates in one commit. Generated documents are not
-touched: an issued notice stays as issued.
+touched: an issued notice stays as issued, and the next ``xsk docs build`` issues a corrected
+公示 with its own 文号 (``xsk/documents/frozen.py``).
 """
 
 from __future__ import annotations
@@ -154,6 +155,23 @@ def apply(ws: Workspace, changes: Sequence[Change], when: dt.datetime) -> tuple[
         sources = calendars.year_files(ws.root)
         committed = ws.commit([*written, *sources], message, date=when.isoformat())
     return written, committed
+
+
+def posted_notices(ws: Workspace, changes: Sequence[Change]) -> list[tuple[str, str]]:
+    """(case, 文号) of each result notice already issued whose publicity period moves: the
+    notice stays as posted, and the next ``docs build`` issues a corrected one."""
+    from xsk.workspace import docnumbers
+
+    moved = {c.case_id for c in changes if c.kind == PUBLICITY}
+    if not moved:
+        return []
+    out: list[tuple[str, str]] = []
+    for key, number in docnumbers.lookup(ws).items():
+        kind, _, rest = key.partition(":")
+        cid = rest.split(":", 1)[0]
+        if kind == "result" and cid in moved and "更正" not in rest:
+            out.append((cid, number))
+    return out
 
 
 def _set_deadlines(doc: Any, changes: Sequence[Change]) -> None:

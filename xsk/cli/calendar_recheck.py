@@ -8,7 +8,7 @@ import typer
 
 RECHECK_HELP = """按当前节假日数据复核进行中议题的公示截止日、等待期满日和办结时限。
 
-国务院公布某年节假日安排后（写入工作区的 calendar/<年份>.toml，或升级 chinese-calendar），此前按暂定节假日推算的日期可能变化。本命令列出变化的日期（原日期、新日期），确认后一次更新，作为一个 git 提交；已生成的文书不改动。
+国务院公布某年节假日安排后（写入工作区的 calendar/<年份>.toml，或升级 chinese-calendar），此前按暂定节假日推算的日期可能变化。本命令列出变化的日期（原日期、新日期），确认后一次更新，作为一个 git 提交；已发出的文书不改动，公示期有变的议题随后用 xsk docs build 发布更正公示（另编文号）。
 
 \b
 示例：
@@ -67,6 +67,9 @@ def recheck(
             for c in changes:
                 echo(f"议题 {c.case_id}：{c.describe()}")
         tail = "，已提交" if committed else ""
-        echo(
-            f"已更新 {len(changes)} 个日期{tail}。已生成的文书未改动；需要时用 xsk docs build 重新生成。"
-        )
+        echo(f"已更新 {len(changes)} 个日期{tail}。已发出的文书不改动。")
+        for cid, number in recheck.posted_notices(ws, changes):
+            echo(
+                f"议题 {cid} 的协商结果公示（{number}）已发出，公示期有变：运行 xsk docs build {cid}"
+                " 发布更正公示（另编文号）。"
+            )

@@ -6,10 +6,12 @@ sink (the library used from Python) they are only collected. Imports nothing fro
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 
 _seen: list[str] = []
 _sink: Callable[[str], None] | None = None
+_muted = 0
 
 
 def start(sink: Callable[[str], None] | None) -> None:
@@ -20,8 +22,8 @@ def start(sink: Callable[[str], None] | None) -> None:
 
 
 def add(text: str) -> None:
-    """Show ``text`` unless this run already showed it."""
-    if text in _seen:
+    """Show ``text`` unless this run already showed it (or warnings are muted)."""
+    if _muted or text in _seen:
         return
     _seen.append(text)
     if _sink is not None:
@@ -31,3 +33,15 @@ def add(text: str) -> None:
 def seen() -> list[str]:
     """The warnings of this run so far, in order."""
     return list(_seen)
+
+
+@contextlib.contextmanager
+def muted() -> Iterator[None]:
+    """Within this block nothing is shown or collected (e.g. while a document is planned from
+    an earlier commit: what it says was told when it was issued)."""
+    global _muted
+    _muted += 1
+    try:
+        yield
+    finally:
+        _muted -= 1

@@ -464,6 +464,8 @@ def reply_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
             result += f"\n尚有事项未全部办结或居民不满意，经说明理由后结案，理由：{c.close_reason}"
     settled = c.result != "closed_with_reason" and all(o.status == "已办结" for o in d.items)
     ctx["opening"] = "已办理完毕" if settled else "已答复办理情况"
+    # a case closed again after a reopening gets a new reply (with its own 文号)
+    ctx["reissue"] = any(e.get("kind") == "reopen" for e in d.events)
     ctx["case"] = {"id": c.id, "title": c.title}
     ctx["doc_title"] = titles.reply_title(c.title)
     ctx["proposer"] = proposer
@@ -555,7 +557,8 @@ NUMBERED_KINDS = ("notice", "minutes", "result", "responsibility", "reply")
 
 def _number_key(job: Any) -> str:
     """What a document is issued for, as the register records it: the kind, the meeting or case,
-    the unit; a 督办单 and a 公示 also by their date (a later one is a new document)."""
+    the unit; a 督办单, a 公示 and a reply also by their date (a later one is a new document),
+    a correction by the period it gives."""
     ctx = job.context
     subject = (
         job.out_path.parent.name
@@ -568,23 +571,47 @@ def _number_key(job: Any) -> str:
         key += f":{ctx.get('unit', '')}"
     if kind in ("supervision", "result"):
         key += f":{ctx.get('date', '')}"
+    if kind == "reply" and ctx.get("reissue"):
+        key += f":{ctx.get('date', '')}"
+    if ctx.get("correction_of"):
+        key += f":更正:{ctx.get('publicity', {}).get('end', '')}"
     return key
 
 
-def number_jobs(ws: Workspace, jobs: list[Any]) -> list[Any]:
+def number_jobs(ws: Workspace, jobs: list[Any], *, freeze: bool = True) -> list[Any]:
     """Give each issued document its 文号 from the workspace's register (allocated once, kept
-    on every rebuild; see ``xsk/workspace/docnumbers.py``); ``doc_number`` in its context."""
+    on every rebuild; see ``xsk/workspace/docnumbers.py``); ``doc_number`` in its context.
+
+    With ``freeze``, an issued document whose case has moved on since is planned from the
+    commit it was issued at (``xsk/documents/frozen.py``), and a complete document not yet
+    frozen records its commit and digest with its number."""
     from xsk.workspace import docnumbers
 
-    numbered = [j for j in jobs if j.kind in NUMBERED_KINDS]
-    if not numbered:
+    if not any(j.kind in NUMBERED_KINDS for j in jobs):
         return jobs
+    done = docnumbers.frozen(ws) if freeze else {}
+    if done:
+        from xsk.documents import frozen
+
+        numbers = docnumbers.lookup(ws)
+        jobs = frozen.replace_frozen(
+            ws,
+            jobs,
+            key=lambda j: _number_key(j) if j.kind in NUMBERED_KINDS else "",
+            replan=_replan,
+            inputs=_inputs,
+            frozen=done,
+            extra=lambda live, old: _corrections(ws, live, old, numbers),
+        )
+    numbered = [j for j in jobs if j.kind in NUMBERED_KINDS]
+    freezing = _to_freeze(ws, [j for j in numbered if _number_key(j) not in done]) if freeze else {}
     requests = [
         docnumbers.Request(
             key=_number_key(j),
             kind=j.kind,
             title=str(j.context.get("doc_title", "")),
             date=j.context.get("issued_on"),
+            freeze=freezing.get(_number_key(j)),
         )
         for j in numbered
     ]
@@ -592,6 +619,116 @@ def number_jobs(ws: Workspace, jobs: list[Any]) -> list[Any]:
     for j, r in zip(numbered, requests, strict=True):
         j.context["doc_number"] = numbers[r.key]
     return jobs
+
+
+def _inputs(job: Any) -> tuple[list[str], list[str]]:
+    """The cases and meetings a job's document reads (meetings of its cases included)."""
+    cases = list(job.context.get("case_ids", []))
+    mids = [job.out_path.parent.name] if job.kind in MEETING_KINDS else []
+    return cases, mids
+
+
+def _replan(snap: Workspace, job: Any) -> Any | None:
+    """The job with ``job``'s key, planned in the workspace ``snap`` (None: it had none)."""
+    key = _number_key(job)
+    cases, _ = _inputs(job)
+    for cid in cases:
+        if not (snap.cases_dir / cid).is_dir():
+            continue
+        from xsk.core import notices
+
+        try:
+            with reading_once(), notices.muted():
+                found = _jobs_for_cases(snap, [cid], [job.kind])
+        except Exception:  # a file git has that this version cannot read: the live job
+            return None
+        for j in found:
+            if _number_key(j) == key:
+                return j
+    return None
+
+
+def _complete(ws: Workspace, job: Any) -> bool:
+    """Whether a document says all it will say: a meeting's notice once the meeting is held,
+    its minutes once every case it discussed has gone on past it (the outcome items are in);
+    every other kind as soon as it is issued."""
+    if job.kind not in MEETING_KINDS:
+        return True
+    mid = job.out_path.parent.name
+    try:
+        m = load_meeting(ws, mid)
+    except Exception:
+        return False
+    if not m.get("attendees"):
+        return False
+    if job.kind == "notice":
+        return True
+    for cid in job.context.get("case_ids", []):
+        try:
+            c = gather(ws, cid).case
+        except Exception:
+            return False
+        if not _past_meeting(c, mid):
+            return False
+    return True
+
+
+def _past_meeting(c: Case, mid: str) -> bool:
+    """The case has a step done after the step that recorded meeting ``mid`` (or is closed)."""
+    if c.status == "closed":
+        return True
+    steps = {s for s, a in c.answers.items() if mid in a.values()}
+    last = max((i for i, h in enumerate(c.history) if h.step in steps), default=None)
+    return last is not None and last < len(c.history) - 1
+
+
+def _to_freeze(ws: Workspace, jobs: Sequence[Any]) -> dict[str, tuple[str, str]]:
+    """key -> (HEAD, digest) for the complete jobs whose input files are all committed."""
+    from xsk.documents.frozen import digest
+    from xsk.workspace import git
+
+    pending = [j for j in jobs if _complete(ws, j)]
+    if not pending:
+        return {}
+    head = git.head(ws.root)
+    if head is None:
+        return {}
+    dirty = git.dirty_paths(ws.root)
+    shared_dirty = any("/" not in d.rstrip("/") or d.startswith("calendar/") for d in dirty)
+    out: dict[str, tuple[str, str]] = {}
+    for j in pending:
+        cases, mids = _inputs(j)
+        prefixes = [f"cases/{c}/" for c in cases] + [f"meetings/{m}.toml" for m in mids]
+        if shared_dirty or any(d.startswith(p) for d in dirty for p in prefixes):
+            continue
+        out[_number_key(j)] = (head, digest(j.context))
+    return out
+
+
+def _corrections(ws: Workspace, live: Any, old: Any, numbers: Mapping[str, str]) -> list[Any]:
+    """A corrected 公示 when the live result notice gives another publicity period than the
+    one issued (``xsk calendar recheck`` moved it, or it was corrected by hand)."""
+    if live.kind != "result" or live.context.get("publicity") == old.context.get("publicity"):
+        return []
+    import dataclasses
+
+    was, now = old.context.get("publicity", {}), live.context.get("publicity", {})
+    number = numbers.get(_number_key(old), "")
+    ctx = PublicContext(live.context)
+    ctx["correction_of"] = number
+    ctx["doc_title"] = str(live.context.get("doc_title", "")).removesuffix("的公示") + "的更正公示"
+    ctx["correction"] = (
+        f"本社区于{old.context.get('date', '')}发布的《{old.context.get('doc_title', '')}》"
+        f"{f'（{number}）' if number else ''}所载公示期为{was.get('start', '')}至"
+        f"{was.get('end', '')}，经复核更正为{now.get('start', '')}至{now.get('end', '')}，"
+        "原公示其余内容不变。"
+    )
+    stem = live.out_path.stem
+    return [
+        dataclasses.replace(
+            live, context=ctx, out_path=live.out_path.with_name(f"{stem}（更正）.docx")
+        )
+    ]
 
 
 def _jobs_for_cases(ws: Workspace, ids: Iterable[str], kinds: Iterable[str] | None) -> list[Any]:

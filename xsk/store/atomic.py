@@ -48,6 +48,11 @@ def _umask() -> int:
 _new_files_crlf = False  # set from the workspace (see set_new_files_crlf)
 
 
+def new_files_crlf() -> bool:
+    """Whether new text files get CRLF line endings (see :func:`set_new_files_crlf`)."""
+    return _new_files_crlf
+
+
 def set_new_files_crlf(crlf: bool) -> None:
     """New text files get CRLF too when the workspace's files have it (git would check them
     out so), LF otherwise. Called whenever a workspace is loaded."""

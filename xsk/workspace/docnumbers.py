@@ -14,6 +14,10 @@ body and year, a number never given twice (not even after a withdrawal). Design:
   title and date. Asking again for a key gives the number it already has, so rebuilding a
   document prints the same number; a later version of a document (an updated 公示) asks with a
   new key and gets a new number.
+* An issued document is *frozen*: once it is complete (see ``xsk/documents/frozen.py``) its
+  entry also records ``commit`` (the commit whose case files it was rendered from) and
+  ``digest`` (a hash of what it said). Rebuilding it later renders it from that commit, so a
+  later progress report, edit or recheck never changes a document already posted.
 * Allocation runs inside the workspace's transaction (:mod:`xsk.workspace.journal`), under an
   exclusive lock on ``.xsk/register.lock`` (two commands of one clone at once), and commits the
   register file.
@@ -44,12 +48,14 @@ HEADER = (
 
 @dataclass(frozen=True)
 class Request:
-    """A document that needs a number: its key, kind, title and date."""
+    """A document that needs a number: its key, kind, title and date; ``freeze`` with the
+    commit and digest to record when the document is complete and not frozen yet."""
 
     key: str
     kind: str
     title: str
     date: dt.date | None
+    freeze: tuple[str, str] | None = None  # (commit, digest)
 
 
 def format_number(prefix: str, year: int, letter: str, n: int) -> str:
@@ -90,6 +96,21 @@ def lookup(ws: Workspace) -> dict[str, str]:
     return out
 
 
+def frozen(ws: Workspace) -> dict[str, tuple[str, str]]:
+    """key -> (commit, digest) of every frozen document (the first entry of its key)."""
+    out: dict[str, tuple[str, str]] = {}
+    seen: set[str] = set()
+    for e in entries(ws):
+        key = str(e.get("key", ""))
+        if key in seen:
+            continue
+        seen.add(key)
+        commit, digest = e.get("commit"), e.get("digest")
+        if isinstance(commit, str) and isinstance(digest, str) and commit and digest:
+            out[key] = (commit, digest)
+    return out
+
+
 def _locked(ws: Workspace) -> contextlib.AbstractContextManager[None]:
     """Numbers are allocated under the workspace's one-writer lock (re-entrant: a step that
     already holds it goes straight on)."""
@@ -110,6 +131,8 @@ def _entry(number: str, letter: str, n: int, year: int, req: Request) -> dict[st
     }
     if req.date is not None:
         entry["date"] = req.date
+    if req.freeze is not None:
+        entry["commit"], entry["digest"] = req.freeze
     return entry
 
 
@@ -118,8 +141,14 @@ def assign(ws: Workspace, requests: Iterable[Request], *, commit: bool = True) -
     the next numbers of this clone's series (one transaction, one commit for all)."""
     wanted = list({r.key: r for r in requests}.values())
     known = lookup(ws)
-    if all(r.key in known for r in wanted):
+    to_freeze = [r for r in wanted if r.freeze is not None]
+    if all(r.key in known for r in wanted) and not to_freeze:
         return {r.key: known[r.key] for r in wanted}
+    if to_freeze:
+        already = frozen(ws)
+        to_freeze = [r for r in to_freeze if r.key not in already]
+        if all(r.key in known for r in wanted) and not to_freeze:
+            return {r.key: known[r.key] for r in wanted}
     letter = numbering.series(ws.root)
     if letter is None:
         raise UsageError(
@@ -137,6 +166,11 @@ def assign(ws: Workspace, requests: Iterable[Request], *, commit: bool = True) -
                 last[e["year"]] = max(last.get(e["year"], 0), e["seq"])
         new: list[dict[str, Any]] = []
         issued: list[str] = []
+        # entries of this clone issued earlier that are complete now: record what they say
+        later_frozen = {r.key: r.freeze for r in to_freeze if r.key in known}
+        later_frozen = {
+            k: f for k, f in later_frozen.items() if any(e.get("key") == k for e in mine)
+        }
         # numbers rise with the documents' dates when several are issued at once
         for r in sorted(wanted, key=lambda r: (r.date or dt.date.max, r.key)):
             if r.key in known:
@@ -148,7 +182,7 @@ def assign(ws: Workspace, requests: Iterable[Request], *, commit: bool = True) -
             new.append(_entry(number, letter, n, year, r))
             known[r.key] = number
             issued.append(number)
-        if issued:
+        if issued or later_frozen:
             tx.track(path)
             path.parent.mkdir(parents=True, exist_ok=True)
             if not path.is_file():
@@ -159,11 +193,18 @@ def assign(ws: Workspace, requests: Iterable[Request], *, commit: bool = True) -
 
                 if "issued" not in doc:
                     doc["issued"] = tomlkit.aot()
+                for e in doc["issued"]:
+                    f = later_frozen.pop(str(e.get("key", "")), None)
+                    if f is not None and "commit" not in e:
+                        e["commit"], e["digest"] = f
                 for e in new:
                     doc["issued"].append(tomlkit.item(e))
 
             tomlio.update(path, append)
             if commit:
-                what = issued[0] if len(issued) == 1 else f"{issued[0]} 等 {len(issued)} 个"
-                ws.commit([path], f"发文登记：{what}")
+                if issued:
+                    what = issued[0] if len(issued) == 1 else f"{issued[0]} 等 {len(issued)} 个"
+                    ws.commit([path], f"发文登记：{what}")
+                else:
+                    ws.commit([path], "发文登记：文书定稿")
     return {r.key: known[r.key] for r in wanted}

@@ -217,6 +217,30 @@ def file_at(root: Path, rev: str, path: str) -> bytes | None:
     return proc.stdout if proc.returncode == 0 else None
 
 
+def tree_paths(root: Path, rev: str, paths: Sequence[str]) -> list[str]:
+    """Which of ``paths`` (files or folders) exist in commit ``rev``; [] when ``rev`` is not
+    a commit of this repository."""
+    proc = run_git(["ls-tree", "--name-only", "-z", rev, "--", *paths], root, check=False)
+    if proc.returncode != 0:
+        return []
+    return [p for p in proc.stdout.split("\0") if p]
+
+
+def archive(root: Path, rev: str, paths: Sequence[str]) -> bytes | None:
+    """``paths`` of commit ``rev`` as an uncompressed tar (None when git refuses)."""
+    git = find_git()
+    if git is None:
+        raise ToolMissingError("未找到 git", hint=INSTALL_HINT)
+    proc = subprocess.run(
+        [git, "archive", "--format=tar", rev, "--", *paths],
+        cwd=root,
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"},
+    )
+    return proc.stdout if proc.returncode == 0 else None
+
+
 def later_commits(root: Path, rev: str, path: str) -> list[str]:
     """Subjects of the commits after ``rev`` that touched ``path``."""
     proc = run_git(["log", "--format=%s", f"{rev}..HEAD", "--", path], root)

@@ -1,0 +1,116 @@
+"""Issued documents are frozen (xsk/documents/frozen.py): a document issued under a 文号 says
+the same thing after the case moves on; a later state gets a new document with its own number
+(a corrected 公示 when ``xsk calendar recheck`` moves a publicity period)."""
+
+from __future__ import annotations
+
+import subprocess
+import tomllib
+from pathlib import Path
+
+from tests.test_calendar_cli import CAL_2027, case_until_publicity, doc_text, write_year
+
+
+def register(ws: Path) -> list[dict]:
+    out: list[dict] = []
+    for path in sorted((ws / "register").glob("*.toml")):
+        out += tomllib.loads(path.read_text("utf-8")).get("issued", [])
+    return out
+
+
+def git(ws: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=ws, capture_output=True, text=True).stdout
+
+
+def build(cli, ws: Path, *args: str) -> None:
+    r = cli("-C", str(ws), "docs", "build", *args)
+    assert r.code == 0, r.err
+
+
+def texts(ws: Path) -> dict[str, list[str]]:
+    return {str(p.relative_to(ws)): doc_text(p) for p in sorted((ws / "out").rglob("*.docx"))}
+
+
+def test_result_notice_and_lists_keep_what_they_said_after_progress(ws_path, cli, tmp_path):
+    cid, _ = case_until_publicity(cli, ws_path, tmp_path)
+    build(cli, ws_path, cid)
+    entries = {e["key"]: e for e in register(ws_path)}
+    result = entries[next(k for k in entries if k.startswith(f"result:{cid}"))]
+    # complete at once: frozen at the commit it was built from, with what it said
+    assert result["commit"] == git(ws_path, "rev-parse", "HEAD~1").strip()
+    assert len(result["digest"]) == 20
+    before = texts(ws_path)
+    result_file = f"out/{cid}/{cid}-协商结果公示.docx"
+    assert before[result_file][0] == "关于配电变压器移交协商结果的公示"
+
+    # the item is done, the title is corrected by hand: the issued documents do not change
+    r = cli(
+        "-C", str(ws_path), "event", cid, "progress", "--no", "1", "--status", "已办结",
+        "--text", "已完成移交", "--date", "2027-02-10",
+    )  # fmt: skip
+    assert r.code == 0, r.err
+    case = ws_path / "cases" / cid / "case.toml"
+    case.write_text(
+        case.read_text("utf-8").replace("配电变压器移交", "配电变压器产权移交"), "utf-8"
+    )
+    git(ws_path, "commit", "-qam", "改标题")
+    build(cli, ws_path, cid)
+    after = texts(ws_path)
+    for name in (result_file, *(n for n in before if "责任清单" in n)):
+        assert after[name] == before[name], name
+    # the title it was posted with
+    assert after[result_file][0] == "关于配电变压器移交协商结果的公示"
+    # a new document is built from the current state: the registration form follows the edit
+    reg = next(n for n in after if "登记表" in n)
+    assert any("配电变压器产权移交" in t for t in after[reg])
+    # numbers were not allocated again
+    assert len(register(ws_path)) == len(entries)
+    # --force renders the same frozen text
+    build(cli, ws_path, cid, "--force")
+    assert texts(ws_path)[result_file] == before[result_file]
+
+
+def test_documents_follow_uncommitted_files_and_freeze_only_committed_ones(ws_path, cli, tmp_path):
+    cid, _ = case_until_publicity(cli, ws_path, tmp_path)
+    case = ws_path / "cases" / cid / "case.toml"
+    case.write_text(case.read_text("utf-8").replace("配电变压器移交", "配电房移交"), "utf-8")
+    build(cli, ws_path, cid, "--kind", "result")
+    (entry,) = [e for e in register(ws_path) if e["key"].startswith("result:")]
+    assert "commit" not in entry  # built from a hand edit not yet committed: not frozen yet
+    git(ws_path, "commit", "-qam", "改标题")
+    build(cli, ws_path, cid, "--kind", "result", "--force")
+    (entry,) = [e for e in register(ws_path) if e["key"].startswith("result:")]
+    assert entry["commit"] == git(ws_path, "rev-parse", "HEAD~1").strip()
+
+
+def test_recheck_leaves_the_notice_and_issues_a_correction(ws_path, cli, tmp_path):
+    cid, _ = case_until_publicity(cli, ws_path, tmp_path)
+    build(cli, ws_path, cid)
+    out = ws_path / "out" / cid
+    original = doc_text(out / f"{cid}-协商结果公示.docx")
+    assert any(t.startswith("公示期为2027年2月3日至2027年2月11日") for t in original)
+    minutes = {n: t for n, t in texts(ws_path).items() if "会议纪要" in n}
+    (number,) = [e["number"] for e in register(ws_path) if e["key"].startswith("result:")]
+
+    write_year(ws_path, CAL_2027)
+    r = cli("-C", str(ws_path), "calendar", "recheck", "--yes")
+    assert r.code == 0, r.err
+    assert "更正公示" in r.out and cid in r.out
+    build(cli, ws_path, cid)
+    assert doc_text(out / f"{cid}-协商结果公示.docx") == original  # as posted
+    assert {n: t for n, t in texts(ws_path).items() if "会议纪要" in n} == minutes
+    corrected = doc_text(out / f"{cid}-协商结果公示（更正）.docx")
+    assert corrected[0] == "关于配电变压器移交协商结果的更正公示"
+    fix = next(t for t in corrected if t.startswith("本社区于"))
+    assert f"（{number}）" in fix
+    assert "所载公示期为2027年2月3日至2027年2月11日，经复核更正为2027年2月3日至2027年2月17日" in fix
+    assert any(t.startswith("公示期为2027年2月3日至2027年2月17日") for t in corrected)
+    assert not any("以国务院公布为准" in t for t in corrected)  # 2027 is official now
+    entries = register(ws_path)
+    (fixed,) = [e for e in entries if "更正" in e["key"]]
+    assert fixed["number"] != number and fixed["commit"]
+    assert fixed["number"] in "".join(corrected)
+    # building again changes nothing and allocates nothing
+    before = texts(ws_path)
+    build(cli, ws_path, cid)
+    assert texts(ws_path) == before and len(register(ws_path)) == len(entries)
