@@ -114,3 +114,53 @@ def test_recheck_leaves_the_notice_and_issues_a_correction(ws_path, cli, tmp_pat
     before = texts(ws_path)
     build(cli, ws_path, cid)
     assert texts(ws_path) == before and len(register(ws_path)) == len(entries)
+
+
+# --------------------------------------------------------------------------- issue 20: marks
+
+
+def test_status_due_ledger_and_supervision_mark_provisional_limits(
+    ws_path, cli, tmp_path, monkeypatch
+):
+    import json
+
+    import openpyxl
+
+    cid, _ = case_until_publicity(cli, ws_path, tmp_path)
+    monkeypatch.setenv("XSK_NOW", "2027-02-25T09:00:00+08:00")  # item 1 (02-17) is overdue
+    r = cli("-C", str(ws_path), "status", "--json")
+    (row,) = [x for x in json.loads(r.out) if x["id"] == cid]
+    assert row["due"] == "2027-02-17" and row["due_provisional"] is True
+    r = cli("-C", str(ws_path), "status")
+    assert "2027-02-17（暂定）" in r.out and "以国务院公布为准" in r.out
+    r = cli("-C", str(ws_path), "due", "--json")
+    items = [i for v in json.loads(r.out).values() for i in v]
+    # item 1 is counted in working days; item 2 has a date typed by people: never provisional
+    assert {(i["no"], i["provisional"]) for i in items} == {(1, True)}
+    r = cli("-C", str(ws_path), "due")
+    assert "2027-02-17（暂定）" in r.out and "暂定节假日" in r.out
+
+    ledger = tmp_path / "台账.xlsx"
+    assert cli("-C", str(ws_path), "report", "--xlsx", str(ledger)).code == 0
+    wb = openpyxl.load_workbook(ledger)
+    cases = list(wb["议题台账"].iter_rows(values_only=True))
+    head = cases[0]
+    (mine,) = [c for c in cases if c[head.index("议题编号")] == cid]
+    assert "暂定节假日" in mine[head.index("备注")]
+    outs = list(wb["协商成果"].iter_rows(values_only=True))
+    col = outs[0].index("时限说明")
+    assert [o[col] or "" for o in outs[1:]] == ["按暂定节假日推算，以国务院公布为准", ""]
+
+    r = cli("-C", str(ws_path), "due", "--notices")
+    assert r.code == 0, r.err
+    (notice,) = (ws_path / "out" / "督办").glob("督办单-*.docx")
+    text = doc_text(notice)
+    assert any("办结时限" in t and "以国务院公布为准" in t for t in text), text
+
+    # the schedule arrives: nothing is marked any more
+    write_year(ws_path, CAL_2027)
+    r = cli("-C", str(ws_path), "status", "--json")
+    (row,) = [x for x in json.loads(r.out) if x["id"] == cid]
+    assert row["due_provisional"] is False
+    r = cli("-C", str(ws_path), "due", "--json")
+    assert not any(i["provisional"] for v in json.loads(r.out).values() for i in v)

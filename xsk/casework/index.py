@@ -52,7 +52,7 @@ from xsk.core.errors import DataError, Problem
 from xsk.core.model import ATTENDANCE, SATISFACTION, Reader, case_from_dict, case_summary
 from xsk.workspace.settings import Workspace
 
-FORMAT = 3  # 3: residents masked as 张某 (was 张**)
+FORMAT = 4  # 4: outcome items keep days/counted_from (provisional deadlines); 3: 张某
 INDEX_FILE = "index.json"  # what status needs: one short row per case
 DETAILS_FILE = "details.json"  # what reports need: outcomes, events, meetings
 RACY_NS = 3_000_000_000  # 3 s: covers coarse (FAT: 2 s) file timestamps
@@ -584,6 +584,8 @@ def build_case(
                 "done": _iso(o.done),
                 "supervisor": o.supervisor,
                 "meeting": o.meeting,
+                "days": o.days,
+                "counted_from": _iso(o.counted_from),
             }
             for o in items
         ],

@@ -59,5 +59,26 @@ def rows(
                 "overdue": overdue,
             }
         )
+    _mark_provisional(ws, out, on)
     out.sort(key=lambda r: (r["status"] != "open", r["due"] or "9999", r["id"]))
     return out
+
+
+def _mark_provisional(ws: Workspace, out: list[dict[str, Any]], on: dt.date) -> None:
+    """``due_provisional``: the time limit lies in a year whose holiday schedule is not
+    official yet (the provisional calendar), so a limit counted in working days may move
+    when it arrives (``xsk calendar recheck``). The calendar is read only when some open
+    case has a limit this year or later."""
+    years = {int(r["due"][:4]) for r in out if r["status"] == "open" and r["due"]}
+    years = {y for y in years if y >= on.year}
+    provisional: set[int] = set()
+    if years:
+        from xsk.rules.workdays import PROVISIONAL
+        from xsk.workspace import calendars
+
+        cal = calendars.for_workspace(ws)
+        provisional = {y for y in years if calendars.year_source(cal, y) == PROVISIONAL}
+    for r in out:
+        r["due_provisional"] = bool(
+            r["status"] == "open" and r["due"] and int(r["due"][:4]) in provisional
+        )

@@ -129,7 +129,7 @@ def status(
     示例：xsk status --all --json
     """
     from xsk.casework import status as statusmod
-    from xsk.cli.output import emit_json, table
+    from xsk.cli.output import echo, emit_json, table
 
     ws = _ws()
     rows = statusmod.rows(ws, include_closed=all_, overdue_only=overdue)
@@ -138,7 +138,6 @@ def status(
         return
     if overdue and rows:
         from xsk.actions import workflow
-        from xsk.cli.output import echo
         from xsk.reports import stats
 
         for unit, items in stats.overdue_by_unit(ws, workflow.now().date()).items():
@@ -170,11 +169,13 @@ def status(
                 _status_zh(r["status"]),
                 r["level"],
                 r["category"],
-                r["due"] or "",
+                (r["due"] or "") + ("（暂定）" if r.get("due_provisional") else ""),
             ]
             for r in rows
         ],
     )
+    if any(r.get("due_provisional") for r in rows):
+        echo("注：标“暂定”的时限所在年份的节假日安排尚未公布，按工作日推算的时限以国务院公布为准。")
 
 
 @app.command()

@@ -312,7 +312,7 @@ def due(
                     i["case_title"],
                     i["no"],
                     i["item"],
-                    i["deadline"].isoformat(),
+                    i["deadline"].isoformat() + ("（暂定）" if i.get("provisional") else ""),
                     "逾期" if i["overdue"] else i["status"],
                     f"逾期 {-i['workdays_left']} 天" if i["overdue"] else str(i["workdays_left"]),
                 ]
@@ -320,3 +320,6 @@ def due(
             ],
             title=f"{unit}（{len(items)} 项，逾期 {n_late} 项）",
         )
+    if any(i.get("provisional") for v in groups.values() for i in v):
+        echo()
+        echo("注：标“暂定”的时限按暂定节假日推算（节假日安排以国务院公布为准）。")

@@ -74,6 +74,7 @@ OUTCOME_COLUMNS = (
     "是否按时",
     "监督人",
     "会议编号",
+    "时限说明",
 )
 VISIT_COLUMNS = (
     "序号",
@@ -187,11 +188,30 @@ def case_rows(
             data.procedure_names.get(rec["procedure"], rec["procedure"]),
             "是" if is_voted(rec, voted) else "否",
             "是" if is_escalated(rec) else "否",
-            rec.get("close_reason", "") if result != rec.get("close_reason", "") else "",
+            _remark(rec, result, data),
         ]
         if community:
             row.append(data.name)
         yield row
+
+
+PROVISIONAL_REMARK = "办结时限按暂定节假日推算（节假日安排以国务院公布为准）"
+
+
+def _provisional(data: Dataset, it: Mapping[str, Any]) -> bool:
+    from xsk.workspace.calendars import item_provisional
+
+    return it["status"] != "已办结" and item_provisional(data.provisional_years, it)
+
+
+def _remark(rec: Mapping[str, Any], result: str, data: Dataset) -> str:
+    """备注: a closing reason not already shown as the result, and a provisional deadline."""
+    parts = []
+    if rec.get("close_reason") and result != rec.get("close_reason"):
+        parts.append(str(rec["close_reason"]))
+    if any(_provisional(data, it) for it in rec.get("outcomes", ())):
+        parts.append(PROVISIONAL_REMARK)
+    return "；".join(parts)
 
 
 def write_ledger(
@@ -277,7 +297,7 @@ def _meeting_rows(datasets: Sequence[Dataset], period: Period) -> list[list[Any]
 def _outcome_rows(datasets: Sequence[Dataset], period: Period, today: dt.date) -> list[list[Any]]:
     today_iso = today.isoformat()
     rows = []
-    for _data, rec in _in_period(datasets, period):
+    for data, rec in _in_period(datasets, period):
         for it in rec.get("outcomes", ()):
             deadline, done = it["deadline"], it["done"]
             status = it["status"]
@@ -300,6 +320,7 @@ def _outcome_rows(datasets: Sequence[Dataset], period: Period, today: dt.date) -
                     on_time,
                     it["supervisor"],
                     it["meeting"],
+                    "按暂定节假日推算，以国务院公布为准" if _provisional(data, it) else "",
                 ]
             )
     return rows

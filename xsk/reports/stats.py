@@ -121,6 +121,8 @@ class Dataset:
     cases: list[dict[str, Any]]
     meetings: list[dict[str, Any]] = field(default_factory=list)
     procedure_names: dict[str, str] = field(default_factory=dict)
+    # years whose working days rest on the provisional calendar (ledger marks those deadlines)
+    provisional_years: frozenset[int] = frozenset()
 
 
 def load_dataset(ws: Any, *, ledger: bool = False) -> Dataset:
@@ -135,7 +137,14 @@ def load_dataset(ws: Any, *, ledger: bool = False) -> Dataset:
             names[proc_id] = loader.load(proc_id, ws.root).name
         except Exception:  # an unknown procedure is reported by check
             names[proc_id] = proc_id
-    return Dataset(ws.settings.community, idx.cases, idx.meetings, names)
+    years: frozenset[int] = frozenset()
+    if ledger:
+        from xsk.workspace import calendars
+
+        items = [it for r in idx.cases for it in r.get("outcomes", ()) if it.get("days")]
+        if items:
+            years = calendars.provisional_years(calendars.for_workspace(ws), items)
+    return Dataset(ws.settings.community, idx.cases, idx.meetings, names, years)
 
 
 def rate(numerator: int, denominator: int) -> float | None:
@@ -442,7 +451,8 @@ def due_by_unit(
     Overdue items (deadline before ``today``) are always included; with ``within`` also the
     items due within that many working days (the workspace calendar, 调休 included). Each
     item: case_id, case_title, no, item, unit, deadline (date), status, progress, supervisor,
-    meeting, overdue (bool) and workdays_left (negative when overdue). Units are sorted by
+    meeting, overdue (bool), workdays_left (negative when overdue), days and counted_from (a
+    deadline counted in working days) and provisional (counted on the provisional calendar). Units are sorted by
     name, items by deadline then case.
     """
     from xsk.casework import index
@@ -465,6 +475,8 @@ def due_by_unit(
             if not overdue and deadline > limit_iso:
                 continue
             day = dt.date.fromisoformat(deadline)
+            counted_from = it.get("counted_from")
+            start = dt.date.fromisoformat(counted_from) if counted_from else None
             groups.setdefault(it["unit"], []).append(
                 {
                     "case_id": rec["id"],
@@ -479,6 +491,12 @@ def due_by_unit(
                     "meeting": it["meeting"],
                     "overdue": overdue,
                     "workdays_left": workdays.between(today, day),
+                    "days": it.get("days"),
+                    "counted_from": start,
+                    # counted in working days on the provisional calendar (issue 20)
+                    "provisional": bool(
+                        it.get("days") is not None and calendars.note(cal, start, day)
+                    ),
                 }
             )
     for items in groups.values():

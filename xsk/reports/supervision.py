@@ -34,6 +34,8 @@ def supervision_jobs(ws: Workspace, today: dt.date) -> list[Any]:
                         status=i["status"],
                         progress=i.get("progress", ""),
                         supervisor=i.get("supervisor", ""),
+                        days=i.get("days"),
+                        counted_from=i.get("counted_from"),
                     ),
                 )
             )

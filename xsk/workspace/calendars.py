@@ -122,6 +122,39 @@ def standalone() -> Calendar:
     return Calendar(on_warning=notices.add)
 
 
+def year_source(cal: Any, year: int) -> str:
+    """Where ``cal`` takes ``year``'s working days from (``xsk.rules.workdays.PROVISIONAL``
+    for the provisional calendar); a year beyond any calendar counts as provisional."""
+    from xsk.rules.workdays import PROVISIONAL
+
+    try:
+        return str(cal.source(year))
+    except CalendarError:
+        return PROVISIONAL
+
+
+def provisional_years(cal: Any, items: Iterable[Mapping[str, Any]]) -> frozenset[int]:
+    """The years of the index's outcome items counted in working days (``days`` and
+    ``counted_from`` set) that rest on the provisional calendar."""
+    from xsk.rules.workdays import PROVISIONAL
+
+    years: set[int] = set()
+    for it in items:
+        start, end = it.get("counted_from"), it.get("deadline")
+        if it.get("days") is None or not start or not end:
+            continue
+        years.update(range(int(start[:4]), int(end[:4]) + 1))
+    return frozenset(y for y in years if year_source(cal, y) == PROVISIONAL)
+
+
+def item_provisional(years: frozenset[int], it: Mapping[str, Any]) -> bool:
+    """Whether an index outcome item's deadline was counted on the provisional calendar."""
+    start, end = it.get("counted_from"), it.get("deadline")
+    if it.get("days") is None or not start or not end or not years:
+        return False
+    return any(y in years for y in range(int(start[:4]), int(end[:4]) + 1))
+
+
 def note(cal: Any, start: dt.date | None, end: dt.date | None) -> str:
     """:data:`NOTE` when a date counted from ``start`` to ``end`` is provisional, else ``""``."""
     provisional = getattr(cal, "provisional_between", None)  # a stand-in calendar has none
