@@ -164,3 +164,37 @@ def test_status_due_ledger_and_supervision_mark_provisional_limits(
     assert row["due_provisional"] is False
     r = cli("-C", str(ws_path), "due", "--json")
     assert not any(i["provisional"] for v in json.loads(r.out).values() for i in v)
+
+
+def test_a_case_closed_again_gets_a_new_reply_with_its_own_number(ws_path, cli, tmp_path):
+    from tests.test_steps_cli import ANSWERS, new
+
+    cid = new(cli, ws_path)
+    r = cli("-C", str(ws_path), "step", cid, "--answers", str(ANSWERS), "--all", "--no-docs")
+    assert r.code == 0, r.err
+    build(cli, ws_path, cid, "--kind", "reply")
+    reply = ws_path / "out" / cid / f"{cid}-办结回复单.docx"
+    first = doc_text(reply)
+    (n1,) = [e["number"] for e in register(ws_path) if e["key"].startswith("reply:")]
+    r = cli(
+        "-C", str(ws_path), "event", cid, "visit", "--satisfaction", "不满意",
+        "--text", "仍有噪音", "--reopen", "--date", "2026-05-10",
+    )  # fmt: skip
+    assert r.code == 0, r.err
+    again = tmp_path / "again.toml"
+    again.write_text(
+        "[supervise]\n_meta = { date = 2026-05-20T09:00:00+08:00 }\n"
+        'progress = [{ no = 1, status = "已办结", note = "已加装隔音罩" }]\n'
+        "[evaluate]\n_meta = { date = 2026-05-25T09:00:00+08:00 }\n"
+        'visits = [{ date = 2026-05-25, visitor = "王丽", method = "入户回访", '
+        'satisfaction = "满意", comment = "噪音已消除" }]\n'
+        'reply = "已加装隔音罩，复查噪音达标。"\nreopen = false\n',
+        "utf-8",
+    )
+    r = cli("-C", str(ws_path), "step", cid, "--answers", str(again), "--all", "--no-docs")
+    assert r.code == 0, r.err
+    build(cli, ws_path, cid, "--kind", "reply")
+    numbers = [e["number"] for e in register(ws_path) if e["key"].startswith("reply:")]
+    assert len(numbers) == 2 and numbers[0] == n1 and numbers[1] != n1
+    second = doc_text(reply)
+    assert second != first and numbers[1] in "".join(second) and n1 not in "".join(second)

@@ -693,12 +693,13 @@ def _to_freeze(ws: Workspace, jobs: Sequence[Any]) -> dict[str, tuple[str, str]]
     head = git.head(ws.root)
     if head is None:
         return {}
-    dirty = git.dirty_paths(ws.root)
-    shared_dirty = any("/" not in d.rstrip("/") or d.startswith("calendar/") for d in dirty)
+    shared = ["xsk.toml", "roster.toml", "calendar", "templates", "meetings"]
+    cases = sorted({c for j in pending for c in _inputs(j)[0]})
+    dirty = git.dirty_paths(ws.root, [*shared, *(f"cases/{c}" for c in cases)])
+    shared_dirty = any(not d.startswith("cases/") for d in dirty)  # what every document reads
     out: dict[str, tuple[str, str]] = {}
     for j in pending:
-        cases, mids = _inputs(j)
-        prefixes = [f"cases/{c}/" for c in cases] + [f"meetings/{m}.toml" for m in mids]
+        prefixes = [f"cases/{c}/" for c in _inputs(j)[0]]
         if shared_dirty or any(d.startswith(p) for d in dirty for p in prefixes):
             continue
         out[_number_key(j)] = (head, digest(j.context))

@@ -145,8 +145,9 @@ def is_clean(root: Path, paths: Sequence[str] = ()) -> bool:
     return not proc.stdout.strip()
 
 
-def dirty_paths(root: Path, pathspec: str = ".") -> list[str]:
-    proc = run_git(["status", "--porcelain", "-z", "--", pathspec], root)
+def dirty_paths(root: Path, pathspec: str | Sequence[str] = ".") -> list[str]:
+    specs = [pathspec] if isinstance(pathspec, str) else list(pathspec)
+    proc = run_git(["status", "--porcelain", "-z", "--", *specs], root)
     entries = [e for e in proc.stdout.split("\0") if e]
     return [e[3:] for e in entries if len(e) > 3]
 
