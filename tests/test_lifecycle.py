@@ -303,3 +303,41 @@ def test_undo_of_the_final_step_removes_the_reply_it_no_longer_has(ws_path, cli,
     assert not reply.exists() and "不再适用" in r.out
     assert (ws_path / "out" / cid).is_dir()  # the documents it still has are kept
     assert any((ws_path / "out" / cid).glob("*议题登记表.docx"))
+
+
+def test_progress_that_reopens_is_one_commit_and_one_undo(ws_path, cli, tmp_path):
+    cid = closed_case(cli, ws_path, tmp_path)
+    n, t = commits(ws_path), tree(ws_path)
+    r = cli(
+        "-C",
+        str(ws_path),
+        *("event", cid, "progress", "--no", "2", "--status", "办理中"),
+        *("--text", "电网公司退回移交材料", "--date", "2026-05-09"),
+    )
+    assert r.code == 0, r.err
+    assert show(cli, ws_path, cid)["step"] == "supervise"
+    # event, reopen and the history entry: one commit
+    assert commits(ws_path) == n + 1 and git(ws_path, "status", "--porcelain") == ""
+    changed = git(ws_path, "show", "--name-only", "--format=", "HEAD").split()
+    assert any("progress" in p for p in changed) and any("reopen" in p for p in changed)
+    assert f"cases/{cid}/case.toml" in changed
+    r = cli("-C", str(ws_path), "undo", cid, "--no-docs")
+    assert r.code == 0, r.err
+    assert commits(ws_path) == n + 2 and tree(ws_path) == t
+    view = show(cli, ws_path, cid)
+    assert view["status"] == "closed"
+
+
+def test_unsatisfied_visit_that_reopens_is_one_commit(ws_path, cli, tmp_path):
+    cid = closed_case(cli, ws_path, tmp_path)
+    n, t = commits(ws_path), tree(ws_path)
+    r = cli(
+        "-C",
+        str(ws_path),
+        *("event", cid, "visit", "--satisfaction", "不满意", "--text", "积水未根治", "--reopen"),
+    )
+    assert r.code == 0, r.err
+    assert show(cli, ws_path, cid)["status"] == "open"
+    assert commits(ws_path) == n + 1
+    assert cli("-C", str(ws_path), "undo", cid, "--no-docs").code == 0
+    assert tree(ws_path) == t
