@@ -341,3 +341,44 @@ def test_unsatisfied_visit_that_reopens_is_one_commit(ws_path, cli, tmp_path):
     assert commits(ws_path) == n + 1
     assert cli("-C", str(ws_path), "undo", cid, "--no-docs").code == 0
     assert tree(ws_path) == t
+
+
+def refused(cli, ws, *args: str) -> str:
+    """The command exits 2 with one Chinese line and changes nothing."""
+    head = git(ws, "rev-parse", "HEAD")
+    r = cli("-C", str(ws), *args)
+    assert r.code == 2, r.out + r.err
+    assert git(ws, "rev-parse", "HEAD") == head and git(ws, "status", "--porcelain") == ""
+    assert "Traceback" not in r.err
+    return r.err
+
+
+def test_withdraw_of_a_closed_case_is_refused(ws_path, cli, tmp_path):
+    cid = closed_case(cli, ws_path, tmp_path)
+    err = refused(cli, ws_path, "withdraw", cid, "--reason", "登记错了")
+    assert f"议题 {cid} 已办结" in err and "xsk undo" in err and "重新办理" in err
+    assert show(cli, ws_path, cid)["status"] == "closed"
+    assert report(cli, ws_path)["withdrawn"] == 0
+
+
+def test_merge_of_or_into_a_closed_or_set_aside_case_is_refused(ws_path, cli, tmp_path):
+    done = closed_case(cli, ws_path, tmp_path)
+    a = new(cli, ws_path, "3号楼漏水")
+    b = new(cli, ws_path, "三号楼屋顶漏水")
+    gone = new(cli, ws_path, "误登记的议题")
+    assert cli("-C", str(ws_path), "withdraw", gone, "--reason", "误登记").code == 0
+    # a closed case is no duplicate, and a duplicate cannot carry on in a closed case
+    err = refused(cli, ws_path, "merge", done, "--into", a, "--reason", "重复")
+    assert f"议题 {done} 已办结" in err
+    err = refused(cli, ws_path, "merge", a, "--into", done, "--reason", "重复")
+    assert f"议题 {done} 已办结" in err and "重新办理" in err
+    # nor into or of a withdrawn one
+    err = refused(cli, ws_path, "merge", a, "--into", gone, "--reason", "重复")
+    assert f"议题 {gone} 已撤销" in err
+    err = refused(cli, ws_path, "merge", gone, "--into", a, "--reason", "重复")
+    assert f"议题 {gone} 已撤销" in err
+    # into a merged one: the message names the case it went into
+    assert cli("-C", str(ws_path), "merge", b, "--into", a, "--reason", "重复").code == 0
+    c = new(cli, ws_path, "3号楼顶漏雨")
+    err = refused(cli, ws_path, "merge", c, "--into", b, "--reason", "重复")
+    assert f"议题 {b} 已合并至议题 {a}" in err and f"--into {a}" in err

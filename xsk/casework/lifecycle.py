@@ -15,7 +15,7 @@ from typing import Any
 
 from xsk.casework.steps import toml_value
 from xsk.core.errors import UsageError
-from xsk.core.model import SET_ASIDE, HistoryEntry, Person, history_dict
+from xsk.core.model import HistoryEntry, Person, history_dict
 from xsk.parts import events
 from xsk.store import atomic
 from xsk.workspace import cases as store
@@ -46,12 +46,38 @@ def _history(doc: Any, step: str, when: dt.datetime, by: str, action: str, note:
     doc["history"].append(toml_value(history_dict(HistoryEntry(step, when, by, action, note))))
 
 
-def _set_aside(ws: Workspace, cid: str) -> Any:
+def _set_aside(ws: Workspace, cid: str, *, into: bool = False) -> Any:
+    """The case, when it may be withdrawn or merged (``into``: may take a duplicate in).
+
+    A case already withdrawn or merged is refused, and so is a closed case: it was handled to
+    the end, so it is neither "registered by mistake" nor a duplicate, and setting it aside
+    would take a 办结 out of the figures. Its last step can be taken back (``xsk undo``) or it
+    can be reopened (``xsk event ID reopen``)."""
     case = store.load_case(ws, cid)
-    if case.result in SET_ASIDE:
-        word = "撤销" if case.result == WITHDRAWN else "合并"
-        raise UsageError(f"议题 {cid} 已{word}（{case.close_reason}）", hint=f"xsk undo {cid}")
+    if case.result == MERGED:
+        target = _merged_into(ws, cid) or "另一议题"
+        hint = f"请并入 --into {target}" if into else f"xsk undo {cid}"
+        raise UsageError(f"议题 {cid} 已合并至议题 {target}（{case.close_reason}）", hint=hint)
+    if case.result == WITHDRAWN:
+        raise UsageError(f"议题 {cid} 已撤销（{case.close_reason}）", hint=f"xsk undo {cid}")
+    if not case.is_open:
+        what = "不能再并入重复议题" if into else "不是误登记或重复的议题，不能撤销或合并"
+        raise UsageError(
+            f"议题 {cid} 已办结，{what}",
+            hint=f"如需更正请用 xsk undo {cid} 撤回最近一步，"
+            f"或用 xsk event {cid} reopen --reason 理由 重新办理",
+        )
     return case
+
+
+def _merged_into(ws: Workspace, cid: str) -> str:
+    import tomllib
+
+    try:
+        data = tomllib.loads(store.case_file(ws, cid).read_text("utf-8"))
+    except (OSError, ValueError):
+        return ""
+    return str(data.get("merged_into", ""))
 
 
 @txn.writer  # the lock around read, write and commit (issue 13)
@@ -94,7 +120,7 @@ def merge(ws: Workspace, cid: str, into: str, reason: str, when: dt.datetime) ->
     if cid == into:
         raise UsageError("不能把议题合并到它自己")
     dup = _set_aside(ws, cid)
-    target = _set_aside(ws, into)
+    target = _set_aside(ws, into, into=True)
     moved = [p for p in dup.proposers if (p.name, p.phone) not in _keys(target.proposers)]
     src_events = events.folder(store.case_dir(ws, cid))
     dst_events = events.folder(store.case_dir(ws, into))
