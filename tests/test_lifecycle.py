@@ -291,18 +291,78 @@ def test_minutes_after_confirm_list_the_outcome_items(ws_path, cli, tmp_path):
     assert "无需分解" not in text
 
 
-def test_undo_of_the_final_step_removes_the_reply_it_no_longer_has(ws_path, cli, tmp_path):
+def test_undo_of_a_visit_removes_the_form_it_no_longer_has(ws_path, cli, tmp_path):
+    cid = new(cli, ws_path)
+    while show(cli, ws_path, cid)["step"] != "evaluate":  # up to the visit, no visit yet
+        r = cli("-C", str(ws_path), "step", cid, "--answers", str(ANSWERS), "--no-docs")
+        assert r.code == 0, r.err
+    assert cli("-C", str(ws_path), "docs", "build").code == 0  # the numbers, before the visit
+    assert not any((ws_path / "out" / cid).glob("*回访*.docx"))
+    r = cli("-C", str(ws_path), "event", cid, "visit", "--satisfaction", "满意", "--text", "好")
+    assert r.code == 0, r.err
+    assert cli("-C", str(ws_path), "docs", "build").code == 0
+    forms = sorted((ws_path / "out" / cid).glob("*回访*.docx"))
+    assert forms
+    r = cli("-C", str(ws_path), "undo", cid)
+    assert r.code == 0, r.err
+    assert "不再适用" in r.out
+    assert not any(p.exists() for p in forms)
+    assert any((ws_path / "out" / cid).glob("*议题登记表.docx"))  # the others are kept
+
+
+def register_entries(ws: Path) -> dict[str, str]:
+    import tomllib
+
+    path = ws / "register" / "primary.toml"
+    if not path.is_file():
+        return {}
+    return {e["key"]: e["number"] for e in tomllib.loads(path.read_text("utf-8"))["issued"]}
+
+
+def test_undo_refused_when_a_document_number_depends_on_the_step(ws_path, cli, tmp_path):
+    cid = new(cli, ws_path)
+    for _ in range(2):  # collect, screen: no numbered document (the 登记表 has no 文号)
+        assert cli("-C", str(ws_path), "step", cid, "--answers", str(ANSWERS)).code == 0
+    assert register_entries(ws_path) == {}
+    t = tree(ws_path)
+    # the announce step issues the meeting notice under 红桥议〔2026〕1号
+    assert cli("-C", str(ws_path), "step", cid, "--answers", str(ANSWERS)).code == 0
+    mid = next(p.stem for p in (ws_path / "meetings").glob("*.toml"))
+    assert register_entries(ws_path) == {f"notice:{mid}": "红桥议〔2026〕1号"}
+    err = refused(cli, ws_path, "undo", cid)
+    assert len(err.strip().splitlines()) == 1
+    assert "红桥议〔2026〕1号" in err and "协商议事会的通知" in err
+    assert show(cli, ws_path, cid)["step"] == "meet"
+    # an event after the number: nothing numbered depends on it, so it can be taken back
+    n, t = commits(ws_path), tree(ws_path)
+    assert cli("-C", str(ws_path), "event", cid, "objection", "--text", "有人反对").code == 0
+    r = cli("-C", str(ws_path), "undo", cid)
+    assert r.code == 0, r.err
+    assert tree(ws_path) == t and commits(ws_path) == n + 2
+    # still the step itself is not
+    refused(cli, ws_path, "undo", cid)
+
+
+def test_undo_of_a_step_without_numbered_documents_works(ws_path, cli, tmp_path):
+    cid = new(cli, ws_path)
+    assert cli("-C", str(ws_path), "step", cid, "--answers", str(ANSWERS)).code == 0
+    t = tree(ws_path)
+    assert cli("-C", str(ws_path), "step", cid, "--answers", str(ANSWERS)).code == 0
+    assert register_entries(ws_path) == {}
+    r = cli("-C", str(ws_path), "undo", cid)
+    assert r.code == 0, r.err
+    assert tree(ws_path) == t and show(cli, ws_path, cid)["step"] == "screen"
+
+
+def test_undo_of_the_final_step_refused_once_the_reply_is_numbered(ws_path, cli, tmp_path):
     cid = new(cli, ws_path)
     r = cli("-C", str(ws_path), "step", cid, "--answers", str(ANSWERS), "--all")
     assert r.code == 0, r.err
+    number = register_entries(ws_path)[f"reply:{cid}"]
+    err = refused(cli, ws_path, "undo", cid)
+    assert number in err and "办理情况的答复" in err
     assert show(cli, ws_path, cid)["status"] == "closed"
-    reply = next((ws_path / "out" / cid).glob("*办结回复单.docx"))
-    r = cli("-C", str(ws_path), "undo", cid)
-    assert r.code == 0, r.err
-    assert show(cli, ws_path, cid)["status"] != "closed"
-    assert not reply.exists() and "不再适用" in r.out
-    assert (ws_path / "out" / cid).is_dir()  # the documents it still has are kept
-    assert any((ws_path / "out" / cid).glob("*议题登记表.docx"))
+    assert any((ws_path / "out" / cid).glob("*办结回复单.docx"))
 
 
 def test_progress_that_reopens_is_one_commit_and_one_undo(ws_path, cli, tmp_path):

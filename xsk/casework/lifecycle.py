@@ -19,6 +19,7 @@ from xsk.core.model import HistoryEntry, Person, history_dict
 from xsk.parts import events
 from xsk.store import atomic
 from xsk.workspace import cases as store
+from xsk.workspace import docnumbers
 from xsk.workspace import git as vcs
 from xsk.workspace import journal as txn
 from xsk.workspace.settings import Workspace
@@ -204,6 +205,38 @@ def last_change(ws: Workspace, cid: str) -> tuple[str, str]:
     raise UsageError(f"议题 {cid} 没有可撤回的提交")
 
 
+def _refuse_if_numbered(
+    ws: Workspace, sha: str, subject: str, changes: list[tuple[str, str]]
+) -> None:
+    """A 文号 issued since ``sha`` for a case or meeting that commit changed is a published
+    document: taking the commit back would leave it without the record it came from (and
+    restoring the register would free the number for another document), so undo refuses."""
+    from xsk.parts import meetings
+
+    cases_rel = ws.cases_dir.relative_to(ws.root).as_posix() + "/"
+    meetings_rel = ws.meetings_dir.relative_to(ws.root).as_posix() + "/"
+    names: set[str] = set()
+    for _status, rel in changes:
+        if rel.startswith(cases_rel):
+            names.add(rel[len(cases_rel) :].split("/", 1)[0])
+        elif rel.startswith(meetings_rel) and rel.endswith(".toml"):
+            names.add(Path(rel).stem)
+    for case_id in sorted(names):
+        if store.case_file(ws, case_id).is_file():
+            names.update(meetings.case_meeting_ids(store.load_case(ws, case_id).answers))
+    hits = [
+        e for e in docnumbers.issued_since(ws, sha) if docnumbers.subjects(str(e["key"])) & names
+    ]
+    if hits:
+        first = hits[-1]  # the newest: most likely the one this commit led to
+        more = f"等 {len(hits)} 份文书" if len(hits) > 1 else ""
+        raise UsageError(
+            f"不能撤回“{subject}”：之后已以文号 {first.get('number', '')} "
+            f"发出《{first.get('title', '')}》{more}",
+            hint="已发出的文书不能收回，如需更正请记录事件或另行发文",
+        )
+
+
 @txn.writer  # the lock around read, write and commit (issue 13)
 def undo(ws: Workspace, cid: str, when: dt.datetime) -> Undone:
     """Take back the case's last step or event as a new commit, files restored byte for byte."""
@@ -213,6 +246,7 @@ def undo(ws: Workspace, cid: str, when: dt.datetime) -> Undone:
     sha, subject = last_change(ws, cid)
     own = store.case_dir(ws, cid).relative_to(ws.root).as_posix() + "/"
     changes = vcs.changed(ws.root, sha)
+    _refuse_if_numbered(ws, sha, subject, changes)
     for _status, rel in changes:
         if rel.startswith(own):
             continue
