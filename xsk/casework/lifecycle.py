@@ -2,8 +2,10 @@
 
 Each is one commit and each can be taken back by :func:`undo`, which never rewrites git
 history: it restores the files of the case's last step or event as they were before it and
-commits that as a new change. Withdrawn and merged cases stay in git and in the ledger
-(status closed, result ``withdrawn`` / ``merged``) and are left out of every rate.
+commits that as a new change. It refuses when a later thing depends on that commit: a meeting
+another case used since, or a document issued under a 文号 since. Withdrawn and merged cases
+stay in git and in the ledger (status closed, result ``withdrawn`` / ``merged``) and are left
+out of every rate; a closed case is neither withdrawn nor merged.
 """
 
 from __future__ import annotations

@@ -17,6 +17,8 @@ body and year, a number never given twice (not even after a withdrawal). Design:
 * Allocation runs inside the workspace's transaction (:mod:`xsk.workspace.journal`), under an
   exclusive lock on ``.xsk/register.lock`` (two commands of one clone at once), and commits the
   register file.
+* A number is never taken back: ``xsk undo`` refuses a commit when :func:`issued_since` finds
+  a number issued by it or after it for a case or meeting it changed.
 """
 
 from __future__ import annotations
