@@ -291,15 +291,154 @@ def test_minutes_after_confirm_list_the_outcome_items(ws_path, cli, tmp_path):
     assert "无需分解" not in text
 
 
-def test_undo_of_the_final_step_removes_the_reply_it_no_longer_has(ws_path, cli, tmp_path):
+def test_undo_of_a_visit_removes_the_form_it_no_longer_has(ws_path, cli, tmp_path):
+    cid = new(cli, ws_path)
+    while show(cli, ws_path, cid)["step"] != "evaluate":  # up to the visit, no visit yet
+        r = cli("-C", str(ws_path), "step", cid, "--answers", str(ANSWERS), "--no-docs")
+        assert r.code == 0, r.err
+    assert cli("-C", str(ws_path), "docs", "build").code == 0  # the numbers, before the visit
+    assert not any((ws_path / "out" / cid).glob("*回访*.docx"))
+    r = cli("-C", str(ws_path), "event", cid, "visit", "--satisfaction", "满意", "--text", "好")
+    assert r.code == 0, r.err
+    assert cli("-C", str(ws_path), "docs", "build").code == 0
+    forms = sorted((ws_path / "out" / cid).glob("*回访*.docx"))
+    assert forms
+    r = cli("-C", str(ws_path), "undo", cid)
+    assert r.code == 0, r.err
+    assert "不再适用" in r.out
+    assert not any(p.exists() for p in forms)
+    assert any((ws_path / "out" / cid).glob("*议题登记表.docx"))  # the others are kept
+
+
+def register_entries(ws: Path) -> dict[str, str]:
+    import tomllib
+
+    path = ws / "register" / "primary.toml"
+    if not path.is_file():
+        return {}
+    return {e["key"]: e["number"] for e in tomllib.loads(path.read_text("utf-8"))["issued"]}
+
+
+def test_undo_refused_when_a_document_number_depends_on_the_step(ws_path, cli, tmp_path):
+    cid = new(cli, ws_path)
+    for _ in range(2):  # collect, screen: no numbered document (the 登记表 has no 文号)
+        assert cli("-C", str(ws_path), "step", cid, "--answers", str(ANSWERS)).code == 0
+    assert register_entries(ws_path) == {}
+    t = tree(ws_path)
+    # the announce step issues the meeting notice under 红桥议〔2026〕1号
+    assert cli("-C", str(ws_path), "step", cid, "--answers", str(ANSWERS)).code == 0
+    mid = next(p.stem for p in (ws_path / "meetings").glob("*.toml"))
+    assert register_entries(ws_path) == {f"notice:{mid}": "红桥议〔2026〕1号"}
+    err = refused(cli, ws_path, "undo", cid)
+    assert len(err.strip().splitlines()) == 1
+    assert "红桥议〔2026〕1号" in err and "协商议事会的通知" in err
+    assert show(cli, ws_path, cid)["step"] == "meet"
+    # an event after the number: nothing numbered depends on it, so it can be taken back
+    n, t = commits(ws_path), tree(ws_path)
+    assert cli("-C", str(ws_path), "event", cid, "objection", "--text", "有人反对").code == 0
+    r = cli("-C", str(ws_path), "undo", cid)
+    assert r.code == 0, r.err
+    assert tree(ws_path) == t and commits(ws_path) == n + 2
+    # still the step itself is not
+    refused(cli, ws_path, "undo", cid)
+
+
+def test_undo_of_a_step_without_numbered_documents_works(ws_path, cli, tmp_path):
+    cid = new(cli, ws_path)
+    assert cli("-C", str(ws_path), "step", cid, "--answers", str(ANSWERS)).code == 0
+    t = tree(ws_path)
+    assert cli("-C", str(ws_path), "step", cid, "--answers", str(ANSWERS)).code == 0
+    assert register_entries(ws_path) == {}
+    r = cli("-C", str(ws_path), "undo", cid)
+    assert r.code == 0, r.err
+    assert tree(ws_path) == t and show(cli, ws_path, cid)["step"] == "screen"
+
+
+def test_undo_of_the_final_step_refused_once_the_reply_is_numbered(ws_path, cli, tmp_path):
     cid = new(cli, ws_path)
     r = cli("-C", str(ws_path), "step", cid, "--answers", str(ANSWERS), "--all")
     assert r.code == 0, r.err
+    number = register_entries(ws_path)[f"reply:{cid}"]
+    err = refused(cli, ws_path, "undo", cid)
+    assert number in err and "办理情况的答复" in err
     assert show(cli, ws_path, cid)["status"] == "closed"
-    reply = next((ws_path / "out" / cid).glob("*办结回复单.docx"))
-    r = cli("-C", str(ws_path), "undo", cid)
+    assert any((ws_path / "out" / cid).glob("*办结回复单.docx"))
+
+
+def test_progress_that_reopens_is_one_commit_and_one_undo(ws_path, cli, tmp_path):
+    cid = closed_case(cli, ws_path, tmp_path)
+    n, t = commits(ws_path), tree(ws_path)
+    r = cli(
+        "-C",
+        str(ws_path),
+        *("event", cid, "progress", "--no", "2", "--status", "办理中"),
+        *("--text", "电网公司退回移交材料", "--date", "2026-05-09"),
+    )
     assert r.code == 0, r.err
-    assert show(cli, ws_path, cid)["status"] != "closed"
-    assert not reply.exists() and "不再适用" in r.out
-    assert (ws_path / "out" / cid).is_dir()  # the documents it still has are kept
-    assert any((ws_path / "out" / cid).glob("*议题登记表.docx"))
+    assert show(cli, ws_path, cid)["step"] == "supervise"
+    # event, reopen and the history entry: one commit
+    assert commits(ws_path) == n + 1 and git(ws_path, "status", "--porcelain") == ""
+    changed = git(ws_path, "show", "--name-only", "--format=", "HEAD").split()
+    assert any("progress" in p for p in changed) and any("reopen" in p for p in changed)
+    assert f"cases/{cid}/case.toml" in changed
+    r = cli("-C", str(ws_path), "undo", cid, "--no-docs")
+    assert r.code == 0, r.err
+    assert commits(ws_path) == n + 2 and tree(ws_path) == t
+    view = show(cli, ws_path, cid)
+    assert view["status"] == "closed"
+
+
+def test_unsatisfied_visit_that_reopens_is_one_commit(ws_path, cli, tmp_path):
+    cid = closed_case(cli, ws_path, tmp_path)
+    n, t = commits(ws_path), tree(ws_path)
+    r = cli(
+        "-C",
+        str(ws_path),
+        *("event", cid, "visit", "--satisfaction", "不满意", "--text", "积水未根治", "--reopen"),
+    )
+    assert r.code == 0, r.err
+    assert show(cli, ws_path, cid)["status"] == "open"
+    assert commits(ws_path) == n + 1
+    assert cli("-C", str(ws_path), "undo", cid, "--no-docs").code == 0
+    assert tree(ws_path) == t
+
+
+def refused(cli, ws, *args: str) -> str:
+    """The command exits 2 with one Chinese line and changes nothing."""
+    head = git(ws, "rev-parse", "HEAD")
+    r = cli("-C", str(ws), *args)
+    assert r.code == 2, r.out + r.err
+    assert git(ws, "rev-parse", "HEAD") == head and git(ws, "status", "--porcelain") == ""
+    assert "Traceback" not in r.err
+    return r.err
+
+
+def test_withdraw_of_a_closed_case_is_refused(ws_path, cli, tmp_path):
+    cid = closed_case(cli, ws_path, tmp_path)
+    err = refused(cli, ws_path, "withdraw", cid, "--reason", "登记错了")
+    assert f"议题 {cid} 已办结" in err and "xsk undo" in err and "重新办理" in err
+    assert show(cli, ws_path, cid)["status"] == "closed"
+    assert report(cli, ws_path)["withdrawn"] == 0
+
+
+def test_merge_of_or_into_a_closed_or_set_aside_case_is_refused(ws_path, cli, tmp_path):
+    done = closed_case(cli, ws_path, tmp_path)
+    a = new(cli, ws_path, "3号楼漏水")
+    b = new(cli, ws_path, "三号楼屋顶漏水")
+    gone = new(cli, ws_path, "误登记的议题")
+    assert cli("-C", str(ws_path), "withdraw", gone, "--reason", "误登记").code == 0
+    # a closed case is no duplicate, and a duplicate cannot carry on in a closed case
+    err = refused(cli, ws_path, "merge", done, "--into", a, "--reason", "重复")
+    assert f"议题 {done} 已办结" in err
+    err = refused(cli, ws_path, "merge", a, "--into", done, "--reason", "重复")
+    assert f"议题 {done} 已办结" in err and "重新办理" in err
+    # nor into or of a withdrawn one
+    err = refused(cli, ws_path, "merge", a, "--into", gone, "--reason", "重复")
+    assert f"议题 {gone} 已撤销" in err
+    err = refused(cli, ws_path, "merge", gone, "--into", a, "--reason", "重复")
+    assert f"议题 {gone} 已撤销" in err
+    # into a merged one: the message names the case it went into
+    assert cli("-C", str(ws_path), "merge", b, "--into", a, "--reason", "重复").code == 0
+    c = new(cli, ws_path, "3号楼顶漏雨")
+    err = refused(cli, ws_path, "merge", c, "--into", b, "--reason", "重复")
+    assert f"议题 {b} 已合并至议题 {a}" in err and f"--into {a}" in err

@@ -517,3 +517,83 @@ def test_title_with_a_control_character_keeps_the_file_readable(ws_path, cli) ->
     else:  # or refused with a message, nothing committed
         assert r.code == 2 and "Traceback" not in r.err
         assert not list(ws_path.glob("cases/*/case.toml"))
+
+
+# one file for every reason tomllib 3.11 gives (Lib/tomllib/_parser.py, each ``suffixed_err``),
+# with the line it is on and words of the translation; keys are Chinese (quoted) so that any
+# ASCII letter left in the reason is tomllib's English
+TOML_REASONS = [
+    ("Invalid statement", '"键" = 1\n}\n', 2, "无效的语句"),
+    ("Invalid statement (a bare Chinese key)", "键 = 1\n", 1, "中文键名须加引号"),
+    ("Expected newline or end of document", '"键" = 1 "乙" = 2\n', 1, "应换行"),
+    ('Expected "\'"', '"键" = \'没有结束', 1, "单引号"),
+    ("Expected \"'''\"", "\"键\" = '''没有结束\n", 1, "三个单引号"),
+    ("Found invalid character '\\n'", '"键" = \'没有结束\n"乙" = \'二\'\n', 1, "字符串未结束"),
+    ("Found invalid character (control)", '"键" = 1 # 注释\x01\n', 1, "控制字符（编码 1）"),
+    ("Cannot declare twice", '["表"]\n["表"]\n', 2, "表 [表] 重复声明"),
+    ("Cannot overwrite a value", '"键" = 1\n"键" = 2\n', 2, "重复的键"),
+    ("Expected ']'", '["表"\n', 1, "表名缺少结束的“]”"),
+    ("Cannot mutate immutable namespace", '"键" = [1]\n[["键"]]\n', 2, "键 已在行内表"),
+    ("Cannot mutate (dotted key)", '"表" = { "甲" = 1 }\n"表"."乙" = 2\n', 2, "表 已在行内表"),
+    ("Expected ']]'", '[["表"]\n', 1, "表数组名缺少结束的“]]”"),
+    ("Cannot redefine namespace", '["表"."甲"]\n["表"]\n"甲"."乙" = 1\n', 3, "表.甲 已声明为表"),
+    ("Expected '='", '"键" 1\n', 1, "键后缺少“=”"),
+    ("Invalid initial character for a key part", '"键".= 1\n', 1, "键名无效"),
+    ("Unclosed array", '"键" = [1 2]\n', 1, "数组缺少结束的“]”"),
+    ("Duplicate inline table key", '"键" = { "甲" = 1, "甲" = 2 }\n', 1, "行内表中的键 甲 重复"),
+    ("Unclosed inline table", '"键" = { "甲" = 1 "乙" = 2 }\n', 1, "行内表缺少结束的“}”"),
+    ("Unescaped '\\'", '"键" = "C:\\路径"\n', 1, "反斜杠"),
+    ("Invalid hex value", '"键" = "\\u12G4"\n', 1, "十六进制"),
+    ("Escaped character is not a Unicode scalar value", '"键" = "\\uD800"\n', 1, "转义编码"),
+    ("Unterminated string", '"键" = """没有结束\n', 1, "缺少结束引号"),
+    ("Illegal character '\\n'", '"键" = "没有结束\n', 1, "字符串未结束"),
+    ("Illegal character (control)", '"键" = "控制\x01"\n', 1, "控制字符（编码 1）"),
+    ("Illegal character '\\r'", '"键" = "回车\r"\n', 1, "回车符"),
+    ("Invalid date or datetime", '"键" = 2026-02-30\n', 1, "日期或时间不存在"),
+    ("Invalid value", '"键" = 文字\n', 1, "文字须加引号"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line", "words"), TOML_REASONS, ids=[r[0] for r in TOML_REASONS]
+)
+def test_every_tomllib_reason_is_said_in_chinese(tmp_path, name, text, line, words):
+    path = tmp_path / "case.toml"
+    path.write_bytes(text.encode("utf-8"))
+    with pytest.raises(tomllib.TOMLDecodeError):
+        tomllib.loads(text)
+    with pytest.raises(tomlio.DataError) as err:
+        tomlio.read(path, tmp_path)
+    problem = err.value.problem
+    assert problem.line == line and problem.code == "E003"
+    reason = problem.message.removeprefix("TOML 语法错误：")
+    assert words in reason
+    assert not re.search("[A-Za-z]", reason), reason
+
+
+def test_every_tomllib_reason_has_a_translation():
+    """The table covers each message in the installed tomllib's source (a new Python that
+    adds one makes this fail, not a user see English)."""
+    import inspect
+    from tomllib import _parser
+
+    source = inspect.getsource(_parser)
+    messages = re.findall(r'suffixed_err\(\s*src,\s*[\w ]+,\s*f?"((?:[^"\\]|\\.)*)"', source)
+    assert len(messages) == source.count("suffixed_err(") - 1  # every call, not its def
+    key = ["('甲', '乙')"]
+    chars = ["'\\x01'", "'\\n'", "'\\r'"]
+    fills = {  # what tomllib fills each placeholder with (an unknown one fails here)
+        "{expect!r}": ['"\'"', "\"'''\""],  # skip_until waits only for closing quotes
+        "{src[pos]!r}": chars,
+        "{char!r}": chars,
+        "{key}": key,
+        "{cont_key}": key,
+        "{abs_key_parent}": key,
+        "{key_stem!r}": ["'甲'"],
+    }
+    for msg in messages:
+        msg = msg.replace("\\\\", "\\")
+        hole = re.search(r"\{[^}]*\}", msg)
+        for fill in fills[hole[0]] if hole else [""]:
+            sample = msg.replace(hole[0], fill) if hole else msg
+            assert not re.search("[A-Za-z]", tomlio._translate(sample)), (msg, sample)

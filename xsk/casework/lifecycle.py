@@ -2,8 +2,10 @@
 
 Each is one commit and each can be taken back by :func:`undo`, which never rewrites git
 history: it restores the files of the case's last step or event as they were before it and
-commits that as a new change. Withdrawn and merged cases stay in git and in the ledger
-(status closed, result ``withdrawn`` / ``merged``) and are left out of every rate.
+commits that as a new change. It refuses when a later thing depends on that commit: a meeting
+another case used since, or a document issued under a 文号 since. Withdrawn and merged cases
+stay in git and in the ledger (status closed, result ``withdrawn`` / ``merged``) and are left
+out of every rate; a closed case is neither withdrawn nor merged.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from typing import Any
 
 from xsk.casework.steps import toml_value
 from xsk.core.errors import UsageError
-from xsk.core.model import SET_ASIDE, HistoryEntry, Person, history_dict
+from xsk.core.model import HistoryEntry, Person, history_dict
 from xsk.parts import events
 from xsk.store import atomic
 from xsk.workspace import cases as store
+from xsk.workspace import docnumbers
 from xsk.workspace import git as vcs
 from xsk.workspace import journal as txn
 from xsk.workspace.settings import Workspace
@@ -46,12 +49,38 @@ def _history(doc: Any, step: str, when: dt.datetime, by: str, action: str, note:
     doc["history"].append(toml_value(history_dict(HistoryEntry(step, when, by, action, note))))
 
 
-def _set_aside(ws: Workspace, cid: str) -> Any:
+def _set_aside(ws: Workspace, cid: str, *, into: bool = False) -> Any:
+    """The case, when it may be withdrawn or merged (``into``: may take a duplicate in).
+
+    A case already withdrawn or merged is refused, and so is a closed case: it was handled to
+    the end, so it is neither "registered by mistake" nor a duplicate, and setting it aside
+    would take a 办结 out of the figures. Its last step can be taken back (``xsk undo``) or it
+    can be reopened (``xsk event ID reopen``)."""
     case = store.load_case(ws, cid)
-    if case.result in SET_ASIDE:
-        word = "撤销" if case.result == WITHDRAWN else "合并"
-        raise UsageError(f"议题 {cid} 已{word}（{case.close_reason}）", hint=f"xsk undo {cid}")
+    if case.result == MERGED:
+        target = _merged_into(ws, cid) or "另一议题"
+        hint = f"请并入 --into {target}" if into else f"xsk undo {cid}"
+        raise UsageError(f"议题 {cid} 已合并至议题 {target}（{case.close_reason}）", hint=hint)
+    if case.result == WITHDRAWN:
+        raise UsageError(f"议题 {cid} 已撤销（{case.close_reason}）", hint=f"xsk undo {cid}")
+    if not case.is_open:
+        what = "不能再并入重复议题" if into else "不是误登记或重复的议题，不能撤销或合并"
+        raise UsageError(
+            f"议题 {cid} 已办结，{what}",
+            hint=f"如需更正请用 xsk undo {cid} 撤回最近一步，"
+            f"或用 xsk event {cid} reopen --reason 理由 重新办理",
+        )
     return case
+
+
+def _merged_into(ws: Workspace, cid: str) -> str:
+    import tomllib
+
+    try:
+        data = tomllib.loads(store.case_file(ws, cid).read_text("utf-8"))
+    except (OSError, ValueError):
+        return ""
+    return str(data.get("merged_into", ""))
 
 
 @txn.writer  # the lock around read, write and commit (issue 13)
@@ -94,7 +123,7 @@ def merge(ws: Workspace, cid: str, into: str, reason: str, when: dt.datetime) ->
     if cid == into:
         raise UsageError("不能把议题合并到它自己")
     dup = _set_aside(ws, cid)
-    target = _set_aside(ws, into)
+    target = _set_aside(ws, into, into=True)
     moved = [p for p in dup.proposers if (p.name, p.phone) not in _keys(target.proposers)]
     src_events = events.folder(store.case_dir(ws, cid))
     dst_events = events.folder(store.case_dir(ws, into))
@@ -178,6 +207,38 @@ def last_change(ws: Workspace, cid: str) -> tuple[str, str]:
     raise UsageError(f"议题 {cid} 没有可撤回的提交")
 
 
+def _refuse_if_numbered(
+    ws: Workspace, sha: str, subject: str, changes: list[tuple[str, str]]
+) -> None:
+    """A 文号 issued since ``sha`` for a case or meeting that commit changed is a published
+    document: taking the commit back would leave it without the record it came from (and
+    restoring the register would free the number for another document), so undo refuses."""
+    from xsk.parts import meetings
+
+    cases_rel = ws.cases_dir.relative_to(ws.root).as_posix() + "/"
+    meetings_rel = ws.meetings_dir.relative_to(ws.root).as_posix() + "/"
+    names: set[str] = set()
+    for _status, rel in changes:
+        if rel.startswith(cases_rel):
+            names.add(rel[len(cases_rel) :].split("/", 1)[0])
+        elif rel.startswith(meetings_rel) and rel.endswith(".toml"):
+            names.add(Path(rel).stem)
+    for case_id in sorted(names):
+        if store.case_file(ws, case_id).is_file():
+            names.update(meetings.case_meeting_ids(store.load_case(ws, case_id).answers))
+    hits = [
+        e for e in docnumbers.issued_since(ws, sha) if docnumbers.subjects(str(e["key"])) & names
+    ]
+    if hits:
+        first = hits[-1]  # the newest: most likely the one this commit led to
+        more = f"等 {len(hits)} 份文书" if len(hits) > 1 else ""
+        raise UsageError(
+            f"不能撤回“{subject}”：之后已以文号 {first.get('number', '')} "
+            f"发出《{first.get('title', '')}》{more}",
+            hint="已发出的文书不能收回，如需更正请记录事件或另行发文",
+        )
+
+
 @txn.writer  # the lock around read, write and commit (issue 13)
 def undo(ws: Workspace, cid: str, when: dt.datetime) -> Undone:
     """Take back the case's last step or event as a new commit, files restored byte for byte."""
@@ -187,6 +248,7 @@ def undo(ws: Workspace, cid: str, when: dt.datetime) -> Undone:
     sha, subject = last_change(ws, cid)
     own = store.case_dir(ws, cid).relative_to(ws.root).as_posix() + "/"
     changes = vcs.changed(ws.root, sha)
+    _refuse_if_numbered(ws, sha, subject, changes)
     for _status, rel in changes:
         if rel.startswith(own):
             continue

@@ -124,20 +124,25 @@ def _record(
         if kind == "objection":
             data["by"] = opts.get("by", "")
             data["channel"] = opts.get("channel", "")
-    paths.append(events.write(folder, kind, when, data))
+    written = events.write(folder, kind, when, data)
+    paths.append(written)
     label = events.KINDS[kind]
     if kind == "progress" and undone and _past_supervision(ws, case):
         # an item reported done is not done after all: the case goes back to supervision
         opts = {**opts, "reason": f"事项 {opts['no']} 由已办结改为{opts['status']}"}
         proc = procedures.load(case.procedure, ws.root)
         step_id = _step_id(proc, opts.get("step")) or _reopen_step(ws, case.procedure)
-    ws.commit(paths, f"议题 {cid}：记录{label}", date=when.isoformat())
-    lines.append(f"已记录{label}：{ws.rel(paths[-1])}")
-    if step_id:
+    message = f"议题 {cid}：记录{label}"
+    if step_id:  # the event and the reopening it causes: one commit, one undo
         from xsk.casework import steps
 
+        reason = opts.get("reason") or "回访不满意"
+        paths += steps.reopen_files(ws, cid, step_id, reason, when)
+        message += f"，重新办理（{reason}）"
+    ws.commit(paths, message, date=when.isoformat())
+    lines.append(f"已记录{label}：{ws.rel(written)}")
+    if step_id:
         proc = procedures.load(case.procedure, ws.root)
-        steps.reopen(ws, cid, step_id, opts.get("reason") or "回访不满意", when)
         lines.append(f"议题 {cid} 已重新办理，回到步骤“{proc.step(step_id).name}”")
     return lines
 

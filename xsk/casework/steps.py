@@ -321,10 +321,16 @@ def reopen(ws: Workspace, cid: str, step_id: str, reason: str, when: dt.datetime
 
     with txn.writing(ws.root, ws.state_dir), txn.transaction(ws.root, ws.state_dir) as tx:
         tx.track(store.case_dir(ws, cid))
-        return _reopen(ws, cid, step_id, reason, when)
+        path, ev = reopen_files(ws, cid, step_id, reason, when)
+        ws.commit([path, ev], f"议题 {cid}：重新办理（{reason}）", date=when.isoformat())
+        return path
 
 
-def _reopen(ws: Workspace, cid: str, step_id: str, reason: str, when: dt.datetime) -> Path:
+def reopen_files(
+    ws: Workspace, cid: str, step_id: str, reason: str, when: dt.datetime
+) -> list[Path]:
+    """Write a reopening (case.toml with its history entry, the reopen event) without
+    committing: the caller's transaction commits it with what caused it (``xsk event``)."""
     import tomlkit
 
     case = store.load_case(ws, cid)
@@ -348,5 +354,4 @@ def _reopen(ws: Workspace, cid: str, step_id: str, reason: str, when: dt.datetim
 
     path = store.update(ws, cid, mutate)
     ev = events.write(store.case_dir(ws, cid), "reopen", when, {"step": step_id, "reason": reason})
-    ws.commit([path, ev], f"议题 {cid}：重新办理（{reason}）", date=when.isoformat())
-    return path
+    return [path, ev]

@@ -24,6 +24,7 @@ MAX_BYTES = 32 * 1024 * 1024  # a hand-edited TOML file; anything larger is a mi
 MAX_DEPTH = 24  # tables and arrays inside one another; deeper is never a real file
 NOT_UTF8 = "文件不是 UTF-8 编码（可能是用记事本/WPS 另存为 GBK）"
 _LINE_RE = re.compile(r"at line (\d+), column (\d+)")
+_SUFFIX_RE = re.compile(r"\s*\(at (?:line \d+, column \d+|end of document)\)$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u0085]")
 
 
@@ -120,28 +121,76 @@ def syntax_problem(shown: str, text: str, exc: tomllib.TOMLDecodeError) -> Probl
         line = text.count("\n") + (0 if text.endswith("\n") else 1)
     else:
         line = 1
-    reason = _LINE_RE.sub("", msg).replace("(at end of document)", "").strip(" ()")
+    reason = _SUFFIX_RE.sub("", msg).strip()
     return Problem(shown, line, "E003", f"TOML 语法错误：{_translate(reason)}")
 
 
-_TRANSLATIONS = {
-    "Unterminated string": "字符串缺少结束引号",
-    "Invalid value": "值无效",
-    "Expected '=' after a key in a key/value pair": "键后缺少“=”",
-    "Cannot overwrite a value": "重复的键",
-    "Invalid statement": "无效的语句",
-    "Illegal character": "非法字符",
-    "Expected newline or end of document after a statement": "语句后应换行",
-}
+def _key(text: str) -> str:
+    """``('表', '乙')`` (tomllib's repr of a key) as people write it: ``表.乙``."""
+    import ast
+
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+    if isinstance(value, tuple):
+        return ".".join(str(v) for v in value)
+    return str(value)
+
+
+def _character(text: str) -> str:
+    """The character tomllib names (its repr, ``'\\x01'``), in words."""
+    import ast
+
+    try:
+        char = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        char = ""
+    if char == "\n":
+        return "字符串未结束（缺少结束引号）"
+    if char == "\r":
+        return "有单独的回车符（请把换行统一为一种）"
+    code = f"（编码 {ord(char)}）" if isinstance(char, str) and len(char) == 1 else ""
+    return f"有看不见的控制字符{code}，请删除"
+
+
+# every reason tomllib gives (Python 3.11, Lib/tomllib/_parser.py), in a facilitator's words;
+# those naming a key or a character take it from the match. First match wins.
+_TRANSLATIONS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = tuple(
+    (re.compile(pattern), say)
+    for pattern, say in (
+        (r"Invalid statement", lambda m: "无效的语句（应为“键 = 值”或“[表名]”，中文键名须加引号）"),
+        (r"Expected newline or end of document after a statement", lambda m: "一行只能写一项，该项之后应换行"),
+        (r"Expected \"'''\"", lambda m: "多行字符串缺少结束的三个单引号"),
+        (r"Expected \"'\"", lambda m: "字符串缺少结束的单引号"),
+        (r"Found invalid character (.+)", lambda m: _character(m[1])),
+        (r"Illegal character (.+)", lambda m: _character(m[1])),
+        (r"Cannot declare (.+) twice", lambda m: f"表 [{_key(m[1])}] 重复声明"),
+        (r"Cannot overwrite a value", lambda m: "重复的键（该键已有值）"),
+        (r"Expected '\]' at the end of a table declaration", lambda m: "表名缺少结束的“]”"),
+        (r"Expected '\]\]' at the end of an array declaration", lambda m: "表数组名缺少结束的“]]”"),
+        (r"Cannot mutate immutable namespace (.+)", lambda m: f"{_key(m[1])} 已在行内表或数组中写定，不能再添加内容"),
+        (r"Cannot redefine namespace (.+)", lambda m: f"{_key(m[1])} 已声明为表，不能再用带点的键定义"),
+        (r"Expected '=' after a key in a key/value pair", lambda m: "键后缺少“=”"),
+        (r"Invalid initial character for a key part", lambda m: "键名无效（带点的键名每段都不能为空，中文键名须加引号）"),
+        (r"Unclosed array", lambda m: "数组缺少结束的“]”（或元素之间缺少逗号）"),
+        (r"Duplicate inline table key (.+)", lambda m: f"行内表中的键 {_key(m[1])} 重复"),
+        (r"Unclosed inline table", lambda m: "行内表缺少结束的“}”（或元素之间缺少逗号；行内表须写在一行内）"),
+        (r"Unescaped '\\' in a string", lambda m: "字符串中的反斜杠“\\”未转义（路径请写成“\\\\”或用单引号）"),
+        (r"Invalid hex value", lambda m: "字符串中的转义编码不是有效的十六进制数"),
+        (r"Escaped character is not a Unicode scalar value", lambda m: "字符串中的转义编码不是有效的字符"),
+        (r"Unterminated string", lambda m: "字符串缺少结束引号"),
+        (r"Invalid date or datetime", lambda m: "日期或时间不存在（月份、日期或时刻超出范围）"),
+        (r"Invalid value", lambda m: "值无效（文字须加引号，日期写成 2026-03-02）"),
+    )
+)  # fmt: skip
 
 
 def _translate(reason: str) -> str:
-    if reason.startswith("Illegal character '\\n'"):
-        return "字符串未结束（缺少结束引号）"
-    for en, zh in _TRANSLATIONS.items():
-        if reason.startswith(en):
-            return f"{zh}（{reason}）"
-    return reason
+    for pattern, say in _TRANSLATIONS:
+        if m := pattern.fullmatch(reason):
+            return say(m)
+    return reason  # a reason of a later tomllib: shown as it is rather than hidden
 
 
 # --- writing -------------------------------------------------------------------------------

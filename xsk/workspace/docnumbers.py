@@ -21,6 +21,8 @@ body and year, a number never given twice (not even after a withdrawal). Design:
 * Allocation runs inside the workspace's transaction (:mod:`xsk.workspace.journal`), under an
   exclusive lock on ``.xsk/register.lock`` (two commands of one clone at once), and commits the
   register file.
+* A number is never taken back: ``xsk undo`` refuses a commit when :func:`issued_since` finds
+  a number issued by it or after it for a case or meeting it changed.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from typing import Any
 from xsk.core import clock
 from xsk.core.errors import UsageError
 from xsk.store import atomic, tomlio
+from xsk.workspace import git as vcs
 from xsk.workspace import journal, numbering
 from xsk.workspace.settings import Workspace
 
@@ -70,12 +73,16 @@ def _file_name(letter: str) -> str:
 def _read(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         return []
+    return _parse(path.read_bytes(), path.name)
+
+
+def _parse(raw: bytes, name: str) -> list[dict[str, Any]]:
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
+        data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         from xsk.core.errors import DataError
 
-        raise DataError(f"{REGISTER_DIR}/{path.name}：发文登记簿无法读取（{exc}）") from None
+        raise DataError(f"{REGISTER_DIR}/{name}：发文登记簿无法读取（{exc}）") from None
     return [e for e in data.get("issued", []) if isinstance(e, Mapping)]
 
 
@@ -86,6 +93,31 @@ def entries(ws: Workspace) -> list[dict[str, Any]]:
         return []
     files = sorted(folder.glob("*.toml"), key=lambda p: (p.stem != numbering.PRIMARY, p.stem))
     return [e for p in files for e in _read(p)]
+
+
+def subjects(key: str) -> set[str]:
+    """The cases and meetings an entry's key names: ``result:2026-003、2026-004:2026-05-10``
+    names 2026-003 and 2026-004, ``minutes:2026-M001`` the meeting 2026-M001."""
+    parts = key.split(":")
+    return {s for s in parts[1].split("、") if s} if len(parts) > 1 else set()
+
+
+def issued_since(ws: Workspace, rev: str) -> list[dict[str, Any]]:
+    """The entries issued by commit ``rev`` or after it (in the register now, not in the
+    register of ``rev``'s parent), oldest first: the numbers taking back ``rev`` cannot
+    unissue. Read from git, every clone's file (a number merged in by ``xsk sync`` counts)."""
+    folder = ws.root / REGISTER_DIR
+    if not folder.is_dir():
+        return []
+    out: list[dict[str, Any]] = []
+    for path in sorted(folder.glob("*.toml")):
+        rel = f"{REGISTER_DIR}/{path.name}"
+        if not vcs.later_commits(ws.root, f"{rev}^", rel):
+            continue  # the file is as it was before rev
+        before = vcs.file_at(ws.root, f"{rev}^", rel)
+        known = {str(e.get("key", "")) for e in _parse(before, path.name)} if before else set()
+        out += [e for e in _read(path) if str(e.get("key", "")) not in known]
+    return out
 
 
 def lookup(ws: Workspace) -> dict[str, str]:
