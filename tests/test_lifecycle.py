@@ -442,3 +442,16 @@ def test_merge_of_or_into_a_closed_or_set_aside_case_is_refused(ws_path, cli, tm
     c = new(cli, ws_path, "3号楼顶漏雨")
     err = refused(cli, ws_path, "merge", c, "--into", b, "--reason", "重复")
     assert f"议题 {b} 已合并至议题 {a}" in err and f"--into {a}" in err
+
+
+def test_reopen_event_writes_one_event_in_one_commit(ws_path, cli, tmp_path):
+    cid = closed_case(cli, ws_path, tmp_path)
+    n = commits(ws_path)
+    before = set((ws_path / "cases" / cid / "events").glob("*.toml"))
+    r = cli("-C", str(ws_path), "event", cid, "reopen", "--reason", "居民再次反映积水")
+    assert r.code == 0, r.err
+    new = set((ws_path / "cases" / cid / "events").glob("*.toml")) - before
+    assert [p.name.split("-")[-2] for p in new] == ["reopen"] and commits(ws_path) == n + 1
+    assert show(cli, ws_path, cid)["status"] == "open"
+    subject = git(ws_path, "log", "-1", "--format=%s").strip()
+    assert subject.count("重新办理") == 1, subject

@@ -124,8 +124,10 @@ def _record(
         if kind == "objection":
             data["by"] = opts.get("by", "")
             data["channel"] = opts.get("channel", "")
-    written = events.write(folder, kind, when, data)
-    paths.append(written)
+    # a reopening's event is written with the reopening itself (steps.reopen_files), once
+    written = events.write(folder, kind, when, data) if kind != "reopen" else None
+    if written is not None:
+        paths.append(written)
     label = events.KINDS[kind]
     if kind == "progress" and undone and _past_supervision(ws, case):
         # an item reported done is not done after all: the case goes back to supervision
@@ -137,9 +139,13 @@ def _record(
         from xsk.casework import steps
 
         reason = opts.get("reason") or "回访不满意"
-        paths += steps.reopen_files(ws, cid, step_id, reason, when)
-        message += f"，重新办理（{reason}）"
+        reopening = steps.reopen_files(ws, cid, step_id, reason, when)
+        paths += reopening
+        written = written or reopening[-1]
+        if kind != "reopen":
+            message += f"，重新办理（{reason}）"
     ws.commit(paths, message, date=when.isoformat())
+    assert written is not None
     lines.append(f"已记录{label}：{ws.rel(written)}")
     if step_id:
         proc = procedures.load(case.procedure, ws.root)
