@@ -70,10 +70,23 @@ def _file_name(letter: str) -> str:
     return f"{letter or numbering.PRIMARY}.toml"
 
 
+# path -> (stat signature, entries): a register of a street-scale workspace holds tens of
+# thousands of entries, read several times while one build plans its documents
+_READ: dict[Path, tuple[tuple[int, int, int, int], list[dict[str, Any]]]] = {}
+
+
 def _read(path: Path) -> list[dict[str, Any]]:
-    if not path.is_file():
+    try:
+        st = path.stat()
+    except OSError:
         return []
-    return _parse(path.read_bytes(), path.name)
+    sig = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+    hit = _READ.get(path)
+    if hit is not None and hit[0] == sig:
+        return hit[1]
+    found = _parse(path.read_bytes(), path.name)
+    _READ[path] = (sig, found)
+    return found
 
 
 def _parse(raw: bytes, name: str) -> list[dict[str, Any]]:
@@ -200,9 +213,8 @@ def assign(ws: Workspace, requests: Iterable[Request], *, commit: bool = True) -
         issued: list[str] = []
         # entries of this clone issued earlier that are complete now: record what they say
         later_frozen = {r.key: r.freeze for r in to_freeze if r.key in known}
-        later_frozen = {
-            k: f for k, f in later_frozen.items() if any(e.get("key") == k for e in mine)
-        }
+        my_keys = {e.get("key") for e in mine}
+        later_frozen = {k: f for k, f in later_frozen.items() if k in my_keys}
         # numbers rise with the documents' dates when several are issued at once
         for r in sorted(wanted, key=lambda r: (r.date or dt.date.max, r.key)):
             if r.key in known:
