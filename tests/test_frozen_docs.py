@@ -198,3 +198,27 @@ def test_a_case_closed_again_gets_a_new_reply_with_its_own_number(ws_path, cli, 
     assert len(numbers) == 2 and numbers[0] == n1 and numbers[1] != n1
     second = doc_text(reply)
     assert second != first and numbers[1] in "".join(second) and n1 not in "".join(second)
+
+
+def test_names_found_are_kept_between_runs_so_jieba_is_not_loaded_again(
+    ws_path, cli, tmp_path, monkeypatch
+):
+    """Loading jieba takes seconds: a second planning of the same texts does not need it."""
+    from xsk.rules import names
+
+    cid, _ = case_until_publicity(cli, ws_path, tmp_path)
+    build(cli, ws_path, cid)
+    cache = ws_path / ".xsk" / "names-cache.json"
+    assert cache.is_file() and len(cache.read_bytes()) > 100
+    before = texts(ws_path)
+    # a new process: nothing in memory, and jieba cannot be loaded
+    monkeypatch.setattr(names, "_disk", None)
+    names._find_cached.cache_clear()
+    names._cut.cache_clear()
+
+    def no_jieba():
+        raise AssertionError("jieba loaded although every text is in the cache")
+
+    monkeypatch.setattr(names, "_segmenter", no_jieba)
+    build(cli, ws_path, cid, "--force")
+    assert texts(ws_path) == before

@@ -548,7 +548,11 @@ def jobs_for_cases(
 ) -> list[Any]:
     with reading_once():
         jobs = _jobs_for_cases(ws, ids, kinds)
-    return number_jobs(ws, jobs)
+    jobs = number_jobs(ws, jobs)
+    from xsk.rules import names
+
+    names.save_cache()  # the names found in the public texts, for the next run
+    return jobs
 
 
 # kinds an office issues under a 文号; forms (登记表, 签到表, 回访评议表) and the report carry none
@@ -814,7 +818,7 @@ def run_jobs(
     for folder in (ws.out_dir, ws.state_dir):  # left by a build that was killed
         if folder.is_dir():
             remove_stray_temp_files(folder)
-    return build_documents(
+    result = build_documents(
         jobs,
         template_dirs=template_dirs(ws),
         jobs_n=jobs_n,
@@ -823,6 +827,10 @@ def run_jobs(
         manifest_path=ws.state_dir / "docs-manifest.json",
         progress=progress,
     )
+    from xsk.rules import names
+
+    names.save_cache()  # what the leak scan of the rendered documents found, too
+    return result
 
 
 def build_for_step(ws: Workspace, cid: str, kinds: Sequence[str]) -> list[Path]:
