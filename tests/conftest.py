@@ -20,6 +20,17 @@ os.environ.pop("XSK_WORKSPACE", None)
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(autouse=True)
+def _names_cache_per_test():
+    """Each test starts without the names cache of an earlier test's workspace (the cache is
+    a per-process setting of xsk.rules.names, set by the first public view)."""
+    yield
+    from xsk.rules import names
+
+    names.save_cache()
+    names._disk = None
+
+
 @dataclass
 class Result:
     code: int
