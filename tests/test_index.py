@@ -335,3 +335,31 @@ def test_parallel_cold_build_equals_serial(sample, monkeypatch):
     with pytest.raises(DataError) as exc:
         index.load(ws, level="status")
     assert f"cases/{ids['b']}/case.toml" in exc.value.format()
+
+
+def test_a_pinned_workspace_reads_no_case_file_while_its_pin_is_unchanged(sample, trusting):
+    """xsk street pins each read-only clone to its commit: the records come from the index
+    files alone while the pin holds, and every file is looked at again when it changes."""
+    from xsk.casework import index
+
+    ws, ids = sample
+    root = ws.root
+    try:
+        index.pin(root, "commit-a")
+        first = index.load(ws, level="ledger")
+        assert first.parsed > 0 and (ws.state_dir / index.PIN_FILE).is_file()
+        case = ws.cases_dir / ids["a"] / "case.toml"
+        text = case.read_text("utf-8")
+        case.write_text(text.replace('title = "', 'title = "X', 1), "utf-8")  # not seen: pinned
+        for level in ("status", "report", "ledger"):
+            again = index.load(ws, level=level)
+            assert again.parsed == 0 and again.cases == [
+                {k: v for k, v in r.items() if level == "ledger" or k in again.cases[0]}
+                for r in first.cases
+            ]
+        index.pin(root, "commit-b")  # the clone was pulled: files are checked again
+        fresh = index.load(ws, level="status")
+        assert fresh.parsed == 1
+        assert next(r for r in fresh.cases if r["id"] == ids["a"])["title"].startswith("X")
+    finally:
+        index.pin(root, None)

@@ -189,6 +189,35 @@ def pull(
     return [results[c.name] for c in street.communities]
 
 
+def clone_pin(folder: Path) -> str | None:
+    """What identifies the files of a read-only clone without reading them: its HEAD commit
+    and its git index file's stat (``git reset`` rewrites both); None when unreadable."""
+    git_dir = folder / ".git"
+    try:
+        head = (git_dir / "HEAD").read_text("utf-8").strip()
+        if head.startswith("ref: "):
+            ref = head[5:]
+            path = git_dir / ref
+            if path.is_file():
+                head = path.read_text("utf-8").strip()
+            else:
+                packed = (git_dir / "packed-refs").read_text("utf-8").splitlines()
+                head = next(x.split()[0] for x in packed if x.endswith(f" {ref}"))
+        st = (git_dir / "index").stat()
+    except (OSError, StopIteration, IndexError):
+        return None
+    return f"{head}:{st.st_mtime_ns}:{st.st_size}:{st.st_ino}"
+
+
+def pin_clones(have: list[tuple[Community, Path]]) -> None:
+    """Let the index trust each pulled clone while its commit is unchanged (see
+    :func:`xsk.casework.index.pin`): a street report then reads no case file."""
+    from xsk.casework import index
+
+    for _c, folder in have:
+        index.pin(folder, clone_pin(folder))
+
+
 def pulled(street: Street) -> tuple[list[tuple[Community, Path]], list[Community]]:
     """(communities with a workspace to read and its folder, communities not pulled yet)."""
     have: list[tuple[Community, Path]] = []

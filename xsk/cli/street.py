@@ -122,6 +122,7 @@ def street_report(
         raise UsageError("--from 不能晚于 --to")
     for c in missing:
         warn(f"社区“{c.name}”尚未拉取，不在统计中")
+    street.pin_clones(have)
     loaded = [wsmod.load(folder) for _c, folder in have]
     extra = {"street": st.name, "missing": [c.name for c in missing]}
     print_report(
@@ -145,6 +146,7 @@ def street_due(
 
     st = _street()
     have, missing = street.pulled(st)
+    street.pin_clones(have)
     today = status.today()
     out: dict[str, dict] = {}
     for c, folder in have:
