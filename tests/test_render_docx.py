@@ -212,6 +212,9 @@ def test_kind_renders_in_gbt9704_format(kind: str, tmp_path: Path) -> None:
     texts = [para_text(p) for p in paras]
     end = next((i for i, t in enumerate(texts) if "沿此线剪下" in t), len(paras))
     assert (kind == "responsibility" and ctx.get("supervision")) == (end < len(paras))
+    if kind in PUBLIC_KINDS:  # the 附注 （此件公开发布） comes under the date
+        assert texts[end - 1] == "（此件公开发布）"
+        end -= 1
     last_two = texts[end - 2 : end]
     assert last_two == [ctx["issuer"], ctx["date"]]
     for p in paras[end - 2 : end]:

@@ -37,6 +37,7 @@ from xsk.documents.docx_layout import (
     _StyleInfo,
     to_traditional,
 )
+from xsk.documents.docx_signoff import place_signoff
 from xsk.documents.docx_text import (
     PrivacyLeakError,
     extract_text,
@@ -67,7 +68,7 @@ __all__ = [
 
 # Bump whenever the rendering pipeline changes in a way that alters output bytes: the batch
 # builder folds this into its cache key.
-RENDERER_VERSION = "6"
+RENDERER_VERSION = "7"
 
 from xsk.core.kinds import DOC_KINDS, PUBLIC_KINDS  # noqa: E402  (kind -> Chinese name)
 
@@ -505,6 +506,7 @@ def _postprocess(styles: _StyleInfo, traditional: bool) -> Callable[[Any], None]
     def run(root: Any) -> None:
         _split_line_breaks(root, styles)
         keep_together(root)
+        place_signoff(root)
         _enforce_run_fonts(root, styles)
         _fix_table_widths(root)
         if traditional:
