@@ -221,6 +221,8 @@ S_SIGN = "XSK Signature"  # the issuer (发文机关署名); placed over the dat
 S_DATE = "XSK Date"  # 成文日期 of a document that takes the seal: 右空四字
 S_DATE_PLAIN = "XSK Date Unsealed"  # 成文日期 of a form without a seal (GB/T 9704 7.3.5.2)
 S_NOTE = "XSK Note"  # 附注 under the date, 居左空二字: （此件公开发布）
+S_FIGURE = "XSK Figure"  # a chart: centred, single line spacing (an exact one clips it)
+S_CAPTION = "XSK Caption"  # 图1 各类议题数量, centred under its chart
 S_CELL = "XSK Table Text"
 S_CELL_C = "XSK Table Text Centered"
 S_HEAD = "XSK Table Header"
@@ -286,6 +288,18 @@ def _setup_styles(doc) -> None:
         _set_ind(_style_ppr(st), right=right)
     note = para_style(S_NOTE)
     _set_ind(_style_ppr(note), left=2)
+    figure = para_style(S_FIGURE)
+    fppr = _style_ppr(figure)
+    _set_spacing(fppr, None, before=LINE_PITCH // 2)
+    _set_jc(fppr, "center")
+    _insert_ppr(fppr, OxmlElement("w:keepNext"))  # a chart stays with its caption
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    _insert_ppr(fppr, snap)
+    caption = para_style(S_CAPTION, HEITI)
+    _style_font(caption, HEITI, TABLE_PT)
+    _set_spacing(_style_ppr(caption), LINE_PITCH, after=LINE_PITCH // 2)
+    _set_jc(_style_ppr(caption), "center")
     center = para_style(S_CENTER)
     _set_jc(_style_ppr(center), "center")
     for name, font, jc in (
@@ -1100,15 +1114,17 @@ def make_report() -> Builder:
     for row in list(table.rows)[4:]:
         table._tbl.remove(row._tr)
     b.tag("{%p endfor %}")
+    # each chart numbered, its caption under it (图1 各类议题数量), 83 mm tall at most: two
+    # share a page, and they follow the tables without a heading of their own (LibreOffice
+    # does not keep a heading with a picture: it would stand alone at the foot of a page)
     b.tag("{%p if charts %}")
-    b.h1("{{ (tables|length + 2)|cn }}、统计图表")
     b.tag("{%p for ch in charts %}")
-    b.h2("（{{ loop.index|cn }}）{{ ch.heading }}")
-    b.para("{{ ch.image }}", style=S_CENTER)
+    b.para("{{ ch.image }}", style=S_FIGURE)
+    b.para("图{{ loop.index }} {{ ch.heading }}", style=S_CAPTION)
     b.tag("{%p endfor %}")
     b.tag("{%p endif %}")
     b.tag("{%p if definitions is defined %}")
-    b.h1("{{ (tables|length + (3 if charts else 2))|cn }}、说明")
+    b.h1("{{ (tables|length + 2)|cn }}、说明")
     b.tag("{%p for d in definitions %}")
     b.body("{{ loop.index }}. {{ d }}")
     b.tag("{%p endfor %}")

@@ -70,7 +70,7 @@ __all__ = [
 # builder folds this into its cache key.
 RENDERER_VERSION = "7"
 
-from xsk.core.kinds import DOC_KINDS, PUBLIC_KINDS  # noqa: E402  (kind -> Chinese name)
+from xsk.core.kinds import DOC_KINDS, KIND_NAMES, PUBLIC_KINDS  # noqa: E402  (kind -> Chinese name)
 
 
 class TemplateError(Exception):
@@ -278,8 +278,10 @@ def _fixed_datetime(date_text: Any) -> _dt.datetime:
 def _core_values(
     kind: str, context: Mapping[str, Any], public: bool, traditional: bool
 ) -> dict[str, Any]:
-    """The document properties: title = the kind, category = 公开/内部, keywords = case ids."""
-    title = DOC_KINDS.get(kind) or str(context.get("doc_title") or kind)
+    """The document properties: title = the kind of a case or meeting document (what ``docs
+    list`` shows; its own title is the subject) and the visible title of the report (one of
+    a kind), category = 公开/内部, keywords = case ids."""
+    title = KIND_NAMES.get(kind) or str(context.get("doc_title") or DOC_KINDS.get(kind, kind))
     if kind == "responsibility" and context.get("supervision"):
         title = "督办单"
     case_ids = context.get("case_ids") or []
