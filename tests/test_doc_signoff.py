@@ -90,7 +90,7 @@ def test_sealed_sign_off_date_four_from_the_right_issuer_centred_room_for_the_se
     # room for the seal: two blank lines above the issuer (the seal spans four lines and
     # presses issuer and date in its lower half), no blank paragraph
     sp = issuer.find(f"{W}pPr/{W}spacing")
-    assert (int(sp.get(f"{W}before")), int(sp.get(f"{W}beforeLines"))) == (2 * LINE, 200)
+    assert int(sp.get(f"{W}before")) == 2 * LINE and sp.get(f"{W}beforeLines") is None
     assert _text(paras[i - 1]).strip()
     # the issuer stays with the date on one page
     assert issuer.find(f"{W}pPr/{W}keepNext") is not None

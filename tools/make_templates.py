@@ -514,8 +514,8 @@ class Builder:
         issuer = self.para("{{ issuer }}", style=S_SIGN)
         room = SEAL_ROOM_LINES if sealed else 1
         ppr = issuer._p.get_or_add_pPr()
+        # in twips, not w:beforeLines: Word's "line" there is not the page grid's line
         _set_spacing(ppr, LINE_PITCH, before=room * LINE_PITCH)
-        ppr.find(qn("w:spacing")).set(qn("w:beforeLines"), str(room * 100))
         self._keep_next(issuer._p)
         date = self.para("{{ date }}", style=S_DATE if sealed else S_DATE_PLAIN)
         if self.kind in PUBLIC_KINDS:
