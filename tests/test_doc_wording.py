@@ -169,3 +169,18 @@ def test_status_on_the_issue_date() -> None:
     assert _status_on(done_later, dt.date(2026, 4, 21)) == "已办结"
     late = Outcome(no=2, item="清运", unit="物业", deadline=dt.date(2026, 3, 1), status="办理中")
     assert _status_on(late, day) == "逾期"
+
+
+def test_public_note_on_public_documents_only(demo: Path) -> None:
+    """GB/T 9704 7.3.7: （此件公开发布） under the date of every 通知 and 公示, on no other."""
+    seen = {True: 0, False: 0}
+    for path in sorted((demo / "out").rglob("*.docx")):
+        public = path.stem.endswith(("会议通知", "协商结果公示"))
+        paras = [t for t in _paragraphs(path) if t.strip()]
+        if public:
+            assert paras[-1] == "（此件公开发布）", path.name
+            assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", paras[-2]), path.name
+        else:
+            assert "（此件公开发布）" not in extract_text(path), path.name
+        seen[public] += 1
+    assert seen[True] >= 20 and seen[False] >= 50

@@ -347,7 +347,7 @@ def test_report_docx_with_charts(sample, cli, tmp_path):
         media = [n for n in z.namelist() if n.startswith("word/media/")]
     if charts.find_cjk_font():
         assert len(media) >= 3
-        assert "统计图表" in text
+        assert "图1 各类议题数量" in text and "图2 回访满意度构成" in text
     else:  # pragma: no cover - the CI machine has fonts-noto-cjk
         assert "未找到中文字体" in r.err
 
@@ -426,3 +426,126 @@ def test_workday_counter_matches_calendar():
         a = base + dt.timedelta(days=rnd.randrange(400))
         b = base + dt.timedelta(days=rnd.randrange(400))
         assert counter.between(a, b) == cal.workdays_between(a, b), (a, b)
+
+
+# --- the Word report as an office writes it (issue 16) ------------------------------------
+
+
+def _rec(cid: str, items: list[tuple[str, str, str, str]]) -> dict[str, Any]:
+    return {
+        "id": cid,
+        "created": "2026-03-01",
+        "result": "resolved",
+        "status": "closed",
+        "escalated": False,
+        "vote_action": False,
+        "items": items,
+        "category": "环境卫生",
+        "level": "社区",
+        "channel": "居民反映",
+        "procedure": "dongguan-6",
+        "visits": [],
+        "ratings": [],
+    }
+
+
+def test_office_percentages_whole_or_one_decimal_exactly():
+    from fractions import Fraction
+
+    from xsk.reports.stats import Rate, office_number, office_pct, pct, rate
+
+    shown = {
+        (n, d): office_pct(rate(n, d))
+        for n, d in [(14, 17), (1, 1), (0, 5), (3, 4), (2, 3), (1, 21)]
+    }
+    assert shown == {
+        (14, 17): "82.4%",
+        (1, 1): "100%",
+        (0, 5): "0%",
+        (3, 4): "75%",
+        (2, 3): "66.7%",
+        (1, 21): "4.8%",
+    }
+    assert office_pct(rate(3, 0)) == "—" and office_number(None) == "—"
+    # rounded once, from the exact fraction: 12.3451% is 12.35 at two decimals but 12.3 at one
+    r = Rate("12.35", Fraction(123451, 10000))
+    assert r == 12.35 and office_pct(r) == "12.3%"
+    # the screen and --json keep their two decimals
+    assert pct(rate(14, 17)) == "82.35%" and json.dumps(rate(14, 17)) == "82.35"
+
+
+def test_rate_without_denominator_is_a_dash_in_the_word_report():
+    from xsk.reports import report_doc, stats
+
+    data = stats.Dataset(
+        "红桥社区",
+        [
+            _rec("2026-001", [("物业", "已办结", "2026-03-10", "2026-03-09")]),
+            # a unit whose only item has no deadline: 按时办结率 has nothing to divide by
+            _rec("2026-002", [("业委会", "已办结", "", "2026-03-20")]),
+        ],
+    )
+    figures = stats.compute([data], stats.Period(), TODAY)
+    assert figures["by_unit"]["业委会"]["on_time_rate"] is None  # --json: null
+    rows = {r[0]: r for t in report_doc.doc_tables(figures) for r in t["rows"]}
+    assert rows["物业"][4] == "100%" and rows["业委会"][4] == "—"
+    assert rows["环境卫生"][1:] == ["2", "100%"]
+    lines = stats.summary_lines(figures, office=True)
+    assert "办结率100%。" in lines[0]
+    assert "有办结时限的事项按时办结率100%。" in lines
+
+
+def test_report_docx_display_captions_and_title(sample, cli, tmp_path, monkeypatch):
+    import re
+
+    import docx
+
+    from xsk.reports import charts
+
+    if not charts.find_cjk_font():  # pragma: no cover - the CI machine has fonts-noto-cjk
+        pytest.skip("没有中文字体，报告不含图表")
+    # every label drawn on a chart, as drawn
+    labels: list[str] = []
+    from matplotlib.axes import Axes
+
+    real_text = Axes.text
+
+    def text(self, x, y, s, *args, **kwargs):
+        labels.append(str(s).strip())
+        return real_text(self, x, y, s, *args, **kwargs)
+
+    monkeypatch.setattr(Axes, "text", text)
+    ws, _ids = sample
+    out = tmp_path / "报告.docx"
+    r = cli("-C", str(ws.root), "report", "--docx", str(out))
+    assert r.code == 0, r.err
+    # the on-time chart: 0%, 100%, 0% as "0", "100", "0" (never "0.00", "100.00")
+    assert {"0", "100"} <= set(labels) and not [x for x in labels if re.search(r"\.\d\d$", x)]
+    document = docx.Document(str(out))
+    paras = document.paragraphs
+    texts = [p.text for p in paras]
+    full = "\n".join(texts) + "\n".join(
+        c.text for t in document.tables for row in t.rows for c in row.cells
+    )
+    # percentages as an office writes them, nowhere two decimals
+    assert not re.search(r"\d+\.\d{2}%", full), re.findall(r"\d+\.\d{2}%", full)
+    assert "办结率50%" in full and "按时办结率33.3%" in full
+    assert "统计范围：截至2026年6月1日登记的全部议题" in full and "全部议题；" not in full
+    # each chart numbered, its caption right under it; no heading standing over them
+    captions = [i for i, t in enumerate(texts) if re.fullmatch(r"图\d+ .+", t)]
+    assert [texts[i].split()[0] for i in captions] == [
+        f"图{n}" for n in range(1, len(captions) + 1)
+    ]
+    assert len(captions) >= 3
+    for i in captions:
+        assert paras[i - 1]._p.xpath(".//w:drawing"), texts[i]
+        assert paras[i - 1].style.name == "XSK Figure" and paras[i].style.name == "XSK Caption"
+        # the chart keeps with its caption, and two fit on a page: at most 83 mm tall
+        assert paras[i - 1].style.paragraph_format.keep_with_next
+        extent = paras[i - 1]._p.xpath(".//wp:extent")[0]
+        assert int(extent.get("cy")) <= 83.5 * 36000
+    assert "统计图表" not in full
+    # the core title is the title on the page
+    assert document.core_properties.title == texts[0] == "红桥社区协商议事工作统计报告"
+    # 说明 says how the report rounds
+    assert any("保留一位小数，整数不保留小数" in t for t in texts)

@@ -30,7 +30,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Twips
 from lxml import etree
 
-from xsk.documents.docx import DOC_KINDS, normalize_docx_bytes
+from xsk.documents.docx import DOC_KINDS, PUBLIC_KINDS, normalize_docx_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "templates" / "documents"
@@ -70,6 +70,14 @@ CELL_MARGIN = 57  # 1 mm left/right padding in table cells: 16 pt text is wide
 # text, and forms and notices then fit one sheet where their content allows.
 TABLE_PT = 14
 TABLE_LINE = 400
+# The sign-off of a document that takes the seal (GB/T 9704-2012 7.3.5.1): the date 右空四字,
+# the issuer centred over it, and two blank lines above the issuer: a 40-42 mm seal (four
+# lines of 10.2 mm) whose top is within a line of the body (上距正文一行之内) then presses
+# issuer and date in its lower half (居印章中心偏下) and covers the date (骑年盖月). A form
+# without a seal leaves one blank line (7.3.5.2).
+SEAL_DATE_RIGHT = 4
+SEAL_ROOM_LINES = 2
+PUBLIC_NOTE = "（此件公开发布）"
 
 FIXED_DATE = "2026-01-01T00:00:00Z"
 
@@ -209,7 +217,12 @@ def _style_font(style, east: str, pt: float, bold: bool = False, latin: str = LA
 S_BODY = "XSK Body"
 S_PLAIN = "XSK Plain"
 S_NUMBER = "XSK Number"
-S_SIGN = "XSK Signature"
+S_SIGN = "XSK Signature"  # the issuer (发文机关署名); placed over the date when rendered
+S_DATE = "XSK Date"  # 成文日期 of a document that takes the seal: 右空四字
+S_DATE_PLAIN = "XSK Date Unsealed"  # 成文日期 of a form without a seal (GB/T 9704 7.3.5.2)
+S_NOTE = "XSK Note"  # 附注 under the date, 居左空二字: （此件公开发布）
+S_FIGURE = "XSK Figure"  # a chart: centred, single line spacing (an exact one clips it)
+S_CAPTION = "XSK Caption"  # 图1 各类议题数量, centred under its chart
 S_CELL = "XSK Table Text"
 S_CELL_C = "XSK Table Text Centered"
 S_HEAD = "XSK Table Header"
@@ -267,9 +280,26 @@ def _setup_styles(doc) -> None:
     para_style(S_PLAIN)
     number = para_style(S_NUMBER)
     _set_jc(_style_ppr(number), "right")
-    sign = para_style(S_SIGN)
-    _set_jc(_style_ppr(sign), "right")
-    _set_ind(_style_ppr(sign), right=2)
+    # GB/T 9704-2012 7.3.5: right-aligned; the indents here are those of a short issuer and
+    # are set for the rendered text (xsk/documents/docx_signoff.py)
+    for name, right in ((S_SIGN, SEAL_DATE_RIGHT), (S_DATE, SEAL_DATE_RIGHT), (S_DATE_PLAIN, 2)):
+        st = para_style(name)
+        _set_jc(_style_ppr(st), "right")
+        _set_ind(_style_ppr(st), right=right)
+    note = para_style(S_NOTE)
+    _set_ind(_style_ppr(note), left=2)
+    figure = para_style(S_FIGURE)
+    fppr = _style_ppr(figure)
+    _set_spacing(fppr, None, before=LINE_PITCH // 2)
+    _set_jc(fppr, "center")
+    _insert_ppr(fppr, OxmlElement("w:keepNext"))  # a chart stays with its caption
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    _insert_ppr(fppr, snap)
+    caption = para_style(S_CAPTION, HEITI)
+    _style_font(caption, HEITI, TABLE_PT)
+    _set_spacing(_style_ppr(caption), LINE_PITCH, after=LINE_PITCH // 2)
+    _set_jc(_style_ppr(caption), "center")
     center = para_style(S_CENTER)
     _set_jc(_style_ppr(center), "center")
     for name, font, jc in (
@@ -469,16 +499,28 @@ class Builder:
     def blank(self) -> None:
         self.para("", style=S_PLAIN)
 
-    def signature(self) -> None:
-        """Issuer and date, right-aligned; kept on one page with the paragraph before them
-        (GB/T 9704-2012 forbids a page holding only the signature)."""
+    def signature(self, *, sealed: bool = True) -> None:
+        """Issuer and date (发文机关署名、成文日期), kept on one page with the paragraph
+        before them (GB/T 9704-2012 forbids a page holding only the signature).
+
+        ``sealed``: the seal-ready layout of 7.3.5.1 (room for the seal above the issuer, the
+        date 右空四字, the issuer centred over it); otherwise 7.3.5.2 (one blank line, issuer
+        右空二字, the date two characters further right). A public kind carries the 附注
+        "（此件公开发布）" under the date, 居左空二字 (7.3.7)."""
         body = self.doc.element.body
         last = body[-2] if len(body) > 1 and body[-1].tag == qn("w:sectPr") else body[-1]
         if last.tag == qn("w:p"):
             self._keep_next(last)
-        for p in (self.para("", style=S_PLAIN), self.para("{{ issuer }}", style=S_SIGN)):
-            self._keep_next(p._p)
-        self.para("{{ date }}", style=S_SIGN)
+        issuer = self.para("{{ issuer }}", style=S_SIGN)
+        room = SEAL_ROOM_LINES if sealed else 1
+        ppr = issuer._p.get_or_add_pPr()
+        # in twips, not w:beforeLines: Word's "line" there is not the page grid's line
+        _set_spacing(ppr, LINE_PITCH, before=room * LINE_PITCH)
+        self._keep_next(issuer._p)
+        date = self.para("{{ date }}", style=S_DATE if sealed else S_DATE_PLAIN)
+        if self.kind in PUBLIC_KINDS:
+            self._keep_next(date._p)
+            self.para(PUBLIC_NOTE, style=S_NOTE)
 
     @staticmethod
     def _keep_next(p) -> None:
@@ -743,7 +785,7 @@ def make_registration() -> Builder:
     b.fill(t.rows[1].cells[1], "□列入协商议题　□转交有关部门　□不予受理（说明理由）")
     b.fill(t.rows[2].cells[0], "经办人", S_HEAD)
     b.fill(t.rows[2].cells[1], "签字：　　　　　　　　　　　年　　月　　日")
-    b.signature()
+    b.signature(sealed=False)
     return b
 
 
@@ -809,7 +851,7 @@ def make_signin() -> Builder:
         ],
     )
     b.plain(("注：", HEITI), "现场参会人员请在空白行补充登记并签名。")
-    b.signature()
+    b.signature(sealed=False)
     return b
 
 
@@ -1039,7 +1081,7 @@ def make_visit() -> Builder:
     )
     b.blank()
     b.sign_lines("回访人", "被回访人")
-    b.signature()
+    b.signature(sealed=False)
     return b
 
 
@@ -1075,15 +1117,17 @@ def make_report() -> Builder:
     for row in list(table.rows)[4:]:
         table._tbl.remove(row._tr)
     b.tag("{%p endfor %}")
+    # each chart numbered, its caption under it (图1 各类议题数量), 83 mm tall at most: two
+    # share a page, and they follow the tables without a heading of their own (LibreOffice
+    # does not keep a heading with a picture: it would stand alone at the foot of a page)
     b.tag("{%p if charts %}")
-    b.h1("{{ (tables|length + 2)|cn }}、统计图表")
     b.tag("{%p for ch in charts %}")
-    b.h2("（{{ loop.index|cn }}）{{ ch.heading }}")
-    b.para("{{ ch.image }}", style=S_CENTER)
+    b.para("{{ ch.image }}", style=S_FIGURE)
+    b.para("图{{ loop.index }} {{ ch.heading }}", style=S_CAPTION)
     b.tag("{%p endfor %}")
     b.tag("{%p endif %}")
     b.tag("{%p if definitions is defined %}")
-    b.h1("{{ (tables|length + (3 if charts else 2))|cn }}、说明")
+    b.h1("{{ (tables|length + 2)|cn }}、说明")
     b.tag("{%p for d in definitions %}")
     b.body("{{ loop.index }}. {{ d }}")
     b.tag("{%p endfor %}")

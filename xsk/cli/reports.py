@@ -155,7 +155,7 @@ def print_report(
         from xsk.reports import report_doc
 
         _check_suffix(docx, ".docx")
-        doc_tables = stats.tables(figures, names, per_ws, max_rows=report_doc.MAX_ROWS)
+        doc_tables = report_doc.doc_tables(figures, names, per_ws)
         _path, warnings = report_doc.write_report(
             loaded, figures, doc_tables, docx, period=period, today=today
         )

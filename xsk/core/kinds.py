@@ -14,6 +14,6 @@ KIND_NAMES: dict[str, str] = {
     "visit": "回访评议表",
 }
 # every template, the report included (the core "title" property of each document)
-DOC_KINDS: dict[str, str] = {**KIND_NAMES, "report": "工作报告"}
+DOC_KINDS: dict[str, str] = {**KIND_NAMES, "report": "统计报告"}
 # documents that go on the public board: built only from the masked public view
 PUBLIC_KINDS: frozenset[str] = frozenset({"notice", "result"})

@@ -37,6 +37,7 @@ from xsk.documents.docx_layout import (
     _StyleInfo,
     to_traditional,
 )
+from xsk.documents.docx_signoff import place_signoff
 from xsk.documents.docx_text import (
     PrivacyLeakError,
     extract_text,
@@ -67,9 +68,9 @@ __all__ = [
 
 # Bump whenever the rendering pipeline changes in a way that alters output bytes: the batch
 # builder folds this into its cache key.
-RENDERER_VERSION = "6"
+RENDERER_VERSION = "7"
 
-from xsk.core.kinds import DOC_KINDS, PUBLIC_KINDS  # noqa: E402  (kind -> Chinese name)
+from xsk.core.kinds import DOC_KINDS, KIND_NAMES, PUBLIC_KINDS  # noqa: E402  (kind -> Chinese name)
 
 
 class TemplateError(Exception):
@@ -277,8 +278,10 @@ def _fixed_datetime(date_text: Any) -> _dt.datetime:
 def _core_values(
     kind: str, context: Mapping[str, Any], public: bool, traditional: bool
 ) -> dict[str, Any]:
-    """The document properties: title = the kind, category = 公开/内部, keywords = case ids."""
-    title = DOC_KINDS.get(kind) or str(context.get("doc_title") or kind)
+    """The document properties: title = the kind of a case or meeting document (what ``docs
+    list`` shows; its own title is the subject) and the visible title of the report (one of
+    a kind), category = 公开/内部, keywords = case ids."""
+    title = KIND_NAMES.get(kind) or str(context.get("doc_title") or DOC_KINDS.get(kind, kind))
     if kind == "responsibility" and context.get("supervision"):
         title = "督办单"
     case_ids = context.get("case_ids") or []
@@ -505,6 +508,7 @@ def _postprocess(styles: _StyleInfo, traditional: bool) -> Callable[[Any], None]
     def run(root: Any) -> None:
         _split_line_breaks(root, styles)
         keep_together(root)
+        place_signoff(root)
         _enforce_run_fonts(root, styles)
         _fix_table_widths(root)
         if traditional:

@@ -17,7 +17,7 @@ def report_and_supervision(ws: Workspace, today: dt.date) -> list[Path]:
     period = stats.Period()
     data = stats.load_dataset(ws, ledger=True)
     figures = stats.compute([data], period, today)
-    tables = stats.tables(figures, data.procedure_names, max_rows=report_doc.MAX_ROWS)
+    tables = report_doc.doc_tables(figures, data.procedure_names)
     ws.out_dir.mkdir(parents=True, exist_ok=True)
     docx, _warnings = report_doc.write_report(
         [ws], figures, tables, ws.out_dir / "统计报告.docx", period=period, today=today
@@ -32,7 +32,7 @@ def demo_outputs(ws: Workspace, today: dt.date) -> list[str]:
     period = stats.Period()
     data = stats.load_dataset(ws, ledger=True)
     figures = stats.compute([data], period, today)
-    tables = stats.tables(figures, data.procedure_names, max_rows=report_doc.MAX_ROWS)
+    tables = report_doc.doc_tables(figures, data.procedure_names)
     ws.out_dir.mkdir(parents=True, exist_ok=True)
     xlsx = ledger.write_ledger(
         [data], ws.out_dir / "台账.xlsx", period=period, today=today, scrubber=ledger_scrubber([ws])

@@ -14,8 +14,11 @@ import contextlib
 import os
 import sys
 from collections.abc import Mapping
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
+
+from xsk.reports.stats import office_number, office_pct
 
 # Preferred fonts, best first (Simplified Chinese faces before the others).
 CJK_FONTS = (
@@ -52,6 +55,9 @@ NO_FONT_WARNING = (
     "apt-get install fonts-noto-cjk；Windows 自带的微软雅黑、黑体、宋体应在 C:\\Windows\\Fonts 中）"
 )
 TOP = 12  # bars per chart; the rest are summed as 其他
+# Every chart is 7.2 in wide and at most 4 in tall: 150 mm wide in the report, at most 83 mm
+# tall, so two charts with their captions share a page (none alone on a half-empty page).
+WIDTH_IN, MAX_HEIGHT_IN = 7.2, 4.0
 
 
 def _matplotlib() -> Any:
@@ -121,6 +127,7 @@ def make_charts(
         "font.family": "sans-serif",
         "font.sans-serif": [font, "DejaVu Sans"],
         "axes.unicode_minus": False,
+        "font.size": 11,
         "svg.hashsalt": "xsk",
     }
     charts: list[dict[str, str]] = []
@@ -128,12 +135,12 @@ def make_charts(
         if report["by_category"]:
             path = out_dir / "by_category.png"
             _barh(plt, _top(report["by_category"]), "议题数（个）", path)
-            charts.append({"heading": "议题类别分布", "image_path": str(path)})
+            charts.append({"heading": "各类议题数量", "image_path": str(path)})
         sat = report["satisfaction"]
         if sat["visits"]:
             path = out_dir / "satisfaction.png"
             _pie(plt, {k: v for k, v in sat["counts"].items() if v}, path)
-            charts.append({"heading": "回访满意度", "image_path": str(path)})
+            charts.append({"heading": "回访满意度构成", "image_path": str(path)})
         rated = {
             unit: u["on_time_rate"]
             for unit, u in report["by_unit"].items()
@@ -181,20 +188,21 @@ def _barh(
 ) -> None:
     labels = list(values)[::-1]
     data = [values[k] for k in labels]
-    fig, ax = plt.subplots(figsize=(7.2, 0.42 * len(labels) + 1.2))
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, min(MAX_HEIGHT_IN, 0.3 * len(labels) + 1.1)))
     bars = ax.barh(labels, data, color="#C0504D")
     ax.set_xlabel(xlabel)
     if limit is not None:
         ax.set_xlim(0, limit * 1.12)
     for bar, value in zip(bars, data, strict=True):
-        text = f"{value:.2f}" if isinstance(value, float) else str(value)
+        # a rate as the report's text writes it ("75", "66.7", "100"), a count as it is
+        text = office_number(value) if isinstance(value, float) else str(value)
         ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" {text}", va="center")
     ax.spines[["top", "right"]].set_visible(False)
     _save(plt, fig, path)
 
 
 def _bars(plt: Any, values: Mapping[str, int], path: Path) -> None:
-    fig, ax = plt.subplots(figsize=(7.2, 3.6))
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 3.4))
     bars = ax.bar(list(values), list(values.values()), color="#4F81BD")
     for bar, value in zip(bars, values.values(), strict=True):
         ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height(), str(value), ha="center")
@@ -204,12 +212,13 @@ def _bars(plt: Any, values: Mapping[str, int], path: Path) -> None:
 
 
 def _pie(plt: Any, values: Mapping[str, int], path: Path) -> None:
-    fig, ax = plt.subplots(figsize=(5.6, 4.2))
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 3.4))
     colours = {"满意": "#9BBB59", "基本满意": "#F79646", "不满意": "#C0504D"}
+    total = sum(values.values())
+    # each share from the counts, exactly, as the report's text writes it
     ax.pie(
         list(values.values()),
-        labels=list(values),
-        autopct="%1.1f%%",
+        labels=[f"{k} {v}次（{office_pct(Fraction(100 * v, total))}）" for k, v in values.items()],
         startangle=90,
         counterclock=False,
         colors=[colours.get(k, "#4F81BD") for k in values],

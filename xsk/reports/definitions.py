@@ -21,3 +21,7 @@ DEFINITIONS = (
     "满意率：回访中“满意”和“基本满意”的次数 ÷ 回访次数 × 100。",
     "比率均精确计算后四舍五入保留两位小数；分母为 0 时显示“—”。",
 )
+# The Word report writes percentages as an office does (xsk.reports.stats.office_pct): its
+# 说明 says so in place of the last line above, which describes the screen and --json.
+REPORT_ROUNDING = "报告中的比率均按精确值四舍五入保留一位小数，整数不保留小数；分母为 0 时显示“—”。"
+REPORT_DEFINITIONS = (*DEFINITIONS[:-1], REPORT_ROUNDING)

@@ -15,9 +15,26 @@ from typing import Any
 
 from xsk.core.cnfmt import cn_date
 from xsk.reports import stats
-from xsk.reports.definitions import DEFINITIONS
+from xsk.reports.definitions import REPORT_DEFINITIONS
 
 MAX_ROWS = 12  # rows per table in the printed report (the ledger has every row)
+
+
+def doc_tables(
+    report: Mapping[str, Any],
+    procedure_names: Mapping[str, str] | None = None,
+    per_workspace: Sequence[tuple[str, Mapping[str, Any]]] = (),
+) -> list[dict[str, Any]]:
+    """The tables of the printed report: at most ``MAX_ROWS`` rows each, percentages as an
+    office writes them ("82.4%", "100%"; ``--json`` keeps its two decimals)."""
+    return stats.tables(report, procedure_names, per_workspace, max_rows=MAX_ROWS, office=True)
+
+
+def period_text(period: stats.Period, today: dt.date) -> str:
+    """The line under the title: the period and the day the figures were taken."""
+    if period.start is None and period.end is None:
+        return f"统计范围：截至{cn_date(today)}登记的全部议题"
+    return f"统计期间：{period.label()}；统计日期：{cn_date(today)}"
 
 
 def title_and_issuer(workspaces: Sequence[Any]) -> tuple[str, str]:
@@ -49,11 +66,11 @@ def context(
         "date": cn_date(today),
         "case_ids": _id_span(workspaces),
         "community": community,
-        "period": f"统计期间：{period.label()}；统计日期：{cn_date(today)}",
-        "summary_lines": stats.summary_lines(report),
+        "period": period_text(period, today),
+        "summary_lines": stats.summary_lines(report, office=True),
         "tables": [dict(t) for t in tables],
         "charts": [dict(c) for c in charts],
-        "definitions": list(DEFINITIONS),
+        "definitions": list(REPORT_DEFINITIONS),
     }
 
 

@@ -46,6 +46,8 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 
 from xsk.core.cnfmt import cn_date
@@ -147,9 +149,28 @@ def load_dataset(ws: Any, *, ledger: bool = False) -> Dataset:
     return Dataset(ws.settings.community, idx.cases, idx.meetings, names, years)
 
 
+class Rate(float):
+    """A rate as a number for output (``82.35``: the exact percentage rounded half up to two
+    decimals, what ``--json`` writes) that keeps the exact fraction it came from, so the
+    Word report can round it once, exactly, its own way (:func:`office_pct`)."""
+
+    exact: Fraction
+
+    def __new__(cls, value: float | str, exact: Fraction) -> Rate:
+        obj = super().__new__(cls, value)
+        obj.exact = exact
+        return obj
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Rate, (float(self), self.exact))
+
+
 def rate(numerator: int, denominator: int) -> float | None:
-    """Exact percentage rounded half up to two decimals, as a number for output."""
-    return float(percent(numerator, denominator)) if denominator else None
+    """Exact percentage rounded half up to two decimals, as a number for output; None when
+    there is nothing to divide by."""
+    if not denominator:
+        return None
+    return Rate(percent(numerator, denominator), Fraction(numerator * 100, denominator))
 
 
 def average(total: int, count: int) -> float | None:
@@ -309,22 +330,44 @@ def _unit_counts() -> dict[str, int]:
 
 
 def pct(value: float | None) -> str:
-    """``98.13`` -> ``"98.13%"``; no value -> ``"—"``."""
+    """``98.13`` -> ``"98.13%"``; no value -> ``"—"`` (the screen: as ``--json`` has it)."""
     return "—" if value is None else f"{value:.2f}%"
+
+
+def office_number(value: float | Fraction | None) -> str:
+    """A percentage as an office writes it, without the sign: whole when it is whole at one
+    decimal ("100", "75", "0"), else one decimal ("82.4", "66.7"); rounded half up once,
+    from the exact fraction when the value carries it (:class:`Rate`); no value -> "—"."""
+    if value is None:
+        return "—"
+    exact = value if isinstance(value, Fraction) else getattr(value, "exact", None)
+    if exact is not None:
+        shown = Decimal(percent(exact, 100, 1))
+    else:
+        shown = Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{shown:f}".removesuffix(".0")
+
+
+def office_pct(value: float | Fraction | None) -> str:
+    """``office_number`` with its sign: "82.4%", "100%", "—"."""
+    text = office_number(value)
+    return text if text == "—" else f"{text}%"
 
 
 def num(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
-def summary_lines(report: Mapping[str, Any]) -> list[str]:
-    """The overview paragraph of the report, one sentence per line."""
+def summary_lines(report: Mapping[str, Any], *, office: bool = False) -> list[str]:
+    """The overview paragraph of the report, one sentence per line (``office``: percentages
+    as the Word report writes them, :func:`office_pct`)."""
+    fmt = office_pct if office else pct
     sat = report["satisfaction"]
     reason = report.get("closed_with_reason", 0)
     lines = [
         f"共受理协商议题{report['cases']}个，已办结{report['closed']}个"
         + (f"（其中说明理由结案{reason}个）" if reason else "")
-        + f"，办结率{pct(report['resolved_rate'])}。",
+        + f"，办结率{fmt(report['resolved_rate'])}。",
         f"召开协商会议{report['meetings']}场，参与群众和各方代表{report['participants']}人次。",
         f"在本级解决{report['on_site']}个，转交或提请上级协调{report['escalated']}个；"
         f"提交居民（代表）会议等表决{report['voted']}个，直接组织实施{report['direct']}个。",
@@ -335,13 +378,13 @@ def summary_lines(report: Mapping[str, Any]) -> list[str]:
             f"{report.get('merged', 0)}个，不计入以上各项和比率。"
         )
     if report.get("on_time_rate") is not None:
-        lines.append(f"有办结时限的事项按时办结率{pct(report['on_time_rate'])}。")
+        lines.append(f"有办结时限的事项按时办结率{fmt(report['on_time_rate'])}。")
     if sat["visits"]:
         c = sat["counts"]
         lines.append(
             f"回访{sat['visits']}次（涉及议题{sat['cases_visited']}个），满意{c['满意']}次、"
             f"基本满意{c['基本满意']}次、不满意{c['不满意']}次，"
-            f"满意率（含基本满意）{pct(sat['satisfied_rate'])}。"
+            f"满意率（含基本满意）{fmt(sat['satisfied_rate'])}。"
         )
     return lines
 
@@ -352,17 +395,20 @@ def tables(
     per_workspace: Sequence[tuple[str, Mapping[str, Any]]] = (),
     *,
     max_rows: int | None = None,
+    office: bool = False,
 ) -> list[dict[str, Any]]:
     """The report's tables as text: ``[{heading, columns, rows}]`` (for screen, .docx).
 
     With ``max_rows`` (the printed report) a longer count table keeps its largest rows and
-    sums the rest into one 其他 row; the complete lists are in the ledger.
+    sums the rest into one 其他 row; the complete lists are in the ledger. ``office``:
+    percentages as the Word report writes them (:func:`office_pct`).
     """
+    fmt = office_pct if office else pct
     total = report["cases"]
     names = procedure_names or {}
 
     def share(n: int) -> str:
-        return pct(rate(n, total))
+        return fmt(rate(n, total))
 
     def count_table(heading: str, label: str, counts: Mapping[str, int], rename=None):
         items = [(rename(k) if rename else k, v) for k, v in counts.items()]
@@ -383,7 +429,7 @@ def tables(
                         name,
                         str(r["cases"]),
                         str(r["closed"]),
-                        pct(r["resolved_rate"]),
+                        fmt(r["resolved_rate"]),
                         str(r["meetings"]),
                         str(r["participants"]),
                     ]
@@ -418,7 +464,7 @@ def tables(
                     str(u["items"]),
                     str(u["done"]),
                     str(u["overdue"]),
-                    pct(u["on_time_rate"]),
+                    fmt(u["on_time_rate"]),
                     str(u["ratings"]),
                     num(u["average_rating"]),
                 ]
@@ -433,7 +479,7 @@ def tables(
                 "heading": "群众满意度",
                 "columns": ["满意度", "回访次数", "占比"],
                 "rows": [
-                    [k, str(v), pct(rate(v, sat["visits"]))] for k, v in sat["counts"].items()
+                    [k, str(v), fmt(rate(v, sat["visits"]))] for k, v in sat["counts"].items()
                 ],
             }
         )
