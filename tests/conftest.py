@@ -25,10 +25,10 @@ def _names_cache_per_test():
     """Each test starts without the names cache of an earlier test's workspace (the cache is
     a per-process setting of xsk.rules.names, set by the first public view)."""
     yield
-    from xsk.rules import names
+    from xsk.rules import names_cache
 
-    names.save_cache()
-    names._disk = None
+    names_cache.save_cache()
+    names_cache.disk = None
 
 
 @dataclass

@@ -204,7 +204,7 @@ def test_names_found_are_kept_between_runs_so_jieba_is_not_loaded_again(
     ws_path, cli, tmp_path, monkeypatch
 ):
     """Loading jieba takes seconds: a second planning of the same texts does not need it."""
-    from xsk.rules import names
+    from xsk.rules import names, names_cache
 
     cid, _ = case_until_publicity(cli, ws_path, tmp_path)
     build(cli, ws_path, cid)
@@ -212,7 +212,7 @@ def test_names_found_are_kept_between_runs_so_jieba_is_not_loaded_again(
     assert cache.is_file() and len(cache.read_bytes()) > 100
     before = texts(ws_path)
     # a new process: nothing in memory, and jieba cannot be loaded
-    monkeypatch.setattr(names, "_disk", None)
+    monkeypatch.setattr(names_cache, "disk", None)
     names._find_cached.cache_clear()
     names._cut.cache_clear()
 

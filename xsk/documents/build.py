@@ -151,9 +151,9 @@ def _run_batch(
             out.append(_run_job(job, template_dirs, traditional))
         except Exception as exc:
             out.append(exc)
-    from xsk.rules import names
+    from xsk.rules import names_cache
 
-    names.save_cache()  # a worker's finds too (workers do not run exit handlers)
+    names_cache.save_cache()  # a worker's finds too (workers do not run exit handlers)
     return out
 
 

@@ -549,9 +549,9 @@ def jobs_for_cases(
     with reading_once():
         jobs = _jobs_for_cases(ws, ids, kinds)
     jobs = number_jobs(ws, jobs)
-    from xsk.rules import names
+    from xsk.rules import names_cache
 
-    names.save_cache()  # the names found in the public texts, for the next run
+    names_cache.save_cache()  # the names found in the public texts, for the next run
     return jobs
 
 
@@ -827,9 +827,9 @@ def run_jobs(
         manifest_path=ws.state_dir / "docs-manifest.json",
         progress=progress,
     )
-    from xsk.rules import names
+    from xsk.rules import names_cache
 
-    names.save_cache()  # what the leak scan of the rendered documents found, too
+    names_cache.save_cache()  # what the leak scan of the rendered documents found, too
     return result
 
 

@@ -61,9 +61,9 @@ def workspace_scrubber(ws: Workspace) -> Scrubber:
     """The scrubber of ``ws``: roster officials, consenting people and organisations stay;
     the roster's other people are masked wherever their names occur; the roster's phones are
     private; the office's phone may appear. Built once per roster and settings version."""
-    from xsk.rules import names
+    from xsk.rules import names_cache
 
-    names.use_cache(ws.state_dir / "names-cache.json")  # jieba loaded only for new texts
+    names_cache.use_cache(ws.state_dir / "names-cache.json")  # jieba loaded only for new texts
     key = _stamp(ws)
     found = _CACHE.get(key)
     if found is not None:

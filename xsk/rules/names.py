@@ -20,13 +20,13 @@ when xsk starts. Measured on ``bench/data/names.txt`` by ``python bench/bench_na
 
 from __future__ import annotations
 
-import contextlib
 import re
 import threading
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from xsk.rules import names_cache
 from xsk.rules.privacy import COMPOUND_SURNAMES
 
 # The common single-character surnames (about 99% of the population), the most frequent first.
@@ -478,113 +478,9 @@ def find_names(text: str) -> list[tuple[int, int]]:
     """Spans ``(start, end)`` of the person names found in ``text``, in text order."""
     if not text or not any(ch in SURNAMES for ch in text):
         return []
-    if _disk is not None:
-        return list(_disk.find(text))
+    if names_cache.disk is not None:
+        return list(names_cache.disk.find(text, _find_cached))
     return list(_find_cached(text))
-
-
-# --- the names found, kept between runs ------------------------------------------------------
-# Loading jieba's dictionaries takes one to several seconds; the texts of a workspace change
-# little from one run to the next. With a cache file (``use_cache``, set by the workspace's
-# public view to ``.xsk/names-cache.json``) the spans found for a text are remembered by the
-# text's hash, and jieba is loaded only for a text never seen. The file is local state: written
-# at exit when something was added (atomically, by rename), ignored when unreadable, and keyed
-# by this module's rules version and jieba's version.
-RULES_VERSION = 1  # bump when a change to the rules above changes what is found
-
-
-class _DiskCache:
-    def __init__(self, path: Any) -> None:
-        self.path = path
-        self.found: dict[str, list[list[int]]] = {}
-        self.dirty = False
-        self.loaded = False
-
-    def _stamp(self) -> str:
-        try:
-            from importlib.metadata import version
-
-            jieba_version = version("jieba")
-        except Exception:
-            jieba_version = "?"
-        return f"{RULES_VERSION}:{jieba_version}"
-
-    def _load(self) -> None:
-        import json
-
-        self.loaded = True
-        try:
-            data = json.loads(self.path.read_text("utf-8"))
-        except (OSError, ValueError):
-            return
-        if isinstance(data, dict) and data.get("stamp") == self._stamp():
-            found = data.get("found")
-            if isinstance(found, dict):
-                self.found = found
-
-    def find(self, text: str) -> tuple[tuple[int, int], ...]:
-        import hashlib
-
-        if not self.loaded:
-            self._load()
-        key = hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
-        hit = self.found.get(key)
-        if isinstance(hit, list):
-            return tuple((int(a), int(b)) for a, b in hit)
-        spans = _find_cached(text)
-        self.found[key] = [[a, b] for a, b in spans]
-        self.dirty = True
-        return spans
-
-    def save(self) -> None:
-        import json
-        import os
-
-        if not self.dirty:
-            return
-        self.dirty = False
-        mine = self.found
-        self.loaded = False
-        self._load()  # what another process (a build's worker) saved meanwhile
-        self.found = {**self.found, **mine}
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(
-                json.dumps({"stamp": self._stamp(), "found": self.found}, separators=(",", ":")),
-                "utf-8",
-            )
-            os.replace(tmp, self.path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-
-
-_disk: _DiskCache | None = None
-
-
-def use_cache(path: Any) -> None:
-    """Remember the names found in ``path`` (a ``pathlib.Path``) between runs; saved at exit.
-
-    A snapshot of the workspace (a folder inside its ``.xsk``, see
-    ``xsk/documents/frozen.py``) shares the workspace's file: what is found depends on the
-    text only."""
-    global _disk
-    if _disk is not None:
-        if path == _disk.path or _disk.path.parent in path.parents:
-            return
-        _disk.save()
-    else:
-        import atexit
-
-        atexit.register(save_cache)
-    _disk = _DiskCache(path)
-
-
-def save_cache() -> None:
-    """Write what this run added to the cache file (also done at exit)."""
-    if _disk is not None:
-        _disk.save()
 
 
 @lru_cache(maxsize=20000)

@@ -1,0 +1,116 @@
+"""The names found in public texts, kept between runs (used by :mod:`xsk.rules.names`).
+
+Loading jieba's dictionaries takes one to several seconds; the texts of a workspace change
+little from one run to the next. With a cache file (``use_cache``, set by the workspace's
+public view to ``.xsk/names-cache.json``) the spans found for a text are remembered by the
+text's hash, and jieba is loaded only for a text never seen. The file is local state: written
+at exit when something was added (atomically, by rename), ignored when unreadable, and keyed
+by this module's rules version and jieba's version.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from typing import Any
+
+RULES_VERSION = 1  # bump when a change to the rules of xsk/rules/names.py changes what is found
+
+
+class DiskCache:
+    """Spans found per text hash, in a JSON file (see the module's docstring)."""
+
+    def __init__(self, path: Any, rules_version: int) -> None:
+        self.path = path
+        self.rules_version = rules_version
+        self.found: dict[str, list[list[int]]] = {}
+        self.dirty = False
+        self.loaded = False
+
+    def _stamp(self) -> str:
+        try:
+            from importlib.metadata import version
+
+            jieba_version = version("jieba")
+        except Exception:
+            jieba_version = "?"
+        return f"{self.rules_version}:{jieba_version}"
+
+    def _load(self) -> None:
+        import json
+
+        self.loaded = True
+        try:
+            data = json.loads(self.path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(data, dict) and data.get("stamp") == self._stamp():
+            found = data.get("found")
+            if isinstance(found, dict):
+                self.found = found
+
+    def find(
+        self, text: str, compute: Callable[[str], tuple[tuple[int, int], ...]]
+    ) -> tuple[tuple[int, int], ...]:
+        import hashlib
+
+        if not self.loaded:
+            self._load()
+        key = hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+        hit = self.found.get(key)
+        if isinstance(hit, list):
+            return tuple((int(a), int(b)) for a, b in hit)
+        spans = compute(text)
+        self.found[key] = [[a, b] for a, b in spans]
+        self.dirty = True
+        return spans
+
+    def save(self) -> None:
+        import json
+        import os
+
+        if not self.dirty:
+            return
+        self.dirty = False
+        mine = self.found
+        self.loaded = False
+        self._load()  # what another process (a build's worker) saved meanwhile
+        self.found = {**self.found, **mine}
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(
+                json.dumps({"stamp": self._stamp(), "found": self.found}, separators=(",", ":")),
+                "utf-8",
+            )
+            os.replace(tmp, self.path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+disk: DiskCache | None = None
+
+
+def use_cache(path: Any) -> None:
+    """Remember the names found in ``path`` (a ``pathlib.Path``) between runs; saved at exit.
+
+    A snapshot of the workspace (a folder inside its ``.xsk``, see
+    ``xsk/documents/frozen.py``) shares the workspace's file: what is found depends on the
+    text only."""
+    global disk
+    if disk is not None:
+        if path == disk.path or disk.path.parent in path.parents:
+            return
+        disk.save()
+    else:
+        import atexit
+
+        atexit.register(save_cache)
+    disk = DiskCache(path, RULES_VERSION)
+
+
+def save_cache() -> None:
+    """Write what this run added to the cache file (also done at exit)."""
+    if disk is not None:
+        disk.save()
