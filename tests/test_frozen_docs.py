@@ -49,6 +49,9 @@ def test_result_notice_and_lists_keep_what_they_said_after_progress(ws_path, cli
         "--text", "已完成移交", "--date", "2027-02-10",
     )  # fmt: skip
     assert r.code == 0, r.err
+    # only the result notice says something else now: its snapshot needs the meeting file too
+    build(cli, ws_path, cid)
+    assert texts(ws_path)[result_file] == before[result_file]
     case = ws_path / "cases" / cid / "case.toml"
     case.write_text(
         case.read_text("utf-8").replace("配电变压器移交", "配电变压器产权移交"), "utf-8"
@@ -58,8 +61,9 @@ def test_result_notice_and_lists_keep_what_they_said_after_progress(ws_path, cli
     after = texts(ws_path)
     for name in (result_file, *(n for n in before if "责任清单" in n)):
         assert after[name] == before[name], name
-    # the title it was posted with
+    # the title it was posted with, and the resolutions of its meeting (read from the snapshot)
     assert after[result_file][0] == "关于配电变压器移交协商结果的公示"
+    assert any("开发商先行检测维护配电设施" in t for t in after[result_file])
     # a new document is built from the current state: the registration form follows the edit
     reg = next(n for n in after if "登记表" in n)
     assert any("配电变压器产权移交" in t for t in after[reg])
@@ -222,3 +226,31 @@ def test_names_found_are_kept_between_runs_so_jieba_is_not_loaded_again(
     monkeypatch.setattr(names, "_segmenter", no_jieba)
     build(cli, ws_path, cid, "--force")
     assert texts(ws_path) == before
+
+
+def test_a_document_that_could_not_be_built_is_not_frozen(ws_path, cli, tmp_path, monkeypatch):
+    """A notice refused by the leak scan keeps its number but is not frozen: once the case is
+    corrected it is built from the corrected files."""
+    from xsk.documents import publiccheck
+    from xsk.documents.docx_text import PrivacyLeakError
+
+    cid, _ = case_until_publicity(cli, ws_path, tmp_path)
+    real = publiccheck.refuse_leaks
+
+    def leaky(data, context, *, title, out_name, **kw):
+        if "会议通知" in out_name:
+            raise PrivacyLeakError(f"公开文书《{title}》含有未脱敏的个人信息，已停止生成 {out_name}")
+        return real(data, context, title=title, out_name=out_name, **kw)
+
+    monkeypatch.setattr(publiccheck, "refuse_leaks", leaky)
+    r = cli("-C", str(ws_path), "docs", "build", cid, "--jobs", "1")
+    assert r.code == 2 and "Traceback" not in r.err and "已停止生成" in r.err
+    (notice,) = [e for e in register(ws_path) if e["key"].startswith("notice:")]
+    assert "commit" not in notice and notice["number"]
+    assert "取消定稿" in git(ws_path, "log", "-1", "--format=%s")
+    assert git(ws_path, "status", "--porcelain") == ""
+    monkeypatch.setattr(publiccheck, "refuse_leaks", real)
+    build(cli, ws_path, cid, "--jobs", "1")
+    (again,) = [e for e in register(ws_path) if e["key"].startswith("notice:")]
+    assert again["number"] == notice["number"] and again["commit"]
+    assert list((ws_path / "out" / "meetings").glob("*/*会议通知.docx"))

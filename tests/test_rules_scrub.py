@@ -230,3 +230,18 @@ def test_random_spellings_never_survive(secrets, data) -> None:
                 f"楼{digits}",
             ):
                 assert tail not in out, (spelled, out)
+
+
+def test_xsk_numbers_after_a_cue_word_are_not_phones():
+    """A notice prints 可联系。（议题编号：2026-001）: the case number is not a 7-digit phone."""
+    from xsk.rules.scrub import Scrubber
+
+    s = Scrubber()
+    for text in (
+        "晚上看不清，有情况可联系。（议题编号：2026-001）",
+        "如需了解请联系，会议编号2026-M003",
+        "联系人见议题 2026-B012",
+    ):
+        assert s.scrub(text) == text, text
+    assert s.scrub("联系电话 8123456") == "联系电话 ****456"  # a local number still is
+    assert s.scrub("联系：2012345") == "联系：****345"

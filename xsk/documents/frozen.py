@@ -34,8 +34,9 @@ from typing import Any
 from xsk.workspace import git
 from xsk.workspace.settings import CASES_DIR, MEETINGS_DIR, Workspace
 
-# top-level entries of a workspace that no document reads
-_NOT_INPUTS = {CASES_DIR, MEETINGS_DIR, "out", ".xsk", ".gitignore", ".gitattributes"}
+# top-level entries of a workspace that no document reads (the case folders are taken one by
+# one; every meeting file is taken: a result notice prints the resolutions of its meetings)
+_NOT_INPUTS = {CASES_DIR, "out", ".xsk", ".gitignore", ".gitattributes"}
 
 
 def digest(ctx: dict[str, Any]) -> str:

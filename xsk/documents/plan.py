@@ -818,24 +818,46 @@ def run_jobs(
     for folder in (ws.out_dir, ws.state_dir):  # left by a build that was killed
         if folder.is_dir():
             remove_stray_temp_files(folder)
-    result = build_documents(
-        jobs,
-        template_dirs=template_dirs(ws),
-        jobs_n=jobs_n,
-        force=force,
-        traditional=ws.settings.traditional if traditional is None else traditional,
-        manifest_path=ws.state_dir / "docs-manifest.json",
-        progress=progress,
-    )
+    try:
+        result = build_documents(
+            jobs,
+            template_dirs=template_dirs(ws),
+            jobs_n=jobs_n,
+            force=force,
+            traditional=ws.settings.traditional if traditional is None else traditional,
+            manifest_path=ws.state_dir / "docs-manifest.json",
+            progress=progress,
+        )
+    except Exception:
+        _unfreeze_unbuilt(ws, jobs)
+        raise
     from xsk.rules import names_cache
 
     names_cache.save_cache()  # what the leak scan of the rendered documents found, too
     return result
 
 
+def _unfreeze_unbuilt(ws: Workspace, jobs: Sequence[Any]) -> None:
+    """A numbered document that could not be built (a leak found in it, a broken template)
+    is not frozen: once the facilitator has corrected the case, it is built from the
+    corrected files, not from the commit it failed at."""
+    from xsk.workspace import docnumbers
+
+    keys = [_number_key(j) for j in jobs if j.kind in NUMBERED_KINDS and not j.out_path.exists()]
+    if keys:
+        with contextlib.suppress(Exception):  # the build's own error is the one to report
+            docnumbers.unfreeze(ws, keys)
+
+
 def build_for_step(ws: Workspace, cid: str, kinds: Sequence[str]) -> list[Path]:
     """Build the documents a step just produced (called after the step's commit)."""
-    jobs = jobs_for_cases(ws, [cid], kinds)
+    result = _run_for_step(ws, cid, jobs_for_cases(ws, [cid], kinds))
+    return [*result.built, *result.skipped]
+
+
+def _run_for_step(ws: Workspace, cid: str, jobs: list[Any]) -> Any:
+    """``run_jobs`` after a committed step: a leak or a document open in Word is one Chinese
+    line saying the step itself is saved."""
     from xsk.documents.docx import PrivacyLeakError
 
     try:
@@ -843,14 +865,17 @@ def build_for_step(ws: Workspace, cid: str, kinds: Sequence[str]) -> list[Path]:
     except PrivacyLeakError as exc:
         from xsk.core.errors import UsageError
 
-        raise UsageError(str(exc), hint="公开文书不得包含居民电话、证件号、住址、姓名") from None
+        raise UsageError(
+            f"{exc}（本步骤已保存并提交）",
+            hint=f"公开文书不得包含居民电话、证件号、住址、姓名；修改后运行 xsk docs build {cid}",
+        ) from None
     if result.refused:
         from xsk.documents.refused import open_in_word
 
         raise open_in_word(
             ws, result.refused, hint=f"本步骤已保存并提交；关闭后运行 xsk docs build {cid}"
         )
-    return [*result.built, *result.skipped]
+    return result
 
 
 def refresh_for_step(ws: Workspace, cid: str, kinds: Sequence[str]) -> list[Path]:
@@ -858,6 +883,5 @@ def refresh_for_step(ws: Workspace, cid: str, kinds: Sequence[str]) -> list[Path
     changed (the manifest skips the rest), so minutes gain the outcomes table once the
     outcomes are confirmed. Returns the step's documents and the others rebuilt."""
     own = build_for_step(ws, cid, kinds) if kinds else []
-    jobs = jobs_for_cases(ws, [cid], None)
-    result = run_jobs(ws, jobs)
+    result = _run_for_step(ws, cid, jobs_for_cases(ws, [cid], None))
     return [*own, *(p for p in result.built if p not in own)]

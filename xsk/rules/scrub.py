@@ -95,6 +95,8 @@ _LOCAL = re.compile(
     r"(?:电话|联系|手机|座机|固话|热线|号码|tel|Tel|TEL|call)[^\d\n]{0,8}?"
     rf"(?<![\d])(?P<num>[2-9](?:{_S}\d){{6,7}})(?!\d)(?!\.\d)"
 )
+# xsk's own numbers after a cue word: a case (2026-001, 2026-B012) or meeting (2026-M003)
+_NOT_A_PHONE = re.compile(r"(?:19|20)\d\d-(?:[A-Z]{1,2}\d{1,}|\d{3})(?!\d)")
 _EXTENSION = re.compile(r"转|ext\.?|#", re.IGNORECASE)
 _ID = re.compile(rf"(?<![\d])[1-9](?:{_S}\d){{14}}(?:(?:{_S}\d){{2}}{_S}[\dXx])?(?![\dXx])")
 _DATE_OK = re.compile(r"(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
@@ -388,6 +390,11 @@ class Scrubber:
             digits = _digits(m.group("num"))
             if any(a.endswith(digits) for a in self.allowed_digits):
                 continue
+            if (
+                _NOT_A_PHONE.match(norm, m.start("num"))
+                or "编号" in m.group()[: m.start("num") - m.start()]
+            ):
+                continue  # 联系。（议题编号：2026-001）: a case or meeting number, not a phone
             hit("local", *m.span("num"), mask_local(digits))
 
     def _find_ids(self, norm: str, hit: Any) -> None:

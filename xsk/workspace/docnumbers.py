@@ -252,3 +252,28 @@ def assign(ws: Workspace, requests: Iterable[Request], *, commit: bool = True) -
                 else:
                     ws.commit([path], "发文登记：文书定稿")
     return {r.key: known[r.key] for r in wanted}
+
+
+def unfreeze(ws: Workspace, keys: Iterable[str]) -> bool:
+    """Drop the commit and digest of these keys' entries in this clone's register (documents
+    that could not be built are not frozen); one commit. Returns whether anything changed."""
+    wanted = set(keys) & set(frozen(ws))
+    letter = numbering.series(ws.root)
+    if not wanted or letter is None:
+        return False
+    path = ws.root / REGISTER_DIR / _file_name(letter)
+    if not any(str(e.get("key", "")) in wanted for e in _read(path)):
+        return False
+    with _locked(ws), journal.transaction(ws.root, ws.state_dir) as tx:
+        tx.track(path)
+
+        def drop(doc: Any) -> None:
+            for e in doc.get("issued", []):
+                if str(e.get("key", "")) in wanted:
+                    for field in ("commit", "digest"):
+                        if field in e:
+                            del e[field]
+
+        tomlio.update(path, drop)
+        ws.commit([path], "发文登记：文书未能生成，取消定稿")
+    return True
