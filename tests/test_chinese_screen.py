@@ -152,3 +152,22 @@ def test_a_whole_case_shows_names_not_ids(ws_path, cli):
         assert not _english(text), text
         words = set(re.findall(r"(?<![\w./-])[a-z][a-z_-]*[a-z](?![\w./-])", text))
         assert not (words & ids), (words & ids, text)
+
+
+def test_questionary_yes_no_is_chinese_in_the_terminal_prompter():
+    """questionary answered a confirm with "Yes"/"No" and asked "(Y/n)"."""
+    import questionary.prompts.confirm as confirm
+
+    import xsk.prompts.tty  # noqa: F401  (sets them)
+
+    for text in (confirm.YES, confirm.NO, confirm.YES_OR_NO, confirm.NO_OR_YES):
+        assert not any(
+            ch.isalpha() and ch.isascii()
+            for ch in text.replace("Y", "").replace("y", "").replace("N", "").replace("n", "")
+        ), text
+    assert (confirm.YES, confirm.NO) == ("是", "否")
+
+
+def test_a_number_below_an_options_minimum_is_said_in_chinese(cli, ws_path):
+    r = cli("-C", str(ws_path), "due", "--within", "-5")
+    assert r.code == 2 and "应不小于 0" in r.err and "Input should" not in r.err

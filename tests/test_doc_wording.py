@@ -184,3 +184,23 @@ def test_public_note_on_public_documents_only(demo: Path) -> None:
             assert "（此件公开发布）" not in extract_text(path), path.name
         seen[public] += 1
     assert seen[True] >= 20 and seen[False] >= 50
+
+
+def test_a_bare_objection_channel_becomes_a_sentence():
+    """objection_channel = "社区居委会意见箱" printed bare read "…个工作日）。社区居委会意见箱。"."""
+    from types import SimpleNamespace
+
+    from xsk.documents.plan import _objection_sentence
+
+    def ws(channel: str):
+        return SimpleNamespace(
+            settings=SimpleNamespace(objection_channel=channel, community="红桥社区")
+        )
+
+    assert (
+        _objection_sentence(ws("社区居委会意见箱"))
+        == "如有异议，请于公示期内通过社区居委会意见箱反映"
+    )
+    own = "如有异议，请于公示期内向红桥社区居委会书面或当面反映"
+    assert _objection_sentence(ws(own + "。")) == own
+    assert _objection_sentence(ws("")).startswith("如有异议，请于公示期内向红桥社区居民委员会")

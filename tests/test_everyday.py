@@ -278,3 +278,25 @@ def test_walk_offers_decision_rules_by_name(ws):
 def test_new_refuses_bad_phones(run, phone):
     r = run("new", "--title", "楼道灯", "--proposer", "张三", "--phone", phone, "--no-input")
     assert r.code == 2 and ("11 位" in r.err or "区号" in r.err), r.err
+
+
+def test_show_masks_the_free_texts_it_says_are_masked(ws_path, cli):
+    """``show`` says 隐私信息已打码: the description and events are masked like a public
+    notice; ``--reveal`` shows them as typed."""
+    text = "居民王德福反映，电话13912345678，家住红桥花园3栋2单元501室。"
+    r = cli(
+        "-C", str(ws_path), "new", "--title", "楼道照明", "--no-input",
+        "--description", text, "--proposer", "王德福", "--phone", "13912345678",
+    )  # fmt: skip
+    assert r.code == 0, r.err
+    cid = r.out.split()[-1]
+    r = cli("-C", str(ws_path), "show", cid)
+    assert r.code == 0 and "隐私信息已打码" in r.out
+    assert "13912345678" not in r.out and "501室" not in r.out and "王德福" not in r.out
+    assert "139****5678" in r.out
+    import json
+
+    data = json.loads(cli("-C", str(ws_path), "show", cid, "--json").out)
+    assert "13912345678" not in data["description"]
+    r = cli("-C", str(ws_path), "show", cid, "--reveal")
+    assert text in r.out

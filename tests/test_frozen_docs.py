@@ -239,7 +239,9 @@ def test_a_document_that_could_not_be_built_is_not_frozen(ws_path, cli, tmp_path
 
     def leaky(data, context, *, title, out_name, **kw):
         if "会议通知" in out_name:
-            raise PrivacyLeakError(f"公开文书《{title}》含有未脱敏的个人信息，已停止生成 {out_name}")
+            raise PrivacyLeakError(
+                f"公开文书《{title}》含有未脱敏的个人信息，已停止生成 {out_name}"
+            )
         return real(data, context, title=title, out_name=out_name, **kw)
 
     monkeypatch.setattr(publiccheck, "refuse_leaks", leaky)

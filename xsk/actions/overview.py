@@ -103,7 +103,34 @@ def overview(ws: Workspace, cid: str, *, reveal: bool = False) -> dict[str, Any]
         else []
     )
     view["attachments"] = attachments.listing(folder)
+    if not reveal:
+        _mask_texts(ws, case, view)
     return view
+
+
+# what residents typed or what was typed about them: masked as on a public notice
+_FREE_TEXT = ("title", "description", "close_reason", "answers", "events", "outcomes")
+
+
+def _mask_texts(ws: Workspace, case: Any, view: dict[str, Any]) -> None:
+    """Phones, ID numbers, addresses and residents' names in the free texts of ``view``
+    masked by the case's public view (the proposers are private there too)."""
+    from xsk.documents.publicview import PublicView
+
+    pv = PublicView(ws, [case])
+
+    def mask(value: Any) -> Any:
+        if isinstance(value, str):
+            return pv.text(value)
+        if isinstance(value, list):
+            return [mask(v) for v in value]
+        if isinstance(value, dict):
+            return {k: mask(v) for k, v in value.items()}
+        return value
+
+    for key in _FREE_TEXT:
+        if key in view:
+            view[key] = mask(view[key])
 
 
 def _iso(value: Any) -> Any:

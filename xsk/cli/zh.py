@@ -174,6 +174,12 @@ _USAGE = [
         re.compile(r"Input should be a valid (\w+)(, unable to parse string as an? \w+)?"),
         lambda m: f"应为{_TYPE_WORDS.get(m[1], m[1])}",
     ),
+    # typer's range checks (pydantic's wording), e.g. --within -5
+    (re.compile(r"Input should be greater than or equal to (\S+)"), r"应不小于 \1"),
+    (re.compile(r"Input should be greater than (\S+)"), r"应大于 \1"),
+    (re.compile(r"Input should be less than or equal to (\S+)"), r"应不大于 \1"),
+    (re.compile(r"Input should be less than (\S+)"), r"应小于 \1"),
+    (re.compile(r"(-?\d+) is not in the range (.+?)\.?$"), r"\1 不在范围 \2 内"),
     (re.compile(r"Value (.+) is not a valid (\w+)\."), lambda m: _not_valid(m)),
     (re.compile(r"(.+) is not a valid (\w+)\."), lambda m: _not_valid(m)),
     (re.compile(r"(.+) is not one of (.+)\."), r"\1 不是可选值之一（可选：\2）"),

@@ -356,12 +356,20 @@ def result_ctx(ws: Workspace, d: CaseData) -> dict[str, Any]:
         "days": pub.get("days", ws.settings.publicity_days) if pub else ws.settings.publicity_days,
     }
     ctx["provisional_note"] = _provisional_note(ws, publicity=pub, items=d.items)
-    ctx["objection_channel"] = view.text(
-        ws.settings.objection_channel
-        or f"如有异议，请于公示期内向{ws.settings.community}居民委员会书面或当面提出"
-    )
+    ctx["objection_channel"] = view.text(_objection_sentence(ws))
     ctx["objections"] = _objections(d)
     return view.context(ctx)
+
+
+def _objection_sentence(ws: Workspace) -> str:
+    """How to object, as a sentence of the notice: the workspace's channel ("社区居委会意见箱")
+    put into "如有异议，请于公示期内通过…反映" unless it is a sentence of its own already."""
+    channel = ws.settings.objection_channel.strip().rstrip("。")
+    if not channel:
+        return f"如有异议，请于公示期内向{ws.settings.community}居民委员会书面或当面提出"
+    if channel.startswith(("如有异议", "如对", "对公示", "居民如有")):
+        return channel
+    return f"如有异议，请于公示期内通过{channel}反映"
 
 
 def _objections(d: CaseData) -> list[dict[str, str]]:

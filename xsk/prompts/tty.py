@@ -7,9 +7,15 @@ import sys
 from collections.abc import Iterable, Sequence
 
 import questionary
+import questionary.prompts.confirm as _confirm
 from prompt_toolkit.styles import Style
 
 from xsk.prompts.base import Validator
+
+# questionary prints its own English around a yes/no question ("(Y/n)", then "Yes"/"No"):
+# the names its confirm prompt reads are set to Chinese once, here (the keys stay y and n)
+_confirm.YES, _confirm.NO = "是", "否"
+_confirm.YES_OR_NO, _confirm.NO_OR_YES = "（Y 是 / n 否）", "（y 是 / N 否）"
 
 _STYLE = Style.from_dict({"qmark": "fg:#d70000 bold", "question": "bold", "answer": "fg:#005f87"})
 
@@ -102,10 +108,9 @@ class TerminalPrompter:
             instruction="（空格勾选，回车确认）",
         )
         picked = list(_ask(q))
-        if len(picked) > 1 and sys.stdout.isatty():  # questionary's "done (N selections)"
-            sys.stdout.write(
-                f"\x1b[1A\r\x1b[2K? {message} 已选 {len(picked)} 项：{'、'.join(picked)}\n"
-            )
+        if sys.stdout.isatty():  # questionary's own "done" / "done (N selections)", in Chinese
+            said = f"已选 {len(picked)} 项：{'、'.join(picked)}" if picked else "未选择"
+            sys.stdout.write(f"\x1b[1A\r\x1b[2K? {message} {said}\n")
             sys.stdout.flush()
         return picked
 

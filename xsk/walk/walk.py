@@ -266,8 +266,12 @@ def review(
     while True:
         shown = [q for q in step.questions if q.id in raw]
         p.say(f"请核对“{step.name}”的填写：")
+        rule_names = {rid: name for name, rid in ctx.vote_rule_names.items()}
         for n, q in enumerate(shown, 1):
-            p.say(f"  {n}. {q.prompt}：{_brief(raw[q.id])}")
+            value = raw[q.id]
+            if q.choices_from == "vote_rules" and isinstance(value, str):
+                value = rule_names.get(value, value)  # stored by id, shown by name
+            p.say(f"  {n}. {q.prompt.rstrip('？?：:')}：{_brief(value)}")
         if p.confirm(f"确认保存“{step.name}”并提交？", default=True):
             return True
         labels = {f"修改 {n}. {q.prompt}": q for n, q in enumerate(shown, 1)}
