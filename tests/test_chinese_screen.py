@@ -171,3 +171,16 @@ def test_questionary_yes_no_is_chinese_in_the_terminal_prompter():
 def test_a_number_below_an_options_minimum_is_said_in_chinese(cli, ws_path):
     r = cli("-C", str(ws_path), "due", "--within", "-5")
     assert r.code == 2 and "应不小于 0" in r.err and "Input should" not in r.err
+
+
+def test_control_characters_in_new_are_refused_with_the_character_named(cli, ws_path):
+    """A terminal escape pasted into a title later broke the ledger (openpyxl refuses it)."""
+    for args, field in (
+        (["--title", "a\x1b[31mred\x07bell"], "议题名称"),
+        (["--title", "楼道照明", "--description", "坏了\x07"], "问题描述"),
+    ):
+        r = cli("-C", str(ws_path), "new", *args, "--no-input")
+        assert r.code == 2 and field in r.err and "U+00" in r.err and "Traceback" not in r.err
+    r = cli("-C", str(ws_path), "new", "--title", "楼道照明", "--description", "一行\n两行\t制表",
+            "--no-input")  # fmt: skip
+    assert r.code == 0, r.err

@@ -130,6 +130,12 @@ def new_case(
     if problem:
         raise UsageError(problem, hint="用 --title 提供，例如 --title 三号楼加装电梯")
     title = title.strip()
+    from xsk.core.model import control_character
+
+    for label, value in (("问题描述", description), ("提出人", proposer), ("来源", channel)):
+        bad = control_character(value or "", allowed="\n\t")
+        if bad:
+            raise UsageError(f"{label}含有不可见的控制字符（{bad}），请删除后重新输入")
     proc_id = procedure or ws.settings.default_procedure
     proc = procedures.load(proc_id, ws.root)
     if level is None:

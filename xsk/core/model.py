@@ -21,6 +21,15 @@ STATUS_NAMES = {"open": "进行中", "closed": "已办结"}
 TITLE_MAX = 60
 
 
+def control_character(text: str, allowed: str = "") -> str:
+    """The first control character in ``text`` (other than ``allowed``) as "U+001B", or ""
+    (terminal escapes, bells and the like typed or pasted into a field)."""
+    for ch in text:
+        if (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0) and ch not in allowed:
+            return f"U+{ord(ch):04X}"
+    return ""
+
+
 def title_problem(title: str) -> str | None:
     """Why ``title`` cannot be a case title (one line, at most TITLE_MAX characters), or None."""
     text = title.strip()
@@ -28,6 +37,9 @@ def title_problem(title: str) -> str | None:
         return "议题名称不能为空"
     if "\n" in text or "\r" in text:
         return "议题名称只能写一行（不能换行），详细情况写在问题描述中"
+    bad = control_character(text)
+    if bad:
+        return f"议题名称含有不可见的控制字符（{bad}），请删除后重新输入"
     if len(text) > TITLE_MAX:
         return f"议题名称太长：{len(text)} 个字，最多 {TITLE_MAX} 个字，详细情况写在问题描述中"
     return None
