@@ -215,3 +215,37 @@ def test_attendees_picked_from_the_roster_and_typed_ones_added(at_meeting, cli) 
         ["git", "log", "-1", "--format=%s"], cwd=ws.root, capture_output=True, text=True
     )
     assert "孙芳" in log.stdout
+
+
+def test_ctrl_c_while_documents_are_built_after_the_commit_leaves_no_draft(
+    ws_path, cli, monkeypatch
+) -> None:
+    """Ctrl-C after 确认保存 said 已保存草稿 although the step was committed, and left the
+    draft of a step already done."""
+    import tomllib
+
+    r = cli(
+        "-C", str(ws_path), "new", "--title", "配电变压器移交", "--no-input", "--date", "2026-03-02"
+    )
+    cid = r.out.split()[-1]
+    ws = workspace.load(ws_path)
+    raw = dict(tomllib.loads(ANSWERS.read_text("utf-8"))["collect"])
+    raw.pop("_meta", None)
+
+    def asked(ws_, p, case, proc, step, today):
+        walk.save_draft(ws_, case.id, step.id, raw)
+        return dict(raw)
+
+    def interrupted(*_a, **_k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(walk, "ask_step", asked)
+    monkeypatch.setattr(walk, "review", lambda *a, **k: True)
+    monkeypatch.setattr(walk, "render_step", interrupted)
+    when = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    with pytest.raises(KeyboardInterrupt):
+        walk.walk_case(ws, ScriptedPrompter([]), cid, now=lambda: when)
+    assert store.load_case(ws, cid).step != "collect"  # committed
+    assert not walk._draft_path(ws, cid).exists()
+    assert walk.rendering() == [cid] and not walk.drafted()
+    walk._RENDERING.clear()

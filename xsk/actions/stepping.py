@@ -14,7 +14,12 @@ def run_step(
     """:func:`xsk.casework.steps.run`, then the step's documents unless ``render`` is off."""
     report = steps.run(ws, cid, raw, **options)
     if render and not options.get("dry_run"):
-        from xsk.documents import plan as documents  # rendering is imported only when used
-
-        report.documents = documents.refresh_for_step(ws, cid, report.transition.documents)
+        report.documents = render_step(ws, cid, report)
     return report
+
+
+def render_step(ws: Workspace, cid: str, report: steps.StepReport) -> list[Any]:
+    """The documents of a committed step (its own, and the case's others whose inputs changed)."""
+    from xsk.documents import plan as documents  # rendering is imported only when used
+
+    return documents.refresh_for_step(ws, cid, report.transition.documents)

@@ -38,7 +38,14 @@ def walk(
         else:
             walkmod.walk_case(ws, prompter, case_id)
     except KeyboardInterrupt:
-        if walkmod.drafted():
+        pending = walkmod.rendering()
+        if pending:
+            ids = "、".join(pending)
+            _sys.stderr.write(
+                f"\n已中断：议题 {ids} 的本步骤已保存并提交，文书尚未生成完；"
+                f"运行 xsk docs build {pending[0]} 生成。\n"
+            )
+        elif walkmod.drafted():
             _sys.stderr.write("\n已中断：已保存草稿，下次办理时可继续。\n")
         else:
             _sys.stderr.write("\n已中断，没有修改任何内容。\n")

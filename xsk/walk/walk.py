@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from xsk.actions import workflow
-from xsk.actions.stepping import run_step
+from xsk.actions.stepping import render_step, run_step
 from xsk.casework import steps
 from xsk.core.errors import GuardError, UsageError
 from xsk.core.model import LEVELS, Case
@@ -56,6 +56,14 @@ def load_draft(ws: Workspace, cid: str, step_id: str) -> dict[str, Any]:
 
 
 _DRAFTED: set[str] = set()  # cases with a draft written by this run (for the Ctrl-C message)
+
+
+_RENDERING: set[str] = set()  # cases whose step is committed and documents are being built
+
+
+def rendering() -> list[str]:
+    """Cases whose step this run committed while their documents were still being built."""
+    return sorted(_RENDERING)
 
 
 def drafted() -> bool:
@@ -165,11 +173,14 @@ def walk_case(
             p.say("未保存；已填写的内容保留为草稿，下次继续。")
             return
         try:
-            report = run_step(ws, cid, raw, when=when)
+            report = run_step(ws, cid, raw, when=when, render=False)
         except GuardError as exc:
             p.say(exc.message)
             return
-        clear_draft(ws, cid)
+        clear_draft(ws, cid)  # committed: a Ctrl-C from here on must not speak of a draft
+        _RENDERING.add(cid)
+        report.documents = render_step(ws, cid, report)
+        _RENDERING.discard(cid)
         for note in report.transition.notes:
             p.say(note)
         for doc in report.documents:
