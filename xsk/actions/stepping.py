@@ -15,6 +15,8 @@ def run_step(
     report = steps.run(ws, cid, raw, **options)
     if render and not options.get("dry_run"):
         from xsk.documents import plan as documents  # rendering is imported only when used
+        from xsk.documents.uptodate import own_register_appends
 
-        report.documents = documents.refresh_for_step(ws, cid, report.transition.documents)
+        with own_register_appends(ws):
+            report.documents = documents.refresh_for_step(ws, cid, report.transition.documents)
     return report
