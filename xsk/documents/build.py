@@ -1,4 +1,9 @@
-"""Batch building of documents: incremental, optionally parallel, and PDF conversion."""
+"""Batch building of documents: incremental, optionally parallel, and PDF conversion.
+
+Why this module is long: the batch builder (job hash, manifest, process pool, one sync at the
+end) and the PDF conversion of what it built (LibreOffice, its layout fixes and fonts) are
+the two halves of ``docs build``; each half is short and reads top to bottom.
+"""
 
 from __future__ import annotations
 

@@ -115,7 +115,7 @@ def _plan_and_build(
     with documents.reading_once():
         job_list = documents.jobs_for_cases(ws, ids, kinds or None)
         if check is not None:
-            check.planned(job_list)
+            check.planned(job_list, documents)
     progress, done = _progress(len(job_list))
     try:
         result = documents.run_jobs(

@@ -356,11 +356,20 @@ class Check:
         out = self.ws.out_dir
         return [Path(k) if unit_of(k) == OUTSIDE_UNIT else out / k for k in self.skipped_keys]
 
-    def planned(self, jobs: Sequence[Any]) -> None:
-        """Record what planning ``to_plan`` gave, each unit whole (call inside the planner's
-        ``reading_once`` block that produced ``jobs``: cases and meetings are read from it)."""
+    def planned(self, jobs: Sequence[Any], planner: Any) -> None:
+        """Record what planning ``to_plan`` gave, each unit whole. ``planner`` is
+        :mod:`xsk.documents.plan` (its ``gather``, ``load_meeting`` and ``_number_key``);
+        call inside its ``reading_once`` block that produced ``jobs``, so nothing is read
+        twice."""
         record_plan(
-            self.ws, self.manifest, self.keys, self.to_plan, jobs, self.global_, self.started_ns
+            self.ws,
+            self.manifest,
+            self.keys,
+            self.to_plan,
+            jobs,
+            self.global_,
+            self.started_ns,
+            planner,
         )
 
     def finish(self, *, whole: bool) -> None:
@@ -464,10 +473,9 @@ def record_plan(
     jobs: Sequence[Any],
     glob: str | None,
     started_ns: int,
+    plan: Any,
 ) -> None:
     """Each of ``cases`` and each meeting they refer to was planned whole into ``jobs``."""
-    from xsk.documents import plan
-
     by_unit: dict[str, list[Any]] = {}
     for job in jobs:
         by_unit.setdefault(unit_of(manifest.key(job.out_path)), []).append(job)
@@ -484,6 +492,7 @@ def record_plan(
             links,
             glob,
             started_ns,
+            plan._number_key,
         )
     for mid in meetings:
         try:
@@ -492,7 +501,8 @@ def record_plan(
             links = []  # a meeting that cannot be read has no documents until it is fixed
         unit = MEETINGS_UNIT + mid
         inputs = keys.meeting_inputs(mid, links)
-        _record_unit(manifest, unit, by_unit.get(unit, []), inputs, links, glob, started_ns)
+        jobs_of = by_unit.get(unit, [])
+        _record_unit(manifest, unit, jobs_of, inputs, links, glob, started_ns, plan._number_key)
 
 
 def _record_unit(
@@ -503,13 +513,10 @@ def _record_unit(
     links: list[str],
     glob: str | None,
     started_ns: int,
+    number_key: Any,
 ) -> None:
-    from xsk.documents import plan
-
     numbers = {
-        plan._number_key(j): str(j.context["doc_number"])
-        for j in jobs
-        if j.context.get("doc_number")
+        number_key(j): str(j.context["doc_number"]) for j in jobs if j.context.get("doc_number")
     }
     manifest.planned(
         unit,
