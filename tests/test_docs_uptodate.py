@@ -254,3 +254,22 @@ def test_killed_build_leaves_temp_files_the_next_build_removes(built, cli):
     r = cli("-C", str(built), "docs", "build")
     assert r.code == 0, r.err
     assert not stray.exists() and not (built / ".xsk" / "docs" / "building").exists()
+
+
+def test_the_single_file_manifest_of_earlier_versions_still_counts(built, cli):
+    """A workspace built by an earlier xsk (.xsk/docs-manifest.json, absolute keys): the
+    first build plans everything once and renders nothing."""
+    import shutil
+
+    docs = built / ".xsk" / "docs"
+    entries = {}
+    for path in docs.rglob("*.json"):
+        for key, value in json.loads(path.read_text("utf-8")).get("jobs", {}).items():
+            entries[(built / "out" / key).resolve().as_posix()] = value[0]
+    shutil.rmtree(docs)
+    legacy = {"version": 1, "entries": entries}
+    (built / ".xsk" / "docs-manifest.json").write_text(json.dumps(legacy), "utf-8")
+    r = cli("-C", str(built), "docs", "build")
+    assert r.code == 0, r.err
+    assert _built_count(r.out) == 0
+    assert (docs / f"{CLOSED}.json").is_file()

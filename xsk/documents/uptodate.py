@@ -193,6 +193,7 @@ class UnitManifest:
         self._dir_str = os.path.join(str(self.dir), "")
         self._units: dict[str, dict[str, Any] | None] = {}
         self._dirty: set[str] = set()
+        self._new: set[str] = set()
         self._plans: dict[str, _Plan] = {}
         self._legacy: dict[str, str] | None = None
         self._out_resolved: Path | None = None
@@ -204,7 +205,9 @@ class UnitManifest:
     def unit(self, unit: str) -> dict[str, Any] | None:
         """The unit's stored data, or None (missing, unreadable, another version)."""
         if unit not in self._units:
-            self._units[unit] = self._read(f"{self._dir_str}{unit}.json")
+            data = self._units[unit] = self._read(f"{self._dir_str}{unit}.json")
+            if data is None:
+                self._new.add(unit)  # not written by this version yet: the old manifest counts
         return self._units[unit]
 
     @staticmethod
@@ -238,11 +241,12 @@ class UnitManifest:
         return rel.as_posix()
 
     def get(self, key: str) -> str | None:
-        data = self.unit(unit_of(key))
-        if data is None:
-            return self._legacy_get(key)
-        entry = data["jobs"].get(key)
-        return str(entry[0]) if isinstance(entry, list) and entry else None
+        unit = unit_of(key)
+        data = self.unit(unit)
+        entry = data["jobs"].get(key) if data is not None else None
+        if isinstance(entry, list) and entry:
+            return str(entry[0])
+        return self._legacy_get(key) if unit in self._new else None
 
     def record(self, key: str, digest: str, path: Path) -> None:
         data = self._writable(unit_of(key))
