@@ -50,27 +50,28 @@ def build(
     if jobs < 1:
         raise UsageError("--jobs 至少为 1")
     whole = not ids
-    ids = list(ids) or store.case_ids(ws)
     check = None
     if not kinds:  # the units whose inputs and outputs are unchanged are not planned again
         from xsk.documents import uptodate
 
         flag = ws.settings.traditional if traditional is None else traditional
-        check = uptodate.check(ws, ids, traditional=flag, force=force)
+        check = uptodate.check(ws, list(ids) or None, traditional=flag, force=force)
         ids = check.to_plan
+    else:
+        ids = list(ids) or store.case_ids(ws)
     result, job_list = _plan_and_build(
         ws, ids, kinds, check, force=force, jobs=jobs, traditional=traditional
     )
     unplanned: list[Path] = []  # up to date without planning (counted; paths for --pdf)
     n_unplanned = 0
     if check is not None:
+        from xsk.documents.uptodate import unit_of
+
         check.finish(whole=whole)
-        if job_list:
-            planned = {check.manifest.key(j.out_path) for j in job_list}
-            check.skipped_keys = [k for k in check.skipped_keys if k not in planned]
-        n_unplanned = len(check.skipped_keys)
+        planned = {unit_of(check.manifest.key(j.out_path)) for j in job_list}
+        n_unplanned = check.skipped_count(planned)
         if pdf:
-            unplanned = check.skipped()
+            unplanned = check.skipped(planned)
     skipped = n_unplanned + len(result.skipped)
     yield f"已生成 {len(result.built)} 份，未变化跳过 {skipped} 份：{ws.rel(ws.out_dir)}/"
     if pdf:

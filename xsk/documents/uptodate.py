@@ -54,6 +54,8 @@ VERSION = 1
 DOCS_DIR = "docs"
 WORKSPACE_FILE = "workspace.json"
 BUILDING_FILE = "building"
+SUMMARY_FILE = "summary.json"
+CHANGED_FILE = "changed"
 MEETINGS_UNIT = "meetings/"
 OUTSIDE_UNIT = "_outside"  # outputs outside out/ (absolute keys)
 RACY_NS = cindex.RACY_NS
@@ -194,6 +196,7 @@ class UnitManifest:
         self._units: dict[str, dict[str, Any] | None] = {}
         self._dirty: set[str] = set()
         self._new: set[str] = set()
+        self.saved: set[str] = set()  # units written by this manifest
         self._plans: dict[str, _Plan] = {}
         self._legacy: dict[str, str] | None = None
         self._out_resolved: Path | None = None
@@ -275,6 +278,13 @@ class UnitManifest:
             data["global"] = plan.global_
         self._plans.clear()
         written: list[Path] = []
+        if self._dirty:
+            _log_changed(self.dir, sorted(self._dirty))  # first: the summary must not trust them
+        now = time.time_ns()
+        for unit in sorted(self._dirty):
+            data = self._units.get(unit)
+            if data is not None:
+                data["dir"] = _dir_key(self.out, unit, now)
         for unit in sorted(self._dirty):
             data = self._units.get(unit)
             if data is None:
@@ -284,6 +294,7 @@ class UnitManifest:
             with contextlib.suppress(OSError):  # a read-only workspace only loses the cache
                 atomic.write_bytes(path, text.encode("utf-8"), durable=False)
                 written.append(path)
+            self.saved.add(unit)
         self._dirty.clear()
         atomic.sync_all(written)
 
@@ -304,6 +315,106 @@ class UnitManifest:
         if self._out_resolved is None:
             self._out_resolved = self.out.resolve()
         return self._legacy.get((self._out_resolved / key).as_posix())
+
+
+def _dir_key(out: Path, unit: str, started_ns: int) -> list[int] | None:
+    """Key of a unit's output folder (a file added, removed or replaced changes it); None
+    when missing or changed too recently to be trusted (the outputs are then stat'ed)."""
+    if unit == OUTSIDE_UNIT:
+        return None
+    try:
+        st = os.stat(os.path.join(out, unit))
+    except OSError:
+        return None
+    if max(st.st_mtime_ns, st.st_ctime_ns) >= started_ns - RACY_NS:
+        return None
+    return [st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def _log_changed(folder: Path, units: Sequence[str]) -> None:
+    """Units rewritten since the summary was made (appended; read and cleared by a build)."""
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / CHANGED_FILE, "a", encoding="utf-8") as fh:
+            fh.write("".join(f"{u}\n" for u in units))
+
+
+class Summary:
+    """What ``check`` needs of every unit, in one file (``summary.json``): reading 10,000
+    unit files would cost more than the check. A unit rewritten since (``changed``) is read
+    from its own file."""
+
+    def __init__(self, ws: Workspace, manifest: UnitManifest) -> None:
+        self.manifest = manifest
+        self.dir = docs_dir(ws)
+        self.path = self.dir / SUMMARY_FILE
+        self.units: dict[str, dict[str, Any]] = {}
+        self.logs: list[Path] = []
+        self.changed: set[str] = set()
+        self.dirty = False
+        try:
+            data = json.loads(self.path.read_bytes())
+            if isinstance(data, dict) and data.get("v") == VERSION:
+                units = data.get("units")
+                self.units = units if isinstance(units, dict) else {}
+        except (OSError, ValueError):
+            pass
+        log = self.dir / CHANGED_FILE
+        if log.exists():  # taken aside: a step appending now starts a new log
+            aside = self.dir / f"{CHANGED_FILE}.{os.getpid()}.{time.time_ns()}"
+            with contextlib.suppress(OSError):
+                os.replace(log, aside)
+        with contextlib.suppress(OSError):
+            self.logs = sorted(self.dir.glob(f"{CHANGED_FILE}.*"))
+        for path in self.logs:
+            with contextlib.suppress(OSError):
+                self.changed.update(path.read_text("utf-8").split())
+        if self.changed:
+            self.dirty = True
+
+    def meta(self, unit: str) -> dict[str, Any] | None:
+        """sig, global, links, dir, n (number of jobs) of ``unit``, or None."""
+        if unit not in self.changed:
+            meta = self.units.get(unit)
+            if isinstance(meta, dict):
+                return meta
+        data = self.manifest.unit(unit)
+        self.dirty = True
+        if data is None:
+            self.units.pop(unit, None)
+            return None
+        meta = _meta(data)
+        self.units[unit] = meta
+        self.changed.discard(unit)
+        return meta
+
+    def update(self, unit: str, data: dict[str, Any] | None) -> None:
+        self.dirty = True
+        if data is None:
+            self.units.pop(unit, None)
+        else:
+            self.units[unit] = _meta(data)
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        for unit in self.changed:  # listed as changed and not read: not to be trusted
+            self.units.pop(unit, None)
+        text = json.dumps({"v": VERSION, "units": self.units}, separators=(",", ":"))
+        with contextlib.suppress(OSError):
+            atomic.write_bytes(self.path, text.encode("utf-8"))
+            for path in self.logs:
+                path.unlink(missing_ok=True)
+
+
+def _meta(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "sig": data.get("sig"),
+        "global": data.get("global"),
+        "links": list(data.get("links") or []),
+        "dir": data.get("dir"),
+        "n": len(data.get("jobs") or {}),
+    }
 
 
 # --- the register's trust --------------------------------------------------------------------
@@ -347,18 +458,32 @@ class Check:
 
     ws: Workspace
     manifest: UnitManifest
+    summary: Summary
     keys: Keys
     global_: str | None
     started_ns: int
     register: str
     register_checked: bool
+    ids: list[str] = field(default_factory=list)  # the cases asked for
     to_plan: list[str] = field(default_factory=list)
-    skipped_keys: list[str] = field(default_factory=list)  # outputs up to date, not planned
+    fresh: list[str] = field(default_factory=list)  # units up to date, not planned
 
-    def skipped(self) -> list[Path]:
-        """The up-to-date outputs as paths (made only when asked: many thousands)."""
+    def skipped_count(self, planned_units: set[str]) -> int:
+        return sum(
+            int(self.summary.units.get(u, {}).get("n", 0))
+            for u in self.fresh
+            if u not in planned_units
+        )
+
+    def skipped(self, planned_units: set[str]) -> list[Path]:
+        """The up-to-date outputs as paths (read only when asked: many thousands)."""
         out = self.ws.out_dir
-        return [Path(k) if unit_of(k) == OUTSIDE_UNIT else out / k for k in self.skipped_keys]
+        paths = []
+        for unit in self.fresh:
+            data = self.manifest.unit(unit) if unit not in planned_units else None
+            for k in data["jobs"] if data else ():
+                paths.append(Path(k) if unit_of(k) == OUTSIDE_UNIT else out / k)
+        return paths
 
     def planned(self, jobs: Sequence[Any], planner: Any) -> None:
         """Record what planning ``to_plan`` gave, each unit whole. ``planner`` is
@@ -377,8 +502,13 @@ class Check:
         )
 
     def finish(self, *, whole: bool) -> None:
-        """After the build: with every case checked (``whole``) against the register, or no
-        change of it since it was last trusted, the register as it is now is trusted."""
+        """After the build: the summary gets what was built; with every case checked
+        (``whole``) against the register, or no change of it since it was last trusted, the
+        register as it is now is trusted."""
+        for unit in self.manifest.saved:
+            self.summary.update(unit, self.manifest.unit(unit))
+            self.summary.changed.discard(unit)
+        self.summary.save()
         if (whole and self.register_checked) or self.register == _trusted_register(self.ws):
             now = register_sig(self.ws)
             if now != _trusted_register(self.ws):
@@ -400,72 +530,78 @@ def _outputs_ok(out: str, data: dict[str, Any]) -> bool:
     return True
 
 
-def _unit_ok(data: dict[str, Any] | None, glob: str | None, inputs: Any, out: str) -> bool:
-    if data is None or glob is None or data.get("global") != glob or data.get("sig") is None:
-        return False
-    return data["sig"] == cindex._sig(inputs()) and _outputs_ok(out, data)
-
-
-def check(ws: Workspace, ids: Sequence[str], *, traditional: bool, force: bool = False) -> Check:
-    """Which of ``ids`` must be planned for their documents (and their meetings') to be up to
-    date; the outputs of the others, up to date, in ``skipped``. Reads no case file."""
+def check(
+    ws: Workspace, ids: Sequence[str] | None, *, traditional: bool, force: bool = False
+) -> Check:
+    """Which of ``ids`` (default: every case) must be planned for their documents (and their
+    meetings') to be up to date; the others are ``fresh``. Reads no case file."""
     started = time.time_ns()
     manifest = UnitManifest(ws)
+    summary = Summary(ws, manifest)
     keys = Keys(ws)
     gkeys = global_keys(ws)
     glob = None if _racy(gkeys, started) else global_sig(ws, traditional)
     register = register_sig(ws)
-    result = Check(ws, manifest, keys, glob, started, register, False)
+    result = Check(ws, manifest, summary, keys, glob, started, register, False)
+    if ids is None:  # every case folder with a case.toml (its key is taken here anyway)
+        ids = [c for c in cindex._case_folders(keys.cases_dir) if keys.case(c)[0] is not None]
+    result.ids = list(ids)
     if force or glob is None:
         result.to_plan = list(ids)
         result.register_checked = True
         return result
     out = os.path.join(str(ws.out_dir), "")
     stale: set[str] = set()
-    fresh: list[tuple[str, dict[str, Any]]] = []
+    fresh: list[str] = []
     producers: dict[str, list[str]] = {}
+
+    def unit_ok(unit: str, meta: dict[str, Any] | None, inputs: Any) -> bool:
+        if meta is None or meta.get("global") != glob or meta.get("sig") is None:
+            return False
+        if meta["sig"] != cindex._sig(inputs):
+            return False
+        here = _dir_key(ws.out_dir, unit, started)
+        if here is not None and here == meta.get("dir"):
+            return True  # no output added, removed or replaced in its folder
+        data = manifest.unit(unit)
+        if data is None or not _outputs_ok(out, data):
+            return False
+        meta["dir"] = here
+        summary.dirty = True
+        return True
+
     for cid in ids:
-        data = manifest.unit(cid)
-        links = [str(m) for m in data["links"]] if data else []
-        if _unit_ok(data, glob, lambda c=cid, ln=links: keys.case_inputs(c, ln), out):
-            assert data is not None
-            fresh.append((cid, data))
+        meta = summary.meta(cid)
+        links = [str(m) for m in meta["links"]] if meta else []
+        if unit_ok(cid, meta, keys.case_inputs(cid, links) if meta else None):
+            fresh.append(cid)
             for mid in links:
                 producers.setdefault(mid, []).append(cid)
         else:
             stale.add(cid)
     for mid, cases in producers.items():
         unit = MEETINGS_UNIT + mid
-        data = manifest.unit(unit)
-        links = [str(c) for c in data["links"]] if data else []
-        if _unit_ok(data, glob, lambda m=mid, ln=links: keys.meeting_inputs(m, ln), out):
-            assert data is not None
-            fresh.append((unit, data))
+        meta = summary.meta(unit)
+        links = [str(c) for c in meta["links"]] if meta else []
+        if unit_ok(unit, meta, keys.meeting_inputs(mid, links) if meta else None):
+            fresh.append(unit)
         else:
             stale.add(cases[0])  # planning one case that refers to it plans the meeting
     if register != _trusted_register(ws):
         from xsk.workspace import docnumbers
 
         issued = docnumbers.lookup(ws)
-        for unit, data in fresh:
-            numbers = data.get("numbers") or {}
-            if any(issued.get(k) != n for k, n in numbers.items()):
+        for unit in fresh:
+            data = manifest.unit(unit)
+            numbers = (data.get("numbers") if data else None) or {}
+            if data is None or any(issued.get(k) != n for k, n in numbers.items()):
                 if unit.startswith(MEETINGS_UNIT):
                     stale.add(producers[unit[len(MEETINGS_UNIT) :]][0])
                 else:
                     stale.add(unit)
         result.register_checked = True
     result.to_plan = [cid for cid in ids if cid in stale]
-    planned_meetings: set[str] = set()
-    for cid in result.to_plan:
-        data = manifest.unit(cid)
-        planned_meetings.update(str(m) for m in (data["links"] if data else []))
-    for unit, data in fresh:
-        if unit in stale:
-            continue
-        if unit.startswith(MEETINGS_UNIT) and unit[len(MEETINGS_UNIT) :] in planned_meetings:
-            continue  # planned again with a case of it: its jobs come from there
-        result.skipped_keys.extend(data["jobs"])
+    result.fresh = [u for u in fresh if u not in stale]
     return result
 
 
