@@ -10,6 +10,7 @@ from typing import Any
 
 from xsk.core.errors import DataError, Problem, ToolMissingError, UsageError
 from xsk.core.kinds import KIND_NAMES
+from xsk.documents.docx_text import properties
 from xsk.workspace import cases as store
 from xsk.workspace.settings import Workspace
 
@@ -182,8 +183,6 @@ def _progress(total: int) -> tuple[Any, Any]:
 
 
 def listing(ws: Workspace) -> list[dict[str, Any]]:
-    from xsk.documents.docx_text import properties
-
     rows = []
     if not ws.out_dir.is_dir():
         return rows

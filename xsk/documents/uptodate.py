@@ -32,6 +32,11 @@ written), and when the unit was planned whole: ``sig`` (stat signature of its in
   dropped). Jobs built by a partial plan (``--kind``, the 督办单) only update ``jobs``.
 * Unit files are written without fsync and synced once per build (:func:`atomic.sync_all`):
   a lost or torn unit file is only a unit planned again.
+* ``summary.json`` holds what the check needs of every unit in one file; a unit rewritten
+  since (listed in ``changed``, appended by every save) is read from its own file.
+
+Why this module is long: the signatures, the manifest they are stored in, its summary and the
+check that compares them must change together; apart, a unit could be trusted stale.
 """
 
 from __future__ import annotations
