@@ -98,9 +98,9 @@ def test_nothing_changed_loads_no_case_and_plans_nothing(built, cli, monkeypatch
     assert f"已生成 0 份，未变化跳过 {len(before)} 份" in r.out
     assert _outputs(built) == before
     # one manifest file per case and per meeting, not one for the whole workspace
-    docs = built / ".xsk" / "docs"
-    assert (docs / f"{CLOSED}.json").is_file() and (docs / f"{OPEN}.json").is_file()
-    assert (docs / "meetings" / "2026-M001.json").is_file()
+    units = built / ".xsk" / "docs" / "units"
+    assert (units / f"{CLOSED}.json").is_file() and (units / f"{OPEN}.json").is_file()
+    assert (units / "meetings" / "2026-M001.json").is_file()
     assert not (built / ".xsk" / "docs-manifest.json").exists()
 
 
@@ -220,14 +220,14 @@ def test_a_deleted_output_is_rebuilt_and_force_rebuilds_all(built, cli, monkeypa
 def test_a_step_rewrites_only_its_cases_entry(built, cli, monkeypatch):
     from xsk.workspace import journal
 
-    docs = built / ".xsk" / "docs"
-    stamps = {p: p.stat().st_mtime_ns for p in docs.rglob("*.json") if p.name != "workspace.json"}
+    docs = built / ".xsk" / "docs" / "units"
+    stamps = {p: p.stat().st_mtime_ns for p in docs.rglob("*.json")}
     walked: list[Path] = []
     real = journal.remove_stray_temp_files
 
-    def spy(root: Path) -> None:
+    def spy(root: Path, **kw) -> None:
         walked.append(Path(root))
-        real(root)
+        real(root, **kw)
 
     monkeypatch.setattr(journal, "remove_stray_temp_files", spy)
     r = cli("-C", str(built), "step", OPEN, "--answers", str(ANSWERS))
@@ -272,4 +272,4 @@ def test_the_single_file_manifest_of_earlier_versions_still_counts(built, cli):
     r = cli("-C", str(built), "docs", "build")
     assert r.code == 0, r.err
     assert _built_count(r.out) == 0
-    assert (docs / f"{CLOSED}.json").is_file()
+    assert (docs / "units" / f"{CLOSED}.json").is_file()

@@ -6,11 +6,13 @@ they were planned from; a unit whose signature and outputs still match is not pl
 
 Layout, under the workspace's state folder (``.xsk/``, untracked, a cache)::
 
-    docs/<case id>.json            a case's own documents (out/<case id>/…)
-    docs/meetings/<mid>.json       a meeting's documents (out/meetings/<mid>/…)
-    docs/<folder>.json             other folders of out/ (督办 …), jobs only
-    docs/workspace.json            the register signature every unit's numbers were checked at
-    docs/building                  present while a build renders (its temp files after a kill)
+    docs/units/<case id>.json       a case's own documents (out/<case id>/…)
+    docs/units/meetings/<mid>.json  a meeting's documents (out/meetings/<mid>/…)
+    docs/units/<folder>.json        other folders of out/ (督办 …), jobs only
+    docs/summary.json               what the check needs of every unit, in one file
+    docs/changed                    units rewritten since the summary was made
+    docs/workspace.json             the register signature every unit's numbers were checked at
+    docs/building                   present while a build renders (its temp files after a kill)
 
 A *unit* file holds ``jobs`` (output key -> job hash, size, mtime, inode of the output as
 written), and when the unit was planned whole: ``sig`` (stat signature of its inputs, as
@@ -60,6 +62,7 @@ DOCS_DIR = "docs"
 WORKSPACE_FILE = "workspace.json"
 BUILDING_FILE = "building"
 SUMMARY_FILE = "summary.json"
+UNITS_DIR = "units"  # the unit files (the journal does not walk it: see building())
 CHANGED_FILE = "changed"
 MEETINGS_UNIT = "meetings/"
 OUTSIDE_UNIT = "_outside"  # outputs outside out/ (absolute keys)
@@ -196,7 +199,7 @@ class UnitManifest:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self.out = ws.out_dir
-        self.dir = docs_dir(ws)
+        self.dir = docs_dir(ws) / UNITS_DIR
         self._dir_str = os.path.join(str(self.dir), "")
         self._units: dict[str, dict[str, Any] | None] = {}
         self._dirty: set[str] = set()
@@ -284,7 +287,9 @@ class UnitManifest:
         self._plans.clear()
         written: list[Path] = []
         if self._dirty:
-            _log_changed(self.dir, sorted(self._dirty))  # first: the summary must not trust them
+            _log_changed(
+                docs_dir(self.ws), sorted(self._dirty)
+            )  # first: the summary must not trust them
         now = time.time_ns()
         for unit in sorted(self._dirty):
             data = self._units.get(unit)
@@ -687,7 +692,7 @@ def building(ws: Workspace) -> Iterator[None]:
     if marker.exists() and not _alive(marker):
         from xsk.workspace.journal import remove_stray_temp_files
 
-        for folder in (ws.out_dir, docs_dir(ws)):
+        for folder in (ws.out_dir, docs_dir(ws) / UNITS_DIR):
             if folder.is_dir():
                 remove_stray_temp_files(folder)
     try:
