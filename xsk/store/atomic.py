@@ -38,20 +38,32 @@ def write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:
         _fsync_dir(path.parent)
 
 
+SYNC_EACH_MAX = 32  # up to this many files, each is fsynced; more: one sync() of everything
+
+
 def sync_all(paths: list[Path]) -> None:
-    """Make files written with ``durable=False`` durable at once: one ``sync()`` where the
-    system has it, else an fsync of each file and of each folder holding them."""
+    """Make files written with ``durable=False`` durable at once: a few (a step's documents)
+    by an fsync of each file and of each folder holding them, many by one ``sync()`` where
+    the system has it."""
     if not paths:
         return
-    if hasattr(os, "sync"):
+    if len(paths) > SYNC_EACH_MAX and hasattr(os, "sync"):
         os.sync()
         return
-    for path in paths:  # Windows: flush each file (a folder cannot be opened there)
+    for path in paths:
         try:
-            with open(path, "rb+") as fh:
-                os.fsync(fh.fileno())
+            fd = os.open(path, os.O_RDWR if os.name == "nt" else os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            os.fsync(fd)
         except OSError:
             pass
+        finally:
+            os.close(fd)
+    if os.name != "nt":  # a folder cannot be opened on Windows
+        for folder in dict.fromkeys(Path(p).parent for p in paths):
+            _fsync_dir(folder)
 
 
 _UMASK: list[int] = []
