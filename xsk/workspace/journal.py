@@ -220,8 +220,10 @@ def _abort_and_reset(root: Path, branch: str, head: str) -> None:
 def _recover_paths(root: Path, state_dir: Path) -> list[str]:
     journal = state_dir / JOURNAL
     if state_dir.is_dir():  # the index or a manifest being rewritten when a crash came
-        # (the documents' manifest, one file per case, cleans its own: a killed build's)
-        remove_stray_temp_files(state_dir, skip=("docs/units",))
+        # The documents' manifest (one file per case, thousands) is walked only when a build
+        # was killed: its marker is still there (xsk.documents.uptodate.building).
+        killed_build = (state_dir / "docs" / "building").exists()
+        remove_stray_temp_files(state_dir, skip=() if killed_build else ("docs/units",))
         import shutil
 
         for stage in state_dir.glob("import-*"):  # an import's staging folder
