@@ -273,3 +273,37 @@ def test_the_single_file_manifest_of_earlier_versions_still_counts(built, cli):
     assert r.code == 0, r.err
     assert _built_count(r.out) == 0
     assert (docs / "units" / f"{CLOSED}.json").is_file()
+
+
+def test_numbers_a_step_issues_need_no_register_check_but_a_hand_edit_does(built, cli, monkeypatch):
+    checked: list[bool] = []  # whether each build's check read the register
+    real = uptodate.check
+
+    def spy(*args, **kwargs):
+        result = real(*args, **kwargs)
+        checked.append(result.register_checked)
+        return result
+
+    r = cli("-C", str(built), "new", "--title", "小区路灯", "--no-input", "--date", "2026-03-04")
+    assert r.code == 0, r.err
+    third = r.out.split()[-1]
+    r = cli("-C", str(built), "step", third, "--answers", str(ANSWERS), "--all")
+    assert r.code == 0, r.err
+    monkeypatch.setattr(uptodate, "check", spy)
+    planned = _spy_planner(monkeypatch)
+    r = cli("-C", str(built), "docs", "build")
+    assert r.code == 0, r.err
+    assert _built_count(r.out) == 0
+    # the numbers the step appended to the register are trusted: it is not read again
+    assert checked == [False] and planned == [[third]]
+    # a number changed by hand: the register is read once and that document rebuilt
+    register = next((built / "register").glob("*.toml"))
+    text = register.read_text("utf-8")
+    number = re.search(r'number = "([^"]+〔2026〕)1号"', text)
+    assert number, text[:500]
+    register.write_text(
+        text.replace(f"{number.group(1)}1号", f"{number.group(1)}901号", 1), "utf-8"
+    )
+    r = cli("-C", str(built), "docs", "build")
+    assert r.code == 0, r.err
+    assert checked[-1] is True and _built_count(r.out) == 1
