@@ -363,7 +363,7 @@ def test_kill_docs_build_at_random_moments(prepared: Prepared) -> None:
             if not source.exists():
                 shutil.copytree(prepared.done, source, symlinks=True)
                 shutil.rmtree(source / "out")
-                (source / ".xsk" / "docs-manifest.json").unlink()
+                shutil.rmtree(source / ".xsk" / "docs")  # the manifest, one file per case
         args = ["docs", "build", "--force"]
         d, used = kill_at(prepared, source, f"kill-docs-{i}", args, delay)
         note = f"seed={SEED + 1} trial={i} delay={used:.3f}s"

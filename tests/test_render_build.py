@@ -200,3 +200,40 @@ def test_convert_two_documents_to_pdf(tmp_path: Path) -> None:
         assert b"595" in data  # A4 width in points appears in the MediaBox
     with pytest.raises(ConversionError):
         convert_to_pdf([tmp_path / "nope.docx"], tmp_path / "pdf")
+
+
+def test_documents_are_synced_once_at_the_end_not_each(tmp_path: Path, monkeypatch) -> None:
+    import os
+
+    synced: list[set[Path]] = []
+    monkeypatch.setattr(build_mod.atomic, "sync_all", lambda paths: synced.append(set(paths)))
+    fsyncs: list[int] = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (fsyncs.append(fd), real(fd))[1])
+    jobs = [job(k, tmp_path / "out") for k in ("notice", "minutes", "reply")]
+    result = build_documents(jobs, template_dirs=TEMPLATES, manifest_path=tmp_path / "m.json")
+    assert len(result.built) == 3
+    assert synced == [set(result.built)]  # one sync for all three, before the manifest
+    assert len(fsyncs) == 2  # the manifest file and its folder: no document on its own
+
+
+def test_sync_all_syncs_few_files_each_and_many_at_once(tmp_path: Path, monkeypatch) -> None:
+    import os
+
+    from xsk.store import atomic
+
+    files = []
+    for i in range(atomic.SYNC_EACH_MAX + 1):
+        path = tmp_path / f"{i}.docx"
+        atomic.write_bytes(path, b"x", durable=False)
+        files.append(path)
+    fsyncs: list[int] = []
+    syncs: list[int] = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (fsyncs.append(fd), real(fd))[1])
+    monkeypatch.setattr(os, "sync", lambda: syncs.append(1), raising=False)
+    atomic.sync_all(files[:2])
+    assert len(fsyncs) == 3 and syncs == []  # two files and their folder
+    fsyncs.clear()
+    atomic.sync_all(files)
+    assert syncs == [1] and fsyncs == []

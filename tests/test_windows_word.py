@@ -28,13 +28,16 @@ def stepped(ws_path, cli):
 
 
 def _manifest(ws: Path) -> dict[str, str]:
-    return json.loads((ws / ".xsk" / "docs-manifest.json").read_text("utf-8"))["entries"]
+    """Output key -> job hash, from every unit of the manifest (.xsk/docs/*.json)."""
+    entries: dict[str, str] = {}
+    for path in (ws / ".xsk" / "docs").rglob("*.json"):
+        data = json.loads(path.read_text("utf-8"))
+        entries.update({k: v[0] for k, v in data.get("jobs", {}).items()})
+    return entries
 
 
 def _key(ws: Path, path: Path) -> str:
-    from xsk.documents.build import _manifest_key
-
-    return _manifest_key(path, ws / ".xsk" / "docs-manifest.json")
+    return path.relative_to(ws / "out").as_posix()
 
 
 def _minutes(ws: Path) -> Path:

@@ -40,9 +40,11 @@ def run_file(
     yield from lines
     if render:
         from xsk.documents import plan as documents  # rendering is imported only when used
+        from xsk.documents.uptodate import own_register_appends
 
         for report in reports:  # as after each step: its documents and any whose data changed
-            report.documents = documents.refresh_for_step(ws, cid, report.transition.documents)
+            with own_register_appends(ws):
+                report.documents = documents.refresh_for_step(ws, cid, report.transition.documents)
             for doc in report.documents:
                 yield f"  文书：{ws.rel(doc)}"
 

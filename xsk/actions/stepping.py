@@ -21,5 +21,7 @@ def run_step(
 def render_step(ws: Workspace, cid: str, report: steps.StepReport) -> list[Any]:
     """The documents of a committed step (its own, and the case's others whose inputs changed)."""
     from xsk.documents import plan as documents  # rendering is imported only when used
+    from xsk.documents.uptodate import own_register_appends
 
-    return documents.refresh_for_step(ws, cid, report.transition.documents)
+    with own_register_appends(ws):
+        return documents.refresh_for_step(ws, cid, report.transition.documents)

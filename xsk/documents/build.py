@@ -1,4 +1,9 @@
-"""Batch building of documents: incremental, optionally parallel, and PDF conversion."""
+"""Batch building of documents: incremental, optionally parallel, and PDF conversion.
+
+Why this module is long: the batch builder (job hash, manifest, process pool, one sync at the
+end) and the PDF conversion of what it built (LibreOffice, its layout fixes and fonts) are
+the two halves of ``docs build``; each half is short and reads top to bottom.
+"""
 
 from __future__ import annotations
 
@@ -32,12 +37,15 @@ from xsk.documents.docx import (
     render_document,
     warm,
 )
+from xsk.store import atomic
 from xsk.store.atomic import ReplaceRefused
 
 __all__ = [
     "BuildResult",
     "ConversionError",
     "DocJob",
+    "Manifest",
+    "Templates",
     "ToolMissingError",
     "build_documents",
     "convert_to_pdf",
@@ -100,10 +108,31 @@ def _image_digests(value: Any) -> list[str]:
     return out
 
 
-def job_hash(job: DocJob, template_dirs: Sequence[Path], traditional: bool) -> str:
-    """Cache key of a job: context, template bytes, kind, flags and renderer version."""
+class Templates:
+    """Each kind's template found and read once per build (``job_hash`` of many jobs)."""
+
+    def __init__(self, template_dirs: Sequence[Path]) -> None:
+        self.dirs = list(template_dirs)
+        self._bytes: dict[str, bytes] = {}
+
+    def bytes_of(self, kind: str) -> bytes:
+        data = self._bytes.get(kind)
+        if data is None:
+            data = self._bytes[kind] = find_template(kind, self.dirs).read_bytes()
+        return data
+
+
+def job_hash(
+    job: DocJob,
+    template_dirs: Sequence[Path],
+    traditional: bool,
+    *,
+    templates: Templates | None = None,
+) -> str:
+    """Cache key of a job: context, template bytes, kind, flags and renderer version.
+    ``templates`` (one per build) reads each kind's template once instead of per job."""
     ctx = _job_context(job)
-    template = find_template(job.kind, template_dirs)
+    template = (templates or Templates(template_dirs)).bytes_of(job.kind)
     images = _image_digests(ctx)
     h = hashlib.sha256()
     payload = {
@@ -123,7 +152,7 @@ def job_hash(job: DocJob, template_dirs: Sequence[Path], traditional: bool) -> s
         ).encode("utf-8")
     )
     h.update(b"\0template\0")
-    h.update(template.read_bytes())
+    h.update(template)
     return h.hexdigest()
 
 
@@ -138,6 +167,7 @@ def _run_job(job: DocJob, template_dirs: Sequence[Path], traditional: bool) -> P
         known_private=list(job.known_private),
         allowed_public=list(job.allowed_public),
         scan=job.scan,
+        durable=False,  # rebuildable output: build_documents syncs once at the end
     )
 
 
@@ -164,6 +194,36 @@ def _manifest_key(out_path: Path, manifest_path: Path) -> str:
         return out.relative_to(base).as_posix()
     except ValueError:
         return out.as_posix()
+
+
+class Manifest:
+    """What was built: output key -> job hash. This one is a single JSON file
+    (``manifest_path``); a workspace keeps one file per case instead
+    (:class:`xsk.documents.uptodate.UnitManifest`, same methods)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._base = self.path.resolve().parent  # resolved once, not per job
+        self.entries = _load_manifest(self.path)
+
+    def key(self, out_path: Path) -> str:
+        out = Path(out_path).resolve()
+        try:
+            return out.relative_to(self._base).as_posix()
+        except ValueError:
+            return out.as_posix()
+
+    def get(self, key: str) -> str | None:
+        return self.entries.get(key)
+
+    def record(self, key: str, digest: str, path: Path) -> None:
+        self.entries[key] = digest
+
+    def drop(self, key: str) -> None:
+        self.entries.pop(key, None)
+
+    def save(self) -> None:
+        _save_manifest(self.path, self.entries)
 
 
 def _load_manifest(path: Path) -> dict[str, str]:
@@ -206,7 +266,8 @@ def build_documents(
     jobs_n: int = 1,
     force: bool = False,
     traditional: bool = False,
-    manifest_path: Path,
+    manifest_path: Path | None = None,
+    manifest: Any = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> BuildResult:
     """Build every job whose output is missing or out of date.
@@ -217,21 +278,30 @@ def build_documents(
     included). When a job fails, the manifest still records the jobs that succeeded and the
     first error is raised. An output that cannot be replaced (open in Word/WPS, read-only)
     is not an error here: it is listed in ``result.refused`` and left out of the manifest.
+
+    The manifest is ``manifest`` (a :class:`Manifest` or
+    :class:`xsk.documents.uptodate.UnitManifest`) or the file ``manifest_path``. Documents
+    are written without fsync, atomically; all of them are synced once at the end, before
+    the manifest records them (a crash cannot leave a recorded but unwritten document).
     """
     job_list = list(jobs)
     total = len(job_list)
-    manifest = _load_manifest(manifest_path)
+    if manifest is None:
+        assert manifest_path is not None, "build_documents needs a manifest"
+        manifest = Manifest(manifest_path)
+    templates = Templates(template_dirs)
     result = BuildResult()
     done = 0
     todo: list[tuple[DocJob, str, str]] = []
     for job in job_list:
-        key = _manifest_key(job.out_path, manifest_path)
-        digest = job_hash(job, template_dirs, traditional)
+        key = manifest.key(job.out_path)
+        digest = job_hash(job, template_dirs, traditional, templates=templates)
         if not force and manifest.get(key) == digest and Path(job.out_path).is_file():
             result.skipped.append(Path(job.out_path))
             done += 1
             if progress:
                 progress(done, total)
+            manifest.record(key, digest, Path(job.out_path))
         else:
             todo.append((job, key, digest))
 
@@ -240,7 +310,6 @@ def build_documents(
 
     def finished(key: str, digest: str, path: Path) -> None:
         nonlocal done
-        manifest[key] = digest
         built[key] = path
         done += 1
         if progress:
@@ -248,7 +317,7 @@ def build_documents(
 
     def failed(key: str, exc: BaseException) -> None:
         nonlocal done
-        manifest.pop(key, None)  # not built: the next build tries again
+        manifest.drop(key)  # not built: the next build tries again
         if isinstance(exc, ReplaceRefused):  # open in Word: build the rest, report at the end
             result.refused.append(Path(exc.filename))
         else:
@@ -292,7 +361,12 @@ def build_documents(
                 except Exception as exc:
                     failed(key, exc)
     finally:
-        _save_manifest(manifest_path, manifest)
+        # one sync for every document written, then the manifest records them
+        atomic.sync_all(list(built.values()))
+        for _job, key, digest in todo:
+            if key in built:
+                manifest.record(key, digest, built[key])
+        manifest.save()
 
     # Keep the job order in the result, whatever order the pool finished in.
     for _job, key, _ in todo:

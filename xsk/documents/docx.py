@@ -328,12 +328,13 @@ def normalize_docx_bytes(data: bytes) -> bytes:
         return write_zip([(n, src.read(n)) for n in entry_order(src.namelist())])
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def _atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Temp file, fsync, rename: a crash leaves the old file or the new one. A target open
-    in Word/WPS (or read-only) raises :class:`xsk.store.atomic.ReplaceRefused`."""
+    in Word/WPS (or read-only) raises :class:`xsk.store.atomic.ReplaceRefused`.
+    ``durable=False``: no fsync (the batch build syncs once at its end)."""
     from xsk.store.atomic import write_output
 
-    write_output(path, data)
+    write_output(path, data, durable=durable)
 
 
 # --------------------------------------------------------------------------------------
@@ -622,6 +623,7 @@ def render_document(
     known_private: Iterable[str] = (),
     allowed_public: Iterable[str] = (),
     scan: Mapping[str, Any] | None = None,
+    durable: bool = True,
 ) -> Path:
     """Render ``kind`` with ``context`` to ``out_path`` and return the path.
 
@@ -631,7 +633,8 @@ def render_document(
     allowed and private names — residents' names); in that case no file is left at
     ``out_path`` and the message names the context field the finding came from.
     ``allowed_public`` lists values that may appear on a public document although they look
-    private (e.g. the community office's published phone number).
+    private (e.g. the community office's published phone number). ``durable=False`` writes
+    without fsync (still atomically): the caller syncs (:func:`xsk.store.atomic.sync_all`).
     """
     out_path = Path(out_path)
     data = render_document_bytes(
@@ -655,5 +658,5 @@ def render_document(
             with contextlib.suppress(FileNotFoundError):
                 out_path.unlink()
             raise
-    _atomic_write(out_path, data)
+    _atomic_write(out_path, data, durable=durable)
     return out_path

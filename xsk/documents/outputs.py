@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from xsk.core.errors import DataError, Problem, ToolMissingError, UsageError
-from xsk.documents import plan as documents
+from xsk.core.kinds import KIND_NAMES
 from xsk.documents.docx_text import properties
 from xsk.workspace import cases as store
 from xsk.workspace.settings import Workspace
 
-KINDS = tuple(documents.KIND_NAMES)
+KINDS = tuple(KIND_NAMES)
 
 
 def _map_errors(exc: Exception) -> Exception:
@@ -50,22 +50,33 @@ def build(
         raise UsageError(f"未知的文书种类“{bad[0]}”", hint=f"可选：{'、'.join(KINDS)}")
     if jobs < 1:
         raise UsageError("--jobs 至少为 1")
-    ids = list(ids) or store.case_ids(ws)
-    for cid in ids:
-        store.load_case(ws, cid)
-    job_list = documents.jobs_for_cases(ws, ids, kinds or None)
-    progress, done = _progress(len(job_list))
-    try:
-        result = documents.run_jobs(
-            ws, job_list, force=force, jobs_n=jobs, traditional=traditional, progress=progress
-        )
-    except Exception as exc:
-        raise _map_errors(exc) from None
-    finally:
-        done()
-    yield f"已生成 {len(result.built)} 份，未变化跳过 {len(result.skipped)} 份：{ws.rel(ws.out_dir)}/"
+    whole = not ids
+    check = None
+    if not kinds:  # the units whose inputs and outputs are unchanged are not planned again
+        from xsk.documents import uptodate
+
+        flag = ws.settings.traditional if traditional is None else traditional
+        check = uptodate.check(ws, list(ids) or None, traditional=flag, force=force)
+        ids = check.to_plan
+    else:
+        ids = list(ids) or store.case_ids(ws)
+    result, job_list = _plan_and_build(
+        ws, ids, kinds, check, force=force, jobs=jobs, traditional=traditional
+    )
+    unplanned: list[Path] = []  # up to date without planning (counted; paths for --pdf)
+    n_unplanned = 0
+    if check is not None:
+        from xsk.documents.uptodate import unit_of
+
+        check.finish(whole=whole)
+        planned = {unit_of(check.manifest.key(j.out_path)) for j in job_list}
+        n_unplanned = check.skipped_count(planned)
+        if pdf:
+            unplanned = check.skipped(planned)
+    skipped = n_unplanned + len(result.skipped)
+    yield f"已生成 {len(result.built)} 份，未变化跳过 {skipped} 份：{ws.rel(ws.out_dir)}/"
     if pdf:
-        paths = [*result.built, *result.skipped]
+        paths = [*result.built, *unplanned, *result.skipped]
         if extra is not None:
             try:
                 paths += extra()
@@ -80,6 +91,49 @@ def build(
         from xsk.documents.refused import open_in_word
 
         raise open_in_word(ws, result.refused, hint="关闭后重新运行 xsk docs build，其余公文已生成")
+
+
+def _plan_and_build(
+    ws: Workspace,
+    ids: Sequence[str],
+    kinds: Sequence[str],
+    check: Any,
+    *,
+    force: bool,
+    jobs: int,
+    traditional: bool | None,
+) -> tuple[Any, list[Any]]:
+    """Plan ``ids`` (each unit whole, recorded in ``check``'s manifest) and build the jobs."""
+    from xsk.documents.build import BuildResult
+
+    if not ids:  # nothing to plan: every document is up to date
+        if check is not None:
+            check.manifest.save()
+        return BuildResult(), []
+    from xsk.documents import plan as documents  # the planner, imported only when used
+
+    for cid in ids:
+        store.load_case(ws, cid)
+    with documents.reading_once():
+        job_list = documents.jobs_for_cases(ws, ids, kinds or None)
+        if check is not None:
+            check.planned(job_list, documents)
+    progress, done = _progress(len(job_list))
+    try:
+        result = documents.run_jobs(
+            ws,
+            job_list,
+            force=force,
+            jobs_n=jobs,
+            traditional=traditional,
+            progress=progress,
+            manifest=check.manifest if check is not None else None,
+        )
+    except Exception as exc:
+        raise _map_errors(exc) from None
+    finally:
+        done()
+    return result, job_list
 
 
 def packet(ws: Workspace, mid: str, out: Path | None = None) -> tuple[Path, list[str]]:

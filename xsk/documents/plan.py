@@ -819,23 +819,24 @@ def run_jobs(
     jobs_n: int = 1,
     traditional: bool | None = None,
     progress: Any = None,
+    manifest: Any = None,
 ) -> Any:
+    """Build ``jobs`` into the workspace's manifest (one file per case:
+    :class:`xsk.documents.uptodate.UnitManifest`, or ``manifest``)."""
+    from xsk.documents import uptodate
     from xsk.documents.build import build_documents
-    from xsk.workspace.journal import remove_stray_temp_files
 
-    for folder in (ws.out_dir, ws.state_dir):  # left by a build that was killed
-        if folder.is_dir():
-            remove_stray_temp_files(folder)
     try:
-        result = build_documents(
-            jobs,
-            template_dirs=template_dirs(ws),
-            jobs_n=jobs_n,
-            force=force,
-            traditional=ws.settings.traditional if traditional is None else traditional,
-            manifest_path=ws.state_dir / "docs-manifest.json",
-            progress=progress,
-        )
+        with uptodate.building(ws):  # removes the temp files of a build that was killed
+            result = build_documents(
+                jobs,
+                template_dirs=template_dirs(ws),
+                jobs_n=jobs_n,
+                force=force,
+                traditional=ws.settings.traditional if traditional is None else traditional,
+                manifest=manifest if manifest is not None else uptodate.UnitManifest(ws),
+                progress=progress,
+            )
     except Exception:
         _unfreeze_unbuilt(ws, jobs)
         raise

@@ -15,22 +15,55 @@ import tempfile
 from pathlib import Path
 
 
-def write_bytes(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves the old or the new file."""
+def write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves the old or the new file.
+
+    ``durable=False`` (rebuildable output, synced once by the caller: :func:`sync_all`)
+    skips the two fsyncs; the write is still atomic (temp file, rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; a file is 0644 like any other
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    _fsync_dir(path.parent)
+    if durable:
+        _fsync_dir(path.parent)
+
+
+SYNC_EACH_MAX = 32  # up to this many files, each is fsynced; more: one sync() of everything
+
+
+def sync_all(paths: list[Path]) -> None:
+    """Make files written with ``durable=False`` durable at once: a few (a step's documents)
+    by an fsync of each file and of each folder holding them, many by one ``sync()`` where
+    the system has it."""
+    if not paths:
+        return
+    if len(paths) > SYNC_EACH_MAX and hasattr(os, "sync"):
+        os.sync()
+        return
+    for path in paths:
+        try:
+            fd = os.open(path, os.O_RDWR if os.name == "nt" else os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            os.fsync(fd)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+    if os.name != "nt":  # a folder cannot be opened on Windows
+        for folder in dict.fromkeys(Path(p).parent for p in paths):
+            _fsync_dir(folder)
 
 
 _UMASK: list[int] = []
@@ -65,7 +98,7 @@ class ReplaceRefused(PermissionError):
     an open file), or the file or its folder is read-only. ``filename`` is the target."""
 
 
-def write_output(path: Path, data: bytes) -> None:
+def write_output(path: Path, data: bytes, *, durable: bool = True) -> None:
     """:func:`write_bytes` for a document a user may have open; refusal is ReplaceRefused.
 
     Windows refuses to replace a read-only file, Linux would not: the target's own write
@@ -84,7 +117,7 @@ def write_output(path: Path, data: bytes) -> None:
     if os.name != "nt" and folder.is_dir() and not os.stat(folder).st_mode & stat.S_IWUSR:
         raise ReplaceRefused(errno.EACCES, "文件夹只读", str(path))
     try:
-        write_bytes(path, data)
+        write_bytes(path, data, durable=durable)
     except PermissionError as exc:
         raise ReplaceRefused(exc.errno or errno.EACCES, exc.strerror, str(path)) from exc
 

@@ -220,7 +220,10 @@ def _abort_and_reset(root: Path, branch: str, head: str) -> None:
 def _recover_paths(root: Path, state_dir: Path) -> list[str]:
     journal = state_dir / JOURNAL
     if state_dir.is_dir():  # the index or a manifest being rewritten when a crash came
-        remove_stray_temp_files(state_dir)
+        # The documents' manifest (one file per case, thousands) is walked only when a build
+        # was killed: its marker is still there (xsk.documents.uptodate.building).
+        killed_build = (state_dir / "docs" / "building").exists()
+        remove_stray_temp_files(state_dir, skip=() if killed_build else ("docs/units",))
         import shutil
 
         for stage in state_dir.glob("import-*"):  # an import's staging folder
@@ -254,12 +257,18 @@ def _remove_empty_dirs(path: Path) -> None:
         path.rmdir()
 
 
-def remove_stray_temp_files(root: Path) -> None:
-    """Temp files of atomic writes interrupted by a crash (``.<name>.<random>.tmp``)."""
-    for tmp in root.rglob(".*.tmp"):
-        if ".git" not in tmp.parts:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
+def remove_stray_temp_files(root: Path, *, skip: tuple[str, ...] = ()) -> None:
+    """Temp files of atomic writes interrupted by a crash (``.<name>.<random>.tmp``), not
+    under ``.git`` nor under the folders ``skip`` names (relative, ``/``-separated)."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel = Path(dirpath).relative_to(root).as_posix()
+        dirnames[:] = [
+            d for d in dirnames if d != ".git" and (d if rel == "." else f"{rel}/{d}") not in skip
+        ]
+        for name in filenames:
+            if name.startswith(".") and name.endswith(".tmp"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(os.path.join(dirpath, name))
 
 
 @contextlib.contextmanager

@@ -1,0 +1,781 @@
+"""Whether a workspace's documents are up to date, decided without planning them.
+
+``xsk docs build`` with nothing changed must not load 10,000 cases to find that out. Beside
+the jobs each case and each meeting produced, the manifest keeps the signature of the inputs
+they were planned from; a unit whose signature and outputs still match is not planned again.
+
+Layout, under the workspace's state folder (``.xsk/``, untracked, a cache)::
+
+    docs/units/<case id>.json       a case's own documents (out/<case id>/…)
+    docs/units/meetings/<mid>.json  a meeting's documents (out/meetings/<mid>/…)
+    docs/units/<folder>.json        other folders of out/ (督办 …), jobs only
+    docs/summary.json               what the check needs of every unit, in one file
+    docs/changed                    units rewritten since the summary was made
+    docs/workspace.json             the register signature every unit's numbers were checked at
+    docs/building                   present while a build renders (its temp files after a kill)
+
+A *unit* file holds ``jobs`` (output key -> job hash, size, mtime, inode of the output as
+written), and when the unit was planned whole: ``sig`` (stat signature of its inputs, as
+:mod:`xsk.casework.index` computes them), ``global`` (the workspace-wide inputs), ``links``
+(a case's meetings; a meeting's cases) and ``numbers`` (the 文号 its documents carry).
+
+* A case's inputs: its folder (case.toml, outcomes.toml, events/ and each event file) and the
+  file of each meeting it refers to. A meeting's inputs: its file and the folders of the cases
+  it lists. Workspace-wide: xsk.toml, roster.toml, calendar/, templates/ (the workspace's and
+  the built-in ones), the xsk and renderer versions and the traditional flag. No document of
+  ``docs build`` depends on today's date.
+* Keys are taken before the content is read (a file changed while planning is seen next time);
+  a file changed within :data:`RACY_NS` of the check makes its unit "racy", planned again.
+* The register (``register/``) changes with every number issued. An append by xsk never
+  changes a number already given, so ``workspace.json`` records the register signature at
+  which every unit's ``numbers`` were known to hold; a different register is read once and
+  each unit's numbers compared (a hand edit or another clone's file).
+* A unit planned again gets exactly the jobs a full plan gives it (a job no longer planned is
+  dropped). Jobs built by a partial plan (``--kind``, the 督办单) only update ``jobs``.
+* Unit files are written without fsync and synced once per build (:func:`atomic.sync_all`):
+  a lost or torn unit file is only a unit planned again.
+* ``summary.json`` holds what the check needs of every unit in one file; a unit rewritten
+  since (listed in ``changed``, appended by every save) is read from its own file.
+
+Why this module is long: the signatures, the manifest they are stored in, its summary and the
+check that compares them must change together; apart, a unit could be trusted stale.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import xsk
+from xsk.casework import index as cindex
+from xsk.store import atomic
+from xsk.workspace.settings import Workspace
+
+VERSION = 1
+DOCS_DIR = "docs"
+WORKSPACE_FILE = "workspace.json"
+BUILDING_FILE = "building"
+SUMMARY_FILE = "summary.json"
+UNITS_DIR = "units"  # the unit files (the journal does not walk it: see building())
+CHANGED_FILE = "changed"
+MEETINGS_UNIT = "meetings/"
+OUTSIDE_UNIT = "_outside"  # outputs outside out/ (absolute keys)
+RACY_NS = cindex.RACY_NS
+_JOB_LEN = 4  # [hash, size, mtime_ns, inode]
+
+FileKey = tuple[Any, ...]
+
+
+def docs_dir(ws: Workspace) -> Path:
+    return ws.state_dir / DOCS_DIR
+
+
+# --- signatures ------------------------------------------------------------------------------
+
+
+def _tree_keys(folder: Path, label: str) -> list[FileKey | None]:
+    """Keys of a folder and everything under it (small folders: calendar/, templates/)."""
+    top = cindex._file_key(str(folder), label)
+    if top is None:
+        return [None]
+    keys: list[FileKey | None] = [top]
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        rel = os.path.relpath(dirpath, folder)
+        for name in [*dirnames, *sorted(filenames)]:
+            keys.append(cindex._file_key(os.path.join(dirpath, name), f"{label}/{rel}/{name}"))
+    return keys
+
+
+def global_keys(ws: Workspace) -> list[FileKey | None]:
+    """Keys of the workspace-wide inputs of every document."""
+    from xsk.documents.docx import builtin_templates_dir
+
+    root = ws.root
+    keys = [
+        cindex._file_key(str(root / "xsk.toml"), "xsk.toml"),
+        cindex._file_key(str(root / "roster.toml"), "roster.toml"),
+    ]
+    keys += _tree_keys(root / "calendar", "calendar")
+    keys += _tree_keys(ws.templates_dir, "templates")
+    keys += _tree_keys(builtin_templates_dir(), "builtin")
+    return keys
+
+
+def global_sig(ws: Workspace, traditional: bool) -> str:
+    from xsk.documents.docx import RENDERER_VERSION
+
+    sig = cindex._sig(global_keys(ws))
+    return f"{VERSION}:{xsk.__version__}:{RENDERER_VERSION}:{int(bool(traditional))}:{sig}"
+
+
+def register_sig(ws: Workspace) -> str:
+    from xsk.workspace.docnumbers import REGISTER_DIR
+
+    return str(cindex._sig(_tree_keys(ws.root / REGISTER_DIR, "register")))
+
+
+def _racy(keys: Iterable[FileKey | None], started_ns: int) -> bool:
+    limit = started_ns - RACY_NS
+    return any(k is not None and max(k[0], k[1]) >= limit for k in keys)
+
+
+Sig = tuple[int, int]  # (signature, newest mtime or ctime of the files in it)
+_MISSING: Sig = (-1, 0)
+
+
+def _folder_sig(folder: str) -> Sig | None:
+    """Signature of a case folder: ``[mtime_ns, ctime_ns, size, inode]`` of case.toml,
+    outcomes.toml, the events/ folder and each event file, with the event files' names (the
+    keys :func:`xsk.casework.index._folder_keys` takes, in one pass without a list of
+    tuples: 10,000 folders). None when there is no case.toml."""
+    stat = os.stat
+    try:
+        st = stat(folder + "/" + cindex.CASE_FILE)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    parts = [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino]
+    newest = max(st.st_mtime_ns, st.st_ctime_ns)
+    try:
+        st = stat(folder + "/" + cindex.OUTCOMES_FILE)
+        parts += (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+        newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
+    except (FileNotFoundError, NotADirectoryError):
+        parts.append(-1)
+    events = folder + "/" + cindex.EVENTS_DIR
+    try:
+        st = stat(events)
+    except (FileNotFoundError, NotADirectoryError):
+        parts.append(-1)
+    else:
+        parts += (st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
+        try:
+            with os.scandir(events) as it:
+                entries = sorted((e.name, e) for e in it if e.name.endswith(".toml"))
+        except (FileNotFoundError, NotADirectoryError):
+            entries = []
+        for _name, e in entries:
+            try:
+                st = e.stat()
+            except FileNotFoundError:
+                parts.append(-2)
+                continue
+            parts += (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+            newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
+        parts.append(zlib.crc32("\0".join(n for n, _ in entries).encode("utf-8")))
+    return hash(tuple(parts)), newest
+
+
+class Keys:
+    """Signatures of case folders and meeting files, each taken once per run."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.cases_dir = str(ws.cases_dir)
+        self.meetings_dir = str(ws.meetings_dir)
+        self._case: dict[str, Sig | None] = {}
+        self._meeting: dict[str, Sig | None] = {}
+
+    def case(self, cid: str) -> Sig | None:
+        if cid not in self._case:
+            self._case[cid] = _folder_sig(self.cases_dir + "/" + cid)
+        return self._case[cid]
+
+    def meeting(self, mid: str) -> Sig | None:
+        if mid not in self._meeting:
+            try:
+                st = os.stat(f"{self.meetings_dir}/{mid}.toml")
+            except (FileNotFoundError, NotADirectoryError):
+                self._meeting[mid] = None
+            else:
+                key = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+                self._meeting[mid] = hash(key), max(st.st_mtime_ns, st.st_ctime_ns)
+        return self._meeting[mid]
+
+    def case_inputs(self, cid: str, meetings: Sequence[str]) -> Sig:
+        return _combine([self.case(cid), *(self.meeting(m) for m in meetings)])
+
+    def meeting_inputs(self, mid: str, cases: Sequence[str]) -> Sig:
+        return _combine([self.meeting(mid), *(self.case(c) for c in cases)])
+
+
+def _combine(sigs: Sequence[Sig | None]) -> Sig:
+    """One signature of several (in order; a missing file counts as such)."""
+    sigs = [s or _MISSING for s in sigs]
+    return hash((len(sigs), *(s[0] for s in sigs))), max(s[1] for s in sigs)
+
+
+# --- the manifest, one file per unit ---------------------------------------------------------
+
+
+def unit_of(key: str) -> str:
+    """The unit an output key belongs to: ``<case id>``, ``meetings/<mid>`` or a folder."""
+    parts = key.split("/")
+    if len(parts) < 2 or not parts[0] or ":" in parts[0] or ".." in parts:
+        return OUTSIDE_UNIT
+    if parts[0] == "meetings":
+        return MEETINGS_UNIT + parts[1] if len(parts) >= 3 else OUTSIDE_UNIT
+    return parts[0]
+
+
+def _output_stat(path: Path) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+@dataclass
+class _Plan:
+    """What a whole plan of a unit gave: recorded with the jobs at save time."""
+
+    sig: int | None
+    racy: bool
+    global_: str | None
+    links: list[str]
+    keys: set[str]
+    numbers: dict[str, str]
+
+
+class UnitManifest:
+    """The workspace's manifest (:class:`xsk.documents.build.Manifest`'s methods), one file
+    per unit so that a step rewrites its case's entry, not every case's."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.out = ws.out_dir
+        self.dir = docs_dir(ws) / UNITS_DIR
+        self._dir_str = os.path.join(str(self.dir), "")
+        self._units: dict[str, dict[str, Any] | None] = {}
+        self._dirty: set[str] = set()
+        self._new: set[str] = set()
+        self.saved: set[str] = set()  # units written by this manifest
+        self._plans: dict[str, _Plan] = {}
+        self._legacy: dict[str, str] | None = None
+        self._out_resolved: Path | None = None
+
+    # unit files
+    def path_of(self, unit: str) -> Path:
+        return self.dir / f"{unit}.json"
+
+    def unit(self, unit: str) -> dict[str, Any] | None:
+        """The unit's stored data, or None (missing, unreadable, another version)."""
+        if unit not in self._units:
+            data = self._units[unit] = self._read(f"{self._dir_str}{unit}.json")
+            if data is None:
+                self._new.add(unit)  # not written by this version yet: the old manifest counts
+        return self._units[unit]
+
+    @staticmethod
+    def _read(path: str) -> dict[str, Any] | None:
+        try:
+            with open(path, "rb") as fh:
+                data = json.loads(fh.read())
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("v") != VERSION:
+            return None
+        if not isinstance(data.get("jobs"), dict) or not isinstance(data.get("links"), list):
+            return None
+        return data
+
+    def _writable(self, unit: str) -> dict[str, Any]:
+        data = self.unit(unit)
+        if data is None:
+            data = {"v": VERSION, "sig": None, "global": None, "links": [], "jobs": {}}
+            self._units[unit] = data
+        self._dirty.add(unit)
+        return data
+
+    # the Manifest methods build_documents calls
+    def key(self, out_path: Path) -> str:
+        path = Path(out_path)
+        try:
+            rel = path.relative_to(self.out)
+        except ValueError:
+            return path.resolve().as_posix()
+        return rel.as_posix()
+
+    def get(self, key: str) -> str | None:
+        unit = unit_of(key)
+        data = self.unit(unit)
+        entry = data["jobs"].get(key) if data is not None else None
+        if isinstance(entry, list) and entry:
+            return str(entry[0])
+        return self._legacy_get(key) if unit in self._new else None
+
+    def record(self, key: str, digest: str, path: Path) -> None:
+        data = self._writable(unit_of(key))
+        data["jobs"][key] = [digest, *(_output_stat(path) or [-1, -1, -1])]
+
+    def drop(self, key: str) -> None:
+        data = self.unit(unit_of(key))
+        if data is not None and key in data["jobs"]:
+            self._writable(unit_of(key))["jobs"].pop(key, None)
+
+    def save(self) -> None:
+        for unit, plan in self._plans.items():
+            data = self._writable(unit)
+            jobs = data["jobs"]
+            for key in [k for k in jobs if k not in plan.keys]:
+                del jobs[key]  # no longer planned (an undone reply): not this unit's any more
+            complete = all(
+                isinstance(jobs.get(k), list) and len(jobs[k]) == _JOB_LEN and jobs[k][1] >= 0
+                for k in plan.keys
+            )
+            data.update(
+                sig=plan.sig if complete and not plan.racy else None,
+                links=plan.links,
+                numbers=plan.numbers,
+            )
+            data["global"] = plan.global_
+        self._plans.clear()
+        written: list[Path] = []
+        if self._dirty:
+            _log_changed(
+                docs_dir(self.ws), sorted(self._dirty)
+            )  # first: the summary must not trust them
+        now = time.time_ns()
+        for unit in sorted(self._dirty):
+            data = self._units.get(unit)
+            if data is not None:
+                data["dir"] = _dir_key(self.out, unit, now)
+        for unit in sorted(self._dirty):
+            data = self._units.get(unit)
+            if data is None:
+                continue
+            path = self.path_of(unit)
+            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+            with contextlib.suppress(OSError):  # a read-only workspace only loses the cache
+                atomic.write_bytes(path, text.encode("utf-8"), durable=False)
+                written.append(path)
+            self.saved.add(unit)
+        self._dirty.clear()
+        atomic.sync_all(written)
+
+    def planned(self, unit: str, plan: _Plan) -> None:
+        """``unit`` was planned whole: record its inputs with its jobs at :meth:`save`."""
+        self._plans[unit] = plan
+
+    # the single-file manifest of earlier versions: its hashes count until a unit is rewritten
+    def _legacy_get(self, key: str) -> str | None:
+        if self._legacy is None:
+            from xsk.documents.build import _load_manifest
+
+            self._legacy = _load_manifest(self.ws.state_dir / "docs-manifest.json")
+        if not self._legacy:
+            return None
+        if key.startswith("/") or ":" in key.split("/")[0]:
+            return self._legacy.get(key)
+        if self._out_resolved is None:
+            self._out_resolved = self.out.resolve()
+        return self._legacy.get((self._out_resolved / key).as_posix())
+
+
+def _dir_key(out: Path, unit: str, started_ns: int) -> list[int] | None:
+    """Key of a unit's output folder (a file added, removed or replaced changes it); None
+    when missing or changed too recently to be trusted (the outputs are then stat'ed)."""
+    if unit == OUTSIDE_UNIT:
+        return None
+    try:
+        st = os.stat(os.path.join(out, unit))
+    except OSError:
+        return None
+    if max(st.st_mtime_ns, st.st_ctime_ns) >= started_ns - RACY_NS:
+        return None
+    return [st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def _log_changed(folder: Path, units: Sequence[str]) -> None:
+    """Units rewritten since the summary was made (appended; read and cleared by a build)."""
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / CHANGED_FILE, "a", encoding="utf-8") as fh:
+            fh.write("".join(f"{u}\n" for u in units))
+
+
+class Summary:
+    """What ``check`` needs of every unit, in one file (``summary.json``): reading 10,000
+    unit files would cost more than the check. A unit rewritten since (``changed``) is read
+    from its own file."""
+
+    def __init__(self, ws: Workspace, manifest: UnitManifest) -> None:
+        self.manifest = manifest
+        self.dir = docs_dir(ws)
+        self.path = self.dir / SUMMARY_FILE
+        self.units: dict[str, dict[str, Any]] = {}
+        self.logs: list[Path] = []
+        self.changed: set[str] = set()
+        self.dirty = False
+        try:
+            data = json.loads(self.path.read_bytes())
+            if isinstance(data, dict) and data.get("v") == VERSION:
+                units = data.get("units")
+                self.units = units if isinstance(units, dict) else {}
+        except (OSError, ValueError):
+            pass
+        log = self.dir / CHANGED_FILE
+        if log.exists():  # taken aside: a step appending now starts a new log
+            aside = self.dir / f"{CHANGED_FILE}.{os.getpid()}.{time.time_ns()}"
+            with contextlib.suppress(OSError):
+                os.replace(log, aside)
+        with contextlib.suppress(OSError):
+            self.logs = sorted(self.dir.glob(f"{CHANGED_FILE}.*"))
+        for path in self.logs:
+            with contextlib.suppress(OSError):
+                self.changed.update(path.read_text("utf-8").split())
+        if self.changed:
+            self.dirty = True
+
+    def meta(self, unit: str) -> dict[str, Any] | None:
+        """sig, global, links, dir, n (number of jobs) of ``unit``, or None."""
+        if unit not in self.changed:
+            meta = self.units.get(unit)
+            if isinstance(meta, dict):
+                return meta
+        data = self.manifest.unit(unit)
+        self.dirty = True
+        if data is None:
+            self.units.pop(unit, None)
+            return None
+        meta = _meta(data)
+        self.units[unit] = meta
+        self.changed.discard(unit)
+        return meta
+
+    def update(self, unit: str, data: dict[str, Any] | None) -> None:
+        self.dirty = True
+        if data is None:
+            self.units.pop(unit, None)
+        else:
+            self.units[unit] = _meta(data)
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        for unit in self.changed:  # listed as changed and not read: not to be trusted
+            self.units.pop(unit, None)
+        text = json.dumps({"v": VERSION, "units": self.units}, separators=(",", ":"))
+        with contextlib.suppress(OSError):
+            atomic.write_bytes(self.path, text.encode("utf-8"))
+            for path in self.logs:
+                path.unlink(missing_ok=True)
+
+
+def _meta(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "sig": data.get("sig"),
+        "global": data.get("global"),
+        "links": list(data.get("links") or []),
+        "dir": data.get("dir"),
+        "n": len(data.get("jobs") or {}),
+    }
+
+
+# --- the register's trust --------------------------------------------------------------------
+
+
+def _trusted_register(ws: Workspace) -> str | None:
+    try:
+        data = json.loads((docs_dir(ws) / WORKSPACE_FILE).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("v") != VERSION:
+        return None
+    value = data.get("register")
+    return value if isinstance(value, str) else None
+
+
+def _trust_register(ws: Workspace, sig: str) -> None:
+    text = json.dumps({"v": VERSION, "register": sig})
+    with contextlib.suppress(OSError):
+        atomic.write_bytes(docs_dir(ws) / WORKSPACE_FILE, text.encode("utf-8"))
+
+
+@contextlib.contextmanager
+def own_register_appends(ws: Workspace) -> Iterator[None]:
+    """Around a step's documents: the numbers xsk appends to the register change no number
+    already given, so a register trusted before stays trusted after (no re-check next time)."""
+    before = register_sig(ws)
+    yield
+    if before == _trusted_register(ws):
+        after = register_sig(ws)
+        if after != before:
+            _trust_register(ws, after)
+
+
+# --- the check -------------------------------------------------------------------------------
+
+
+@dataclass
+class Check:
+    """The result of :func:`check`: which cases to plan, which outputs are up to date."""
+
+    ws: Workspace
+    manifest: UnitManifest
+    summary: Summary
+    keys: Keys
+    global_: str | None
+    started_ns: int
+    register: str
+    register_checked: bool
+    ids: list[str] = field(default_factory=list)  # the cases asked for
+    to_plan: list[str] = field(default_factory=list)
+    fresh: list[str] = field(default_factory=list)  # units up to date, not planned
+
+    def skipped_count(self, planned_units: set[str]) -> int:
+        return sum(
+            int(self.summary.units.get(u, {}).get("n", 0))
+            for u in self.fresh
+            if u not in planned_units
+        )
+
+    def skipped(self, planned_units: set[str]) -> list[Path]:
+        """The up-to-date outputs as paths (read only when asked: many thousands)."""
+        out = self.ws.out_dir
+        paths = []
+        for unit in self.fresh:
+            data = self.manifest.unit(unit) if unit not in planned_units else None
+            for k in data["jobs"] if data else ():
+                paths.append(Path(k) if unit_of(k) == OUTSIDE_UNIT else out / k)
+        return paths
+
+    def planned(self, jobs: Sequence[Any], planner: Any) -> None:
+        """Record what planning ``to_plan`` gave, each unit whole. ``planner`` is
+        :mod:`xsk.documents.plan` (its ``gather``, ``load_meeting`` and ``_number_key``);
+        call inside its ``reading_once`` block that produced ``jobs``, so nothing is read
+        twice."""
+        record_plan(
+            self.ws,
+            self.manifest,
+            self.keys,
+            self.to_plan,
+            jobs,
+            self.global_,
+            self.started_ns,
+            planner,
+        )
+
+    def finish(self, *, whole: bool) -> None:
+        """After the build: the summary gets what was built; with every case checked
+        (``whole``) against the register, or no change of it since it was last trusted, the
+        register as it is now is trusted."""
+        for unit in self.manifest.saved:
+            self.summary.update(unit, self.manifest.unit(unit))
+            self.summary.changed.discard(unit)
+        self.summary.save()
+        if (whole and self.register_checked) or self.register == _trusted_register(self.ws):
+            now = register_sig(self.ws)
+            if now != _trusted_register(self.ws):
+                _trust_register(self.ws, now)
+
+
+def _outputs_ok(out: str, data: dict[str, Any]) -> bool:
+    """Whether every output is there as it was written (string paths: many thousands)."""
+    stat = os.stat
+    for key, entry in data["jobs"].items():
+        if not isinstance(entry, list) or len(entry) != _JOB_LEN:
+            return False
+        try:
+            st = stat(key if key[:1] == "/" or ":" in key[:3] else out + key)
+        except OSError:
+            return False
+        if st.st_size != entry[1] or st.st_mtime_ns != entry[2] or st.st_ino != entry[3]:
+            return False
+    return True
+
+
+def check(
+    ws: Workspace, ids: Sequence[str] | None, *, traditional: bool, force: bool = False
+) -> Check:
+    """Which of ``ids`` (default: every case) must be planned for their documents (and their
+    meetings') to be up to date; the others are ``fresh``. Reads no case file."""
+    started = time.time_ns()
+    manifest = UnitManifest(ws)
+    summary = Summary(ws, manifest)
+    keys = Keys(ws)
+    gkeys = global_keys(ws)
+    glob = None if _racy(gkeys, started) else global_sig(ws, traditional)
+    register = register_sig(ws)
+    result = Check(ws, manifest, summary, keys, glob, started, register, False)
+    if ids is None:  # every case folder with a case.toml (its key is taken here anyway)
+        ids = [c for c in cindex._case_folders(keys.cases_dir) if keys.case(c) is not None]
+    result.ids = list(ids)
+    if force or glob is None:
+        result.to_plan = list(ids)
+        result.register_checked = True
+        return result
+    out = os.path.join(str(ws.out_dir), "")
+    stale: set[str] = set()
+    fresh: list[str] = []
+    producers: dict[str, list[str]] = {}
+
+    def unit_ok(unit: str, meta: dict[str, Any] | None, inputs: Any) -> bool:
+        if meta is None or meta.get("global") != glob or meta.get("sig") is None:
+            return False
+        if meta["sig"] != inputs[0]:
+            return False
+        here = _dir_key(ws.out_dir, unit, started)
+        if here is not None and here == meta.get("dir"):
+            return True  # no output added, removed or replaced in its folder
+        data = manifest.unit(unit)
+        if data is None or not _outputs_ok(out, data):
+            return False
+        meta["dir"] = here
+        summary.dirty = True
+        return True
+
+    for cid in ids:
+        meta = summary.meta(cid)
+        links = [str(m) for m in meta["links"]] if meta else []
+        if unit_ok(cid, meta, keys.case_inputs(cid, links) if meta else None):
+            fresh.append(cid)
+            for mid in links:
+                producers.setdefault(mid, []).append(cid)
+        else:
+            stale.add(cid)
+    for mid, cases in producers.items():
+        unit = MEETINGS_UNIT + mid
+        meta = summary.meta(unit)
+        links = [str(c) for c in meta["links"]] if meta else []
+        if unit_ok(unit, meta, keys.meeting_inputs(mid, links) if meta else None):
+            fresh.append(unit)
+        else:
+            stale.add(cases[0])  # planning one case that refers to it plans the meeting
+    if register != _trusted_register(ws):
+        from xsk.workspace import docnumbers
+
+        issued = docnumbers.lookup(ws)
+        for unit in fresh:
+            data = manifest.unit(unit)
+            numbers = (data.get("numbers") if data else None) or {}
+            if data is None or any(issued.get(k) != n for k, n in numbers.items()):
+                if unit.startswith(MEETINGS_UNIT):
+                    stale.add(producers[unit[len(MEETINGS_UNIT) :]][0])
+                else:
+                    stale.add(unit)
+        result.register_checked = True
+    result.to_plan = [cid for cid in ids if cid in stale]
+    result.fresh = [u for u in fresh if u not in stale]
+    return result
+
+
+def record_plan(
+    ws: Workspace,
+    manifest: UnitManifest,
+    keys: Keys,
+    cases: Sequence[str],
+    jobs: Sequence[Any],
+    glob: str | None,
+    started_ns: int,
+    plan: Any,
+) -> None:
+    """Each of ``cases`` and each meeting they refer to was planned whole into ``jobs``."""
+    by_unit: dict[str, list[Any]] = {}
+    for job in jobs:
+        by_unit.setdefault(unit_of(manifest.key(job.out_path)), []).append(job)
+    meetings: dict[str, None] = {}
+    for cid in cases:
+        d = plan.gather(ws, cid)
+        links = list(d.meeting_ids)
+        meetings.update(dict.fromkeys(links))
+        _record_unit(
+            manifest,
+            cid,
+            by_unit.get(cid, []),
+            keys.case_inputs(cid, links),
+            links,
+            glob,
+            started_ns,
+            plan._number_key,
+        )
+    for mid in meetings:
+        try:
+            links = [str(c) for c in plan.load_meeting(ws, mid).get("cases", [])]
+        except Exception:
+            links = []  # a meeting that cannot be read has no documents until it is fixed
+        unit = MEETINGS_UNIT + mid
+        inputs = keys.meeting_inputs(mid, links)
+        jobs_of = by_unit.get(unit, [])
+        _record_unit(manifest, unit, jobs_of, inputs, links, glob, started_ns, plan._number_key)
+
+
+def _record_unit(
+    manifest: UnitManifest,
+    unit: str,
+    jobs: Sequence[Any],
+    inputs: Sig,
+    links: list[str],
+    glob: str | None,
+    started_ns: int,
+    number_key: Any,
+) -> None:
+    numbers = {
+        number_key(j): str(j.context["doc_number"]) for j in jobs if j.context.get("doc_number")
+    }
+    manifest.planned(
+        unit,
+        _Plan(
+            sig=inputs[0],
+            racy=inputs[1] >= started_ns - RACY_NS,
+            global_=glob,
+            links=links,
+            keys={manifest.key(j.out_path) for j in jobs},
+            numbers=numbers,
+        ),
+    )
+
+
+# --- a build's temp files ----------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def building(ws: Workspace) -> Iterator[None]:
+    """While documents render: a marker, so that the temp files a killed build left in out/
+    are removed by the next build (and only then: a build does not walk out/ every time)."""
+    marker = docs_dir(ws) / BUILDING_FILE
+    if marker.exists() and not _alive(marker):
+        from xsk.workspace.journal import remove_stray_temp_files
+
+        for folder in (ws.out_dir, docs_dir(ws) / UNITS_DIR):
+            if folder.is_dir():
+                remove_stray_temp_files(folder)
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(str(os.getpid()), encoding="utf-8")
+        mine = True
+    except OSError:
+        mine = False
+    try:
+        yield
+    finally:
+        if mine:
+            with contextlib.suppress(OSError):
+                if marker.read_text(encoding="utf-8") == str(os.getpid()):
+                    marker.unlink()
+
+
+def _alive(marker: Path) -> bool:
+    """Whether the build that wrote ``marker`` still runs (another build at the same time)."""
+    try:
+        pid = int(marker.read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        return False
+    if pid == os.getpid() or os.name == "nt":
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
