@@ -82,3 +82,26 @@ def test_rebuild_keeps_the_number_and_register_is_committed(clones, cli):  # noq
     n2 = docnumbers.assign(ws, [docnumbers.Request(later, "result", "t", None)])[later]
     assert n1 != n2  # a later 公示 is a new document with its own number
     assert len(_numbers(a)) == len(before) + 2
+
+
+def test_a_large_register_is_read_from_its_json_copy_while_unchanged(ws_path):
+    """A street-scale register (tens of thousands of entries) takes tomllib seconds; its JSON
+    copy in .xsk/ is used while the file's stat is unchanged, and never when it changed."""
+    import datetime as dt
+
+    ws = wsmod.load(ws_path)
+    reqs = [
+        docnumbers.Request(f"result:2026-{i:04d}:2026年3月1日", "result", "t", dt.date(2026, 3, 1))
+        for i in range(600)
+    ]
+    numbers = docnumbers.assign(ws, reqs)
+    copy = ws_path / ".xsk" / "register-cache" / "primary.json"
+    docnumbers._READ.clear()
+    assert docnumbers.lookup(ws) == numbers and copy.is_file()
+    docnumbers._READ.clear()
+    assert docnumbers.lookup(ws) == numbers  # from the copy
+    assert all(isinstance(e["date"], dt.date) for e in docnumbers.entries(ws))
+    more = docnumbers.Request("result:2026-9999:2026年4月1日", "result", "t", None)
+    extra = docnumbers.assign(ws, [more])
+    docnumbers._READ.clear()
+    assert docnumbers.lookup(ws) == {**numbers, **extra}  # the copy was stale: not used
