@@ -276,6 +276,9 @@ def test_events_progress_visit_reopen(ws_path, cli):
     assert cli("-C", str(ws_path), "event", cid, "rating", "--unit", "业委会").code == 2
     r = cli("-C", str(ws_path), "event", cid, "rating", "--unit", "业委会", "--score", "4")
     assert r.code == 0
+    # 下评上 rates the case's responsible units: another name is refused, naming them
+    r = cli("-C", str(ws_path), "event", cid, "rating", "--unit", "不存在单位", "--score", "4")
+    assert r.code == 2 and "不是议题" in r.err and "业委会" in r.err
     assert cli("-C", str(ws_path), "event", cid, "gossip").code == 2
     assert git(ws_path, "status", "--porcelain") == ""
 

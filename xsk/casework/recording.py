@@ -104,6 +104,11 @@ def _record(
         score = opts["score"]
         if not 1 <= score <= 5:
             raise UsageError("评分应为 1–5")
+        units = list(dict.fromkeys(o.unit for o in outcomes.load(folder, ws.root) if o.unit))
+        if units and opts["unit"] not in units:  # 下评上 rates the units that took items on
+            raise UsageError(
+                f"“{opts['unit']}”不是议题 {cid} 的责任单位", hint=f"可选：{'、'.join(units)}"
+            )
         data = {
             "unit": opts["unit"],
             "score": score,
