@@ -247,3 +247,31 @@ def test_import_12888_rows_report_98_13(ws, cli, tmp_path):
     assert data["resolved_rate"] == 98.13
     assert sum(data["by_category"].values()) == 12888
     print(f"import {imported:.1f} s, cold report {reported:.1f} s")
+
+
+def test_writer_parses_back_equal(ws):
+    """The import's own TOML writer: what tomllib reads back is the data (as tomli_w's)."""
+    import tomllib
+
+    import tomli_w
+
+    from xsk.actions.importer import _dump, plan_rows
+
+    def _toml_safe(value):
+        if isinstance(value, dict):
+            return {k: _toml_safe(v) for k, v in value.items() if v is not None}
+        return [_toml_safe(v) for v in value] if isinstance(value, list) else value
+
+    rows = [HEADER, *ledger_rows(60, 40)]
+    rows[5][2] = '引号"与\\反斜杠\t制表\n换行\r回车\x7f删除\x01控制\u2028分隔 emoji 🚧'
+    rows[6][9] = "[[不是表]] = 1 # 不是注释"
+    planned, errors, _ = plan_rows(ws, rows, file_name="x.xlsx", xlsx=True)
+    assert not errors
+    for p in planned:
+        files = [(p.case, p.case["title"]), ({"items": p.outcomes}, "成果")]
+        for data, head in files + ([(p.visit, "回访")] if p.visit else []):
+            text = _dump(data, head).decode("utf-8")
+            assert text.startswith("# ") and text.count("\n# ") == 0
+            assert tomllib.loads(text) == tomllib.loads(tomli_w.dumps(_toml_safe(data)))
+    odd = {"a b": "x", "n": 1.5, "t": True, "l": ["x", 2], "e": {}, "s": {"t": {"u": 1}}}
+    assert tomllib.loads(_dump(odd, "x").decode()) == odd
