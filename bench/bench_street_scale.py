@@ -336,7 +336,7 @@ def report(rows: list[Row]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="街道规模：issue 19 表中每一行与其底线")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="议题数量")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000], help="议题数量")
     parser.add_argument(
         "--docs-sizes", type=int, nargs="*", default=[1000, 2000], help="生成文书后再测的规模"
     )
