@@ -11,9 +11,10 @@ Columns are found by their Chinese headers (序号, 议题编号, 议题名称, 
 
 Every row is validated in one pass before anything is written; an error names the file, the
 row and the column. Then each row becomes a case folder (case.toml, outcomes.toml when a
-responsible unit is given, a visit event when a satisfaction is given), written with tomli_w
-straight into ``cases/`` (the journal lists it first), and everything is committed with
-one ``git add`` and one commit. A failure on the way removes what was moved in.
+responsible unit is given, a visit event when a satisfaction is given), written by a small
+TOML writer of its own (:func:`_dump`) straight into ``cases/`` (the journal lists it first),
+and everything is committed with one ``git add`` and one commit. A failure on the way
+removes what was written.
 
 Numbers: a 议题编号 of xsk's form (``2026-007``, ``2026-B012``) is kept as the folder name.
 A row without one (a ledger kept before xsk: only 序号, or its own numbering such as
