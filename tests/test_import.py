@@ -138,7 +138,7 @@ def test_dry_run_lists_every_error(ws, cli, tmp_path):
     rows[1][1] = "2025-00001"  # duplicate of row 2
     rows[2][13] = "非常满意"  # 满意度
     rows[4][2] = ""  # 议题名称
-    rows[5][1] = "编号 有空格"
+    rows[5][1] = "DC-" + "0" * 70  # not an xsk number: its 原编号, which is too long
     src = write_csv(tmp_path / "bad.csv", rows)
     r = cli("-C", str(ws.root), "import", str(src), "--dry-run")
     assert r.code == 2  # as a failed import
@@ -147,7 +147,7 @@ def test_dry_run_lists_every_error(ws, cli, tmp_path):
     assert "第 3 行“议题编号”列（2 列）：议题编号“2025-00001”与第 2 行重复" in out
     assert "第 4 行“满意度”列" in out and "非常满意" in out
     assert "第 6 行“议题名称”列（3 列）：议题名称不能为空" in out
-    assert "第 7 行“议题编号”列" in out
+    assert "第 7 行“议题编号”列（2 列）：议题编号不是 xsk 编号，作为原编号：原编号太长" in out
     assert "检查未通过：5 处错误" in out
     assert not any((ws.root / "cases").iterdir())
     good = write_csv(tmp_path / "good.csv", ledger_rows(3, 1))
@@ -178,9 +178,12 @@ def test_gbk_csv_and_mapping(ws, cli, tmp_path):
     mapping.write_text('[columns]\n"经办单位" = "unit"\n"反映日期" = "created"\n', encoding="utf-8")
     r = cli("-C", str(ws.root), "import", str(path), "--mapping", str(mapping))
     assert r.code == 0, r.err
-    show = json.loads(cli("-C", str(ws.root), "show", "A-1", "--json").out)
+    # A-1 is the old ledger's own number: the cases get 2025-001/002, A-1/A-2 is their 原编号
+    show = json.loads(cli("-C", str(ws.root), "show", "2025-001", "--json").out)
     assert show["status"] == "closed" and show["created"] == "2025-03-02"
-    assert json.loads(cli("-C", str(ws.root), "show", "A-2", "--json").out)["status"] == "open"
+    assert show["original_id"] == "A-1"
+    two = json.loads(cli("-C", str(ws.root), "show", "2025-002", "--json").out)
+    assert two["status"] == "open" and two["original_id"] == "A-2"
     bad = tmp_path / "bad-mapping.toml"
     bad.write_text('[columns]\n"经办单位" = "responsible"\n', encoding="utf-8")
     r = cli("-C", str(ws.root), "import", str(path), "--mapping", str(bad))
@@ -189,9 +192,9 @@ def test_gbk_csv_and_mapping(ws, cli, tmp_path):
 
 def test_missing_columns_and_bad_files(ws, cli, tmp_path):
     path = tmp_path / "x.csv"
-    path.write_text("议题名称,类别\n路灯不亮,公共设施\n", encoding="utf-8")
+    path.write_text("议题编号,类别\n2026-001,公共设施\n", encoding="utf-8")
     r = cli("-C", str(ws.root), "import", str(path))
-    assert r.code == 2 and "缺少“议题编号”列" in r.err
+    assert r.code == 2 and "缺少“议题名称”列" in r.err
     path.write_text("甲,乙\n1,2\n", encoding="utf-8")
     r = cli("-C", str(ws.root), "import", str(path))
     assert r.code == 2 and "找不到表头" in r.err
@@ -244,3 +247,31 @@ def test_import_12888_rows_report_98_13(ws, cli, tmp_path):
     assert data["resolved_rate"] == 98.13
     assert sum(data["by_category"].values()) == 12888
     print(f"import {imported:.1f} s, cold report {reported:.1f} s")
+
+
+def test_writer_parses_back_equal(ws):
+    """The import's own TOML writer: what tomllib reads back is the data (as tomli_w's)."""
+    import tomllib
+
+    import tomli_w
+
+    from xsk.actions.importer import _dump, plan_rows
+
+    def _toml_safe(value):
+        if isinstance(value, dict):
+            return {k: _toml_safe(v) for k, v in value.items() if v is not None}
+        return [_toml_safe(v) for v in value] if isinstance(value, list) else value
+
+    rows = [HEADER, *ledger_rows(60, 40)]
+    rows[5][2] = '引号"与\\反斜杠\t制表\n换行\r回车\x7f删除\x01控制\u2028分隔 emoji 🚧'
+    rows[6][9] = "[[不是表]] = 1 # 不是注释"
+    planned, errors, _ = plan_rows(ws, rows, file_name="x.xlsx", xlsx=True)
+    assert not errors
+    for p in planned:
+        files = [(p.case, p.case["title"]), ({"items": p.outcomes}, "成果")]
+        for data, head in files + ([(p.visit, "回访")] if p.visit else []):
+            text = _dump(data, head).decode("utf-8")
+            assert text.startswith("# ") and text.count("\n# ") == 0
+            assert tomllib.loads(text) == tomllib.loads(tomli_w.dumps(_toml_safe(data)))
+    odd = {"a b": "x", "n": 1.5, "t": True, "l": ["x", 2], "e": {}, "s": {"t": {"u": 1}}}
+    assert tomllib.loads(_dump(odd, "x").decode()) == odd

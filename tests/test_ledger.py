@@ -78,7 +78,7 @@ def test_layout_frozen_filtered_widths(ledger):
         assert sheet.column_dimensions["B"].width >= 8
         assert sheet["A1"].font.b
     main = wb.worksheets[0]
-    assert main.auto_filter.ref == "A1:W5"
+    assert main.auto_filter.ref == "A1:X5"
     assert 8 <= main.column_dimensions["C"].width <= 60
     outcomes = list(wb["协商成果"].iter_rows(values_only=True))
     assert len(outcomes) == 1 + 3

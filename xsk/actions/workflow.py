@@ -257,6 +257,7 @@ def case_view(case: Case, *, reveal: bool = False) -> dict[str, Any]:
 
     return {
         **case_summary(case),
+        "original_id": case.original_id,
         "closed": case.closed.isoformat() if case.closed else None,
         "close_reason": case.close_reason,
         "result": case.result,

@@ -4,7 +4,7 @@ Text, category, unit and step are matched on the index records (:mod:`xsk.casewo
 cached). A person is matched on the names kept in the files themselves (proposers, meeting
 hosts and attendees), which the index keeps only masked; those files are read only when
 ``person`` is given. Every filter given must match (and); text matches as a substring of the
-id, title, description, category, outcome items and units, and event texts.
+id, 原编号, title, description, category, outcome items and units, and event texts.
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ def find(
         out.append(
             {
                 "id": rec["id"],
+                "original_id": rec.get("original_id", ""),
                 "title": rec["title"],
                 "category": rec["category"],
                 "step": rec["step"],
@@ -71,7 +72,8 @@ def find(
 
 
 def _haystack(rec: dict[str, Any]) -> str:
-    parts = [rec["id"], rec["title"], rec.get("description", ""), rec["category"]]
+    parts = [rec["id"], rec.get("original_id", ""), rec["title"], rec.get("description", "")]
+    parts.append(rec["category"])
     for o in rec.get("outcomes", []):
         parts += [o.get("item", ""), o.get("unit", ""), o.get("progress", "")]
     for e in rec.get("events", []):

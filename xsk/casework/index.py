@@ -52,7 +52,7 @@ from xsk.core.errors import DataError, Problem
 from xsk.core.model import ATTENDANCE, SATISFACTION, Reader, case_from_dict, case_summary
 from xsk.workspace.settings import Workspace
 
-FORMAT = 4  # 4: outcome items keep days/counted_from (provisional deadlines); 3: 张某
+FORMAT = 5  # 5: original_id (原编号); 4: items keep days/counted_from; 3: 张某
 INDEX_FILE = "index.json"  # what status needs: one short row per case
 DETAILS_FILE = "details.json"  # what reports need: outcomes, events, meetings
 RACY_NS = 3_000_000_000  # 3 s: covers coarse (FAT: 2 s) file timestamps
@@ -644,6 +644,7 @@ def build_case(
             imported = {k: _plain(v) for k, v in table.items()}
     rec: dict[str, Any] = case_summary(case)
     rec |= {
+        "original_id": case.original_id,
         "closed": _iso(case.closed),
         "result": case.result,
         "close_reason": case.close_reason,

@@ -13,7 +13,7 @@ from xsk.cli.common import JsonOpt, _ws, app
 @app.command()
 def find(
     text: Annotated[
-        str, typer.Argument(metavar="文字", help="在编号、名称、描述、成果、事件中查找")
+        str, typer.Argument(metavar="文字", help="在编号（含原编号）、名称、描述、成果、事件中查找")
     ] = "",
     category: Annotated[str | None, typer.Option("--category", help="议题类别")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="责任单位（包含即可）")] = None,
@@ -41,7 +41,7 @@ def find(
         ["编号", "议题", "类别", "步骤", "状态", "责任单位", "时限"],
         [
             [
-                r["id"],
+                r["id"] + (f"（原编号 {r['original_id']}）" if r.get("original_id") else ""),
                 r["title"],
                 r["category"],
                 r["step_name"],

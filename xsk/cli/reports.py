@@ -222,10 +222,13 @@ def import_ledger(
     ] = False,
     json_: JsonOpt = False,
 ) -> None:
-    """导入已有台账（.xlsx/.csv）：逐行校验，全部通过才写入并一次提交；保留原议题编号。
+    """导入已有台账（.xlsx/.csv）：逐行校验，全部通过才写入并一次提交。
 
-    表头按中文列名识别：序号、议题编号、议题名称、来源、类别、层级、协商形式、协商时间、参与人数、
+    表头按中文列名识别：序号、议题编号、原编号、议题名称、来源、类别、层级、协商形式、协商时间、参与人数、
     协商结果、责任单位、办结时限、办理情况（或状态）、满意度、回访日期、登记日期、办结日期、提出人、联系电话。
+
+    议题编号是 xsk 编号（如 2026-007）的保留原号；没有编号或是台账自己的编号（如 DC-2026-0001、
+    东城〔2026〕12号，或只有序号）时，按行序从本工作区的编号序列取新号，原来的编号存为“原编号”。
 
     示例：xsk import 2025年台账.xlsx --dry-run && xsk import 2025年台账.xlsx
     """
@@ -246,6 +249,10 @@ def import_ledger(
     if dry_run:
         for line in importer.iter_errors(result):
             echo(line)
+        if result.numbered and not result.errors:
+            echo(f"将按行序取新编号的议题 {len(result.numbered)} 个（原编号 → 新编号）：")
+            for n in result.numbered:
+                echo(f"  第 {n['row']} 行  {n['original'] or '（无）'} → {n['id']}")
         if result.errors:
             echo(f"检查未通过：{len(result.errors)} 处错误，未写入任何内容。")
             raise typer.Exit(2)  # as a failed import
@@ -255,6 +262,12 @@ def import_ledger(
         )
         return
     echo(f"已导入 {result.cases} 个议题（其中已办结 {result.closed} 个），并已提交。")
+    if result.numbered:
+        first, last = result.numbered[0], result.numbered[-1]
+        echo(
+            f"其中 {len(result.numbered)} 个按行序取了新编号（{first['id']} 至 {last['id']}），"
+            "原来的编号存为“原编号”（xsk show / xsk find 可查）。"
+        )
 
 
 def due(

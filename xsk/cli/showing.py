@@ -9,6 +9,8 @@ from xsk.cli.output import echo
 
 def print_case(view: dict[str, Any]) -> None:
     echo(f"{view['id']}  {view['title']}")
+    if view.get("original_id"):
+        echo(f"  原编号：{view['original_id']}")
     where = f"  当前步骤：{view['step_name']}" if view["step_name"] else ""
     echo(f"  程序：{view['procedure_name']}{where}  状态：{view['status_name']}")
     echo(f"  层级：{view['level']}  类别：{view['category'] or '—'}  登记：{view['created']}")

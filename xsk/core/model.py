@@ -46,6 +46,20 @@ def title_problem(title: str) -> str | None:
 
 
 CASE_ID_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{0,31}\Z")
+ORIGINAL_ID_MAX = 64  # 原编号: the number a case had in a ledger kept before xsk
+
+
+def original_id_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a case's 原编号 (one line of printable text), or None."""
+    if len(text) > ORIGINAL_ID_MAX:
+        return f"原编号太长：{len(text)} 个字符，最多 {ORIGINAL_ID_MAX} 个"
+    if any(ord(c) < 32 or ord(c) == 127 or c in "\u2028\u2029\u0085" for c in text):
+        return "原编号只能写一行，不能含换行或控制字符"
+    if text != text.strip():
+        return "原编号首尾不能有空格"
+    return None
+
+
 ATTENDANCE = ("出席", "列席", "请假", "缺席")
 # 不具备实施条件: an item that cannot be carried out; it counts as settled only with a reason
 OUTCOME_STATUSES = ("待办", "办理中", "已办结", "不具备实施条件")
@@ -269,6 +283,7 @@ class Case:
     category: str
     created: dt.date
     description: str = ""
+    original_id: str = ""  # 原编号: the case's number in a ledger kept before xsk
     due: dt.date | None = None
     closed: dt.date | None = None
     close_reason: str = ""
@@ -300,6 +315,10 @@ def case_from_dict(data: Mapping[str, Any], r: Reader, folder_id: str = "") -> C
     level = r.get(data, ("level",), "str", default="社区", choices=LEVELS)
     category = r.get(data, ("category",), "str", default="")
     created = r.get(data, ("created",), "date", required=True)
+    original_id = r.get(data, ("original_id",), "str", default="")
+    if original_id and (why := original_id_problem(original_id)):
+        r.problem(("original_id",), "E108", why)
+        original_id = ""
     src = r.table(data, ("source",))
     source = Source(
         channel=r.get(src, ("source", "channel"), "str", default=""),
@@ -356,6 +375,7 @@ def case_from_dict(data: Mapping[str, Any], r: Reader, folder_id: str = "") -> C
         category=category,
         created=created,
         description=r.get(data, ("description",), "str", default=""),
+        original_id=original_id,
         due=r.get(data, ("due",), "date"),
         closed=r.get(data, ("closed",), "date"),
         close_reason=r.get(data, ("close_reason",), "str", default=""),
@@ -386,8 +406,10 @@ def case_summary(case: Case) -> dict[str, Any]:
 
 def case_to_dict(case: Case) -> dict[str, Any]:
     """Plain data for a new case.toml (key order is the file's order)."""
-    out: dict[str, Any] = {
-        "id": case.id,
+    out: dict[str, Any] = {"id": case.id}
+    if case.original_id:
+        out["original_id"] = case.original_id
+    out |= {
         "uid": case.uid,
         "title": case.title,
         "procedure": case.procedure,

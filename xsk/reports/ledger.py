@@ -43,6 +43,7 @@ CASE_COLUMNS = (
     "是否表决",
     "是否提请上级",
     "备注",
+    "原编号",  # the case's number in a ledger kept before xsk (xsk import)
 )
 MEETING_COLUMNS = (
     "序号",
@@ -189,6 +190,7 @@ def case_rows(
             "是" if is_voted(rec, voted) else "否",
             "是" if is_escalated(rec) else "否",
             _remark(rec, result, data),
+            rec.get("original_id", ""),
         ]
         if community:
             row.append(data.name)

@@ -76,3 +76,35 @@ def require_series(root: Path) -> str:
             hint="请运行 xsk series set B（每台电脑用不同的字母），以免与其他电脑的编号重复",
         )
     return letter
+
+
+SERIES_ID_RE = re.compile(r"\d{4}-[A-Z]?\d{3,9}")
+
+
+def is_series_id(text: str) -> bool:
+    """Whether ``text`` is a number of xsk's form (``2026-007``, ``2026-B012``): a ledger row
+    with one keeps it; any other numbering is the case's 原编号."""
+    return SERIES_ID_RE.fullmatch(text) is not None
+
+
+def allocate(
+    cases_dir: Path,
+    years: list[int],
+    letter: str,
+    reserved: set[str] | frozenset[str] = frozenset(),
+) -> list[str]:
+    """Numbers for new cases created in ``years`` (one each, in that order), continuing each
+    year's series above every folder and every name in ``reserved`` (numbers a ledger being
+    imported brings along). One scan of ``cases/``, however many cases (call it under the
+    workspace lock)."""
+    names = [p.name for p in cases_dir.iterdir()] if cases_dir.is_dir() else []
+    names.extend(reserved)
+    top: dict[int, int] = {}
+    out = []
+    for year in years:
+        if year not in top:
+            pat = pattern(year, letter)
+            top[year] = max((int(m.group(1)) for n in names if (m := pat.fullmatch(n))), default=0)
+        top[year] += 1
+        out.append(format_id(year, letter, top[year]))
+    return out
