@@ -268,7 +268,13 @@ def case_view(case: Case, *, reveal: bool = False) -> dict[str, Any]:
 
 
 def check_workspace(ws_root: Path) -> list[Problem]:
-    """Every problem in the workspace: settings, roster, procedures, cases."""
+    """Every problem in the workspace: settings, roster, procedures, cases (each file
+    parsed once)."""
+    with tomlio.read_once():
+        return _check_workspace(ws_root)
+
+
+def _check_workspace(ws_root: Path) -> list[Problem]:
     problems = wsmod.check_settings(ws_root)
     try:
         ws = wsmod.load(ws_root)
@@ -331,12 +337,16 @@ def private_strings(ws: Workspace) -> list[str]:
     return sorted(v for v in out if v != office)
 
 
-def check_public_documents(ws: Workspace) -> list[Problem]:
+def check_public_documents(ws: Workspace, *, cache: bool = True) -> list[Problem]:
     """Scan generated public documents (category 公开) with the public view's scrubber: one
-    E701 per finding, located by paragraph (see ``xsk.documents.publiccheck``)."""
+    E701 per finding, located by paragraph (see ``xsk.documents.publiccheck``); the
+    documents the docs manifest records are told public or internal by their names.
+    ``cache=False``: every document opened and scanned (the reference)."""
+    from xsk.documents.build import built_outputs
     from xsk.documents.publiccheck import check_public_documents as scan
 
-    return scan(ws)
+    built = built_outputs(ws.state_dir / "docs-manifest.json") if cache else set()
+    return scan(ws, cache=cache, built=built)
 
 
 def privacy_hint(value: str) -> str:

@@ -547,3 +547,9 @@ def convert_to_pdf(
     if absent:
         raise ConversionError("LibreOffice 未生成以下 PDF 文件：" + "、".join(absent))
     return pdfs
+
+
+def built_outputs(manifest_path: Path) -> set[Path]:
+    """The outputs the manifest at ``manifest_path`` records (resolved paths)."""
+    base = Path(manifest_path).resolve().parent
+    return {base / key for key in _load_manifest(manifest_path)}

@@ -9,6 +9,8 @@ and its tables, then headers and footers).
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import io
 import json
 import re
@@ -71,11 +73,7 @@ def scanner(
     """The scrubber that scans a rendered document: the job's known private strings and
     allowed values, and (``scan``, from ``PublicView.spec``) its allowed and private names.
     Without ``scan`` only the patterns and the known strings are looked for. Cached."""
-    key = json.dumps(
-        [sorted(set(known)), sorted(set(allowed)), scan, traditional],
-        ensure_ascii=False,
-        sort_keys=True,
-    )
+    key = _scanner_key(known, allowed, scan, traditional)
     found = _SCANNERS.get(key)
     if found is not None:
         return found
@@ -159,55 +157,220 @@ def refuse_leaks(
 
 # --- xsk check -------------------------------------------------------------------------------
 
+# Bump when what a cached scan result means changes (the cache's layout, the problem text).
+SCAN_VERSION = 1
+SCAN_CACHE = "check-scan.json"
+_PUBLIC_CATEGORIES = ("公开", "公開")
+_RULE_FILES = ("rules/scrub.py", "rules/names.py", "rules/privacy.py", "documents/publiccheck.py")
 
-def check_public_documents(ws: Any) -> list[Problem]:
+
+def scrubber_version() -> str:
+    """What the scan's findings depend on besides the document and the private strings: the
+    scrubber's and the name finder's code (and jieba's version): a change to them makes
+    every cached result stale."""
+    import importlib.metadata
+
+    h = hashlib.sha256(f"{SCAN_VERSION}".encode())
+    package = Path(__file__).resolve().parent.parent
+    for rel in _RULE_FILES:
+        try:
+            h.update((package / rel).read_bytes())
+        except OSError:
+            h.update(rel.encode())
+    with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+        h.update(importlib.metadata.version("jieba").encode())
+    return h.hexdigest()
+
+
+def _scanner_key(
+    known: Iterable[str],
+    allowed: Iterable[str],
+    scan: Mapping[str, Any] | None,
+    traditional: bool,
+) -> str:
+    return json.dumps(
+        [sorted(set(known)), sorted(set(allowed)), scan, traditional],
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
+def _ids(keywords: str) -> tuple[str, ...]:
+    return tuple(sorted(i for i in re.split(r"[\s,，、;；]+", keywords) if i))
+
+
+def _kind_by_name(path: Path) -> str | None:
+    """The kind a built document's file name says (``2026-007-议题登记表.docx``,
+    ``2026-007-责任清单-区民政局.docx``, ``meetings/2026-M001/2026-M001-会议通知.docx``)."""
+    from xsk.core.kinds import KIND_NAMES
+
+    folder = path.parent.name
+    stem = path.stem
+    if not stem.startswith(folder + "-"):
+        return None
+    rest = stem[len(folder) + 1 :]
+    for kind, name in KIND_NAMES.items():
+        if rest == name or (kind == "responsibility" and rest.startswith(name + "-")):
+            return kind
+    return None
+
+
+def _stat_key(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+class _ScanCache:
+    """``.xsk/check-scan.json``: per document under ``out/`` its stat, what its properties
+    said and, for a public one, its findings and the digest of the private strings and the
+    scrubber they were found with. The findings are stored as the messages ``check`` prints
+    (leaked values already partly hidden), never the private strings themselves."""
+
+    def __init__(self, path: Path, version: str) -> None:
+        self.path = path
+        self.version = version
+        self.old: dict[str, Any] = {}
+        self.new: dict[str, Any] = {}
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(data, dict) and data.get("version") == version:
+            entries = data.get("entries")
+            if isinstance(entries, dict):
+                self.old = entries
+
+    def get(self, rel: str, stat: list[int] | None) -> dict[str, Any] | None:
+        entry = self.old.get(rel)
+        if isinstance(entry, dict) and stat is not None and entry.get("stat") == stat:
+            return entry
+        return None
+
+    def save(self) -> None:
+        if self.new == self.old:
+            return
+        from xsk.store import atomic
+
+        data = {"version": self.version, "entries": self.new}
+        with contextlib.suppress(OSError):  # a read-only workspace: no cache, same results
+            atomic.write_bytes(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+
+def _not_word(ws: Any, path: Path) -> Problem:
+    return Problem(ws.rel(path), 0, "E602", "不是有效的 Word 文件", "")
+
+
+def _leak_problem(ws: Any, path: Path, n: int, h: Hit) -> Problem:
+    return Problem(
+        ws.rel(path), n, "E701", f"公开文书第 {n} 段含未脱敏的{h.label}：{hide(h.text)}", ""
+    )
+
+
+def check_public_documents(
+    ws: Any, *, cache: bool = True, built: Iterable[Path] = ()
+) -> list[Problem]:
     """E701 for every piece of private data in the public documents under ``out/`` (category
-    公开): ``path:paragraph: E701 …``; E602 for a file that is not a Word document."""
+    公开): ``path:paragraph: E701 …``; E602 for a file that is not a Word document.
+
+    Linear and mostly free when nothing changed: a document the docs manifest knows is
+    public or not by its file name (``built``: the resolved paths the manifest records, see
+    :func:`xsk.documents.build.built_outputs`; only the others are opened to read their
+    properties);
+    the scrubber of a set of cases is made once; each public document's findings are kept
+    in ``.xsk/check-scan.json`` with its size, mtime and inode and the digest of the private
+    strings and scrubber it was scanned with, so it is read again only when one of them
+    changed. ``cache=False`` opens and scans every document (the reference the cached path
+    is tested against)."""
     if not ws.out_dir.is_dir():
         return []
-    from xsk.documents.docx_text import properties
+    from xsk.core.kinds import PUBLIC_KINDS
+
+    out_dir = ws.out_dir
+    real_out = out_dir.resolve()
+    built = set(built) if cache else set()
+    store_ = _ScanCache(ws.state_dir / SCAN_CACHE, scrubber_version()) if cache else None
+    office = [ws.settings.office_contact] if ws.settings.office_contact else []
+    views: dict[tuple[str, ...], tuple[str, Any]] = {}
+    problems: list[Problem] = []
+    for path in sorted(out_dir.rglob("*.docx")):
+        kind = _kind_by_name(path)
+        if (
+            kind is not None
+            and kind not in PUBLIC_KINDS
+            and real_out / path.relative_to(out_dir) in built
+        ):
+            continue  # an internal document xsk built: not opened
+        rel = ws.rel(path)
+        stat = _stat_key(path) if store_ is not None else None
+        entry = store_.get(rel, stat) if store_ is not None else None
+        record: dict[str, Any] = {"stat": stat}
+        if entry is not None and entry.get("error") == "E602":
+            problems.append(_not_word(ws, path))
+            store_.new[rel] = entry  # type: ignore[union-attr]
+            continue
+        if entry is not None and "category" in entry:
+            category, ids = entry["category"], tuple(entry.get("ids", ()))
+        else:
+            from xsk.documents.docx_text import properties
+
+            try:
+                props = properties(path)
+            except Exception:
+                problems.append(_not_word(ws, path))
+                if store_ is not None and stat is not None:
+                    store_.new[rel] = {**record, "error": "E602"}
+                continue
+            category, ids = props["category"], _ids(props["keywords"])
+        record.update(category=category, ids=list(ids))
+        if category not in _PUBLIC_CATEGORIES:
+            if store_ is not None and stat is not None:
+                store_.new[rel] = record
+            continue
+        if ids not in views:
+            views[ids] = _view_key(ws, ids, office)
+        key, scrubber = views[ids]
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+        if entry is not None and entry.get("digest") == digest and "found" in entry:
+            found = [Problem(rel, n, code, msg, "") for n, code, msg in entry["found"]]
+        else:
+            if scrubber is None:
+                scrubber = scanner(*json.loads(key)[:3])
+                views[ids] = (key, scrubber)
+            try:
+                paragraphs = paragraphs_bytes(path.read_bytes())
+            except Exception:
+                problems.append(_not_word(ws, path))
+                continue
+            found = [_leak_problem(ws, path, n, h) for n, h in hits_in(paragraphs, scrubber)]
+        problems.extend(found)
+        if store_ is not None and stat is not None:
+            store_.new[rel] = {
+                **record,
+                "digest": digest,
+                "found": [[p.line, p.code, p.message] for p in found],
+            }
+    if store_ is not None:
+        store_.save()
+    return problems
+
+
+def _view_key(ws: Any, ids: tuple[str, ...], office: list[str]) -> tuple[str, Any]:
+    """The scanner key (the private strings, allowed values and names) of the public view of
+    these cases, and no scrubber yet (it is made only when a document must be scanned)."""
     from xsk.documents.publicview import PublicView
     from xsk.workspace import cases as store
 
-    problems: list[Problem] = []
-    office = [ws.settings.office_contact] if ws.settings.office_contact else []
-    views: dict[tuple[str, ...], Scrubber] = {}
-    for path in sorted(ws.out_dir.rglob("*.docx")):
+    cases = []
+    for cid in ids:
         try:
-            props = properties(path)
+            cases.append(store.load_case(ws, cid))
         except Exception:
-            problems.append(Problem(ws.rel(path), 0, "E602", "不是有效的 Word 文件", ""))
             continue
-        if props["category"] not in ("公开", "公開"):
-            continue
-        ids = tuple(sorted(i for i in re.split(r"[\s,，、;；]+", props["keywords"]) if i))
-        scrubber = views.get(ids)
-        if scrubber is None:
-            cases = []
-            for cid in ids:
-                try:
-                    cases.append(store.load_case(ws, cid))
-                except Exception:
-                    continue
-            view = PublicView(ws, cases)
-            scrubber = scanner(view.known_private, office, view.spec())
-            views[ids] = scrubber
-        try:
-            paragraphs = paragraphs_bytes(path.read_bytes())
-        except Exception:
-            problems.append(Problem(ws.rel(path), 0, "E602", "不是有效的 Word 文件", ""))
-            continue
-        for n, h in hits_in(paragraphs, scrubber):
-            problems.append(
-                Problem(
-                    ws.rel(path),
-                    n,
-                    "E701",
-                    f"公开文书第 {n} 段含未脱敏的{h.label}：{hide(h.text)}",
-                    "",
-                )
-            )
-    return problems
+    view = PublicView(ws, cases)
+    return _scanner_key(view.known_private, office, view.spec(), False), None
 
 
 def scan_file(path: Path, scrubber: Scrubber) -> list[tuple[int, Hit]]:

@@ -43,7 +43,12 @@ def case_ids(ws: Workspace) -> list[str]:
 
 
 def read_case(ws: Workspace, path: Path) -> tuple[Case | None, list[Problem]]:
-    """Parse and validate one case.toml; problems are returned, not raised."""
+    """Parse and validate one case.toml; problems are returned, not raised (once per file
+    inside :func:`xsk.store.tomlio.read_once`)."""
+    return tomlio.once(f"case:{ws.root}", path, lambda: _read_case(ws, path))
+
+
+def _read_case(ws: Workspace, path: Path) -> tuple[Case | None, list[Problem]]:
     try:
         data, text = tomlio.read(path, ws.root)
     except DataError as exc:
