@@ -149,3 +149,84 @@ def test_a_phone_added_to_the_roster_or_a_case_makes_the_cache_stale(gen_ws):
     found = _scan(gen_ws)
     assert found == _scan(gen_ws, cache=False)
     assert notices[1].relative_to(gen_ws).as_posix() in {p.path for p in found}
+
+
+def _reference(root: Path) -> list[str]:
+    """The whole check without anything remembered (each file read as often as before)."""
+    return [p.format() for p in workflow._check_workspace(root)]
+
+
+def _check(root: Path) -> list[str]:
+    return [p.format() for p in workflow.check_workspace(root)]
+
+
+def test_remembered_file_results_are_the_checks_of_the_files_as_they_are_now(gen_ws):
+    assert _check(gen_ws) == _reference(gen_ws) == []
+    assert (gen_ws / ".xsk" / "check-files.json").is_file()
+    cases = sorted(p for p in (gen_ws / "cases").iterdir() if p.is_dir())
+    # changed after a warm run: an open case's step, an event, a new event, a copied case
+    case_toml = next(
+        p / "case.toml" for p in cases if 'status = "open"' in (p / "case.toml").read_text("utf-8")
+    )
+    text = case_toml.read_text("utf-8")
+    case_toml.write_text(text.replace('step = "', 'step = "没有这一步', 1), encoding="utf-8")
+    event = sorted((gen_ws / "cases").glob("*/events/*.toml"))[0]
+    event.write_text(event.read_text("utf-8") + "\n[[[broken\n", encoding="utf-8")
+    (cases[2] / "events").mkdir(exist_ok=True)
+    (cases[2] / "events" / "20260301T100000-rating-zzzz.toml").write_text(
+        'kind = "rating"\ndate = 2026-03-01\nunit = "区民政局"\nscore = 9\n', encoding="utf-8"
+    )
+    copy = gen_ws / "cases" / "2099-001"
+    shutil.copytree(cases[3], copy)
+    text = (copy / "case.toml").read_text("utf-8")
+    (copy / "case.toml").write_text(
+        text.replace(f'id = "{cases[3].name}"', 'id = "2099-001"'), encoding="utf-8"
+    )
+    (cases[4] / "票.csv").write_text("voter,choice\n", encoding="utf-8")
+    (gen_ws / "meetings" / "错误的名字.toml").write_text("[[x]\n", encoding="utf-8")
+    warm = _check(gen_ws)
+    assert warm == _reference(gen_ws)
+    assert any("E302" in x for x in warm) and any("E201" in x for x in warm)
+    assert any("评分应为" in x for x in warm) and any(event.name in x for x in warm)
+    assert any("错误的名字" in x for x in warm)
+    assert _check(gen_ws) == warm
+    # a procedure of the workspace's own changes what every case's step means: all again
+    procs = gen_ws / "procedures"
+    procs.mkdir(exist_ok=True)
+    from xsk.procedure import loader
+
+    builtin = loader.available(None)["dongguan-6"]
+    (procs / "dongguan-6.toml").write_text(
+        builtin.read_text("utf-8").replace('id = "announce"', 'id = "announce2"'), "utf-8"
+    )
+    changed = _check(gen_ws)
+    assert changed == _reference(gen_ws)
+    assert changed != warm
+
+
+def test_filememo_dependencies_and_context(tmp_path):
+    from xsk.store import filememo, tomlio
+
+    memo = tmp_path / "memo.json"
+    a, b = tmp_path / "a.toml", tmp_path / "b.toml"
+    a.write_text("x = 1\n", encoding="utf-8")
+    calls: list[str] = []
+
+    def make() -> int:
+        calls.append("made")
+        total = tomlio.read(a)[0]["x"]
+        if b.exists():
+            total += tomlio.read(b)[0]["x"]
+        return total
+
+    def run(context: str = "c1") -> int:
+        with filememo.active(memo, context, root=tmp_path):
+            return filememo.remember("sum", "a+b", make, deps=[b])
+
+    assert run() == 1 and run() == 1 and len(calls) == 1
+    b.write_text("x = 2\n", encoding="utf-8")  # a missing dependency appears
+    assert run() == 3 and len(calls) == 2
+    a.write_text("x = 10\n", encoding="utf-8")  # a file read inside make() changes
+    assert run() == 12 and len(calls) == 3
+    assert run("c2") == 12 and len(calls) == 4  # another context: nothing remembered
+    assert filememo.remember("sum", "a+b", make) == 12 and len(calls) == 5  # not active

@@ -28,7 +28,7 @@ from xsk.core.model import (
 )
 from xsk.procedure import loader as procedures
 from xsk.prompts.base import Prompter
-from xsk.store import tomlio
+from xsk.store import filememo, tomlio
 from xsk.workspace import cases as store
 from xsk.workspace import git as vcs
 from xsk.workspace import journal as txn
@@ -270,8 +270,26 @@ def case_view(case: Case, *, reveal: bool = False) -> dict[str, Any]:
 def check_workspace(ws_root: Path) -> list[Problem]:
     """Every problem in the workspace: settings, roster, procedures, cases (each file
     parsed once)."""
-    with tomlio.read_once():
+    with tomlio.read_once(), filememo.active(*_check_memo(ws_root), root=ws_root):
         return _check_workspace(ws_root)
+
+
+def _check_memo(ws_root: Path) -> tuple[Path, str]:
+    """Where ``check`` keeps its per-file results, and their context: xsk's code, the
+    settings, the roster and the procedures (a change to any of them checks every file
+    again)."""
+    extra = []
+    for path in [
+        ws_root / wsmod.SETTINGS_FILE,
+        ws_root / wsmod.ROSTER_FILE,
+        *procedures.available(ws_root).values(),
+    ]:
+        try:
+            extra.append(str(path).encode() + b"\0" + path.read_bytes())
+        except OSError:
+            extra.append(str(path).encode())
+    package = Path(__file__).resolve().parent.parent
+    return ws_root / wsmod.STATE_DIR / "check-files.json", filememo.code_digest(package, extra)
 
 
 def _check_workspace(ws_root: Path) -> list[Problem]:
@@ -289,34 +307,38 @@ def _check_workspace(ws_root: Path) -> list[Problem]:
     known = procedures.available(ws_root)
     step_ids: dict[str, set[str] | None] = {}
     for cid in store.case_ids(ws):
-        path = store.case_file(ws, cid)
-        case, _found = store.read_case(ws, path)
-        if case and case.procedure in known and case.is_open:
-            if case.procedure not in step_ids:
+        case = store.case_facts(ws, cid)
+        if not case["valid"]:
+            continue
+        procedure, step = case["procedure"], case["step"]
+        if procedure in known and case["open"]:
+            if procedure not in step_ids:
                 try:
-                    proc = procedures.load(case.procedure, ws_root)
-                    step_ids[case.procedure] = {st.id for st in proc.steps}
+                    proc = procedures.load(procedure, ws_root)
+                    step_ids[procedure] = {st.id for st in proc.steps}
                 except DataError:  # the procedure's own problems are listed above
-                    step_ids[case.procedure] = None
-            steps = step_ids[case.procedure]
-            if steps is not None and case.step not in steps:
+                    step_ids[procedure] = None
+            steps = step_ids[procedure]
+            if steps is not None and step not in steps:
+                path = store.case_file(ws, cid)
                 problems.append(
                     Problem(
                         ws.rel(path),
                         tomlio.locate(path.read_text("utf-8"), ("step",)) or 1,
                         "E302",
-                        f"字段 step：程序 {case.procedure} 中没有步骤“{case.step}”",
+                        f"字段 step：程序 {procedure} 中没有步骤“{step}”",
                         "step",
                     )
                 )
-        if case and case.procedure not in known:
+        if procedure not in known:
+            path = store.case_file(ws, cid)
             text = path.read_text("utf-8")
             problems.append(
                 Problem(
                     ws.rel(path),
                     tomlio.locate(text, ("procedure",)),
                     "E301",
-                    f"字段 procedure：未知的协商程序“{case.procedure}”",
+                    f"字段 procedure：未知的协商程序“{procedure}”",
                     "procedure",
                 )
             )

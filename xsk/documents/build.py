@@ -549,7 +549,8 @@ def convert_to_pdf(
     return pdfs
 
 
-def built_outputs(manifest_path: Path) -> set[Path]:
-    """The outputs the manifest at ``manifest_path`` records (resolved paths)."""
-    base = Path(manifest_path).resolve().parent
-    return {base / key for key in _load_manifest(manifest_path)}
+def built_outputs(manifest_path: Path) -> set[str]:
+    """The outputs the manifest at ``manifest_path`` records (resolved paths, with ``/``)."""
+    base = Path(manifest_path).resolve().parent.as_posix()
+    entries = _load_manifest(manifest_path)
+    return {key if os.path.isabs(key) else f"{base}/{key}" for key in entries}

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from xsk.core.errors import DataError, Problem
 from xsk.core.tomlpos import KeyPath, locate
-from xsk.store import atomic
+from xsk.store import atomic, filememo
 
 __all__ = ["KeyPath", "locate"]  # re-exported: where a key stands in TOML text
 
@@ -83,6 +83,7 @@ def once(tag: str, path: Path, make: Callable[[], T]) -> T:
 
 def read(path: Path, root: Path | None = None) -> tuple[dict[str, Any], str]:
     """Parse ``path``; a syntax error becomes a DataError naming file and line."""
+    filememo.record_read(path)
     if _MEMO.get() is None:
         return _read(path, root)
 
