@@ -121,6 +121,7 @@ class Dataset:
     cases: list[dict[str, Any]]
     meetings: list[dict[str, Any]] = field(default_factory=list)
     procedure_names: dict[str, str] = field(default_factory=dict)
+    signature: str = ""  # the index's (xsk.casework.index.Index.signature)
 
 
 def load_dataset(ws: Any, *, ledger: bool = False) -> Dataset:
@@ -135,7 +136,7 @@ def load_dataset(ws: Any, *, ledger: bool = False) -> Dataset:
             names[proc_id] = loader.load(proc_id, ws.root).name
         except Exception:  # an unknown procedure is reported by check
             names[proc_id] = proc_id
-    return Dataset(ws.settings.community, idx.cases, idx.meetings, names)
+    return Dataset(ws.settings.community, idx.cases, idx.meetings, names, idx.signature)
 
 
 def rate(numerator: int, denominator: int) -> float | None:
