@@ -35,6 +35,14 @@ def built(tmp_path_factory) -> Path:
     return target
 
 
+@pytest.fixture(autouse=True)
+def settled_at_once(monkeypatch):
+    """Files written a moment ago count as settled (else nothing is kept for 3 s)."""
+    from xsk.store import filememo
+
+    monkeypatch.setattr(filememo, "RACY_NS", 0)
+
+
 @pytest.fixture
 def gen_ws(built, tmp_path) -> Path:
     target = tmp_path / "ws"
@@ -240,3 +248,20 @@ def test_filememo_dependencies_and_context(tmp_path):
     assert run() == 12 and len(calls) == 3
     assert run("c2") == 12 and len(calls) == 4  # another context: nothing remembered
     assert filememo.remember("sum", "a+b", make) == 12 and len(calls) == 5  # not active
+
+
+def test_a_result_made_from_a_file_changed_a_moment_ago_is_not_kept(tmp_path, monkeypatch):
+    from xsk.store import filememo, tomlio
+
+    monkeypatch.setattr(filememo, "RACY_NS", 3_000_000_000)
+    memo = tmp_path / "memo.json"
+    a = tmp_path / "a.toml"
+    a.write_text("x = 1\n", encoding="utf-8")
+    calls: list[int] = []
+
+    def run() -> int:
+        with filememo.active(memo, "c"):
+            return filememo.remember("x", str(a), lambda: calls.append(1) or tomlio.read(a)[0]["x"])
+
+    assert run() == 1 and run() == 1
+    assert len(calls) == 2  # a.toml is 0 s old: its stat may not show the next change

@@ -15,6 +15,7 @@ import io
 import json
 import os
 import re
+import time
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -223,11 +224,9 @@ _RESPONSIBILITY = KIND_NAMES["responsibility"] + "-"
 
 
 def _stat_key(path: Path) -> list[int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
+    from xsk.store import filememo
+
+    return filememo.stat_of(os.fspath(path))
 
 
 class _ScanCache:
@@ -257,10 +256,12 @@ class _ScanCache:
         return None
 
     def save(self) -> None:
+        from xsk.store import atomic, filememo
+
+        started = time.time_ns()  # a document changed a moment ago is scanned again next time
+        self.new = {k: e for k, e in self.new.items() if filememo.settled(e["stat"], started)}
         if self.new == self.old:
             return
-        from xsk.store import atomic
-
         data = {"version": self.version, "entries": self.new}
         with contextlib.suppress(OSError):  # a read-only workspace: no cache, same results
             atomic.write_bytes(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
@@ -284,14 +285,12 @@ def check_public_documents(
 
     Linear and mostly free when nothing changed: a document the docs manifest knows is
     public or not by its file name (``built``: the resolved paths the manifest records, with
-    ``/``, see
-    :func:`xsk.documents.build.built_outputs`; only the others are opened to read their
-    properties);
-    the scrubber of a set of cases is made once; each public document's findings are kept
-    in ``.xsk/check-scan.json`` with its size, mtime and inode and the digest of the private
-    strings and scrubber it was scanned with, so it is read again only when one of them
-    changed. ``cache=False`` opens and scans every document (the reference the cached path
-    is tested against)."""
+    ``/``, see :func:`xsk.documents.build.built_outputs`; only the others are opened to read
+    their properties); the scrubber of a set of cases is made once; each public document's
+    findings are kept in ``.xsk/check-scan.json`` with its size, mtime, inode and ctime and
+    the digest of the private strings and scrubber it was scanned with, so it is read again
+    only when one of them changed (or it changed less than 3 s before it was scanned). ``cache=False`` opens and scans every document (the reference
+    the cached path is tested against)."""
     if not ws.out_dir.is_dir():
         return []
     from xsk.core.kinds import PUBLIC_KINDS

@@ -13,7 +13,7 @@ exported ledger can be imported into another workspace.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -221,17 +221,22 @@ def write_ledger(
     many = len(datasets) > 1
     wb = Workbook(write_only=True)
     columns = (*CASE_COLUMNS, COMMUNITY) if many else CASE_COLUMNS
-    rows = [row for data in datasets for row in case_rows(data, period, today, community=many)]
-    sheets = [
-        ("议题台账", columns, rows),
-        ("协商会议", MEETING_COLUMNS, _meeting_rows(datasets, period)),
-        ("协商成果", OUTCOME_COLUMNS, _outcome_rows(datasets, period, today)),
-        ("回访记录", VISIT_COLUMNS, _event_rows(datasets, period, "visit")),
-        ("评议（下评上）", RATING_COLUMNS, _event_rows(datasets, period, "rating")),
+    # each sheet's rows made when it is written: the unmasked rows of one sheet at a time
+    sheets: list[tuple[str, Sequence[str], Callable[[], list[list[Any]]]]] = [
+        (
+            "议题台账",
+            columns,
+            lambda: [r for d in datasets for r in case_rows(d, period, today, community=many)],
+        ),
+        ("协商会议", MEETING_COLUMNS, lambda: _meeting_rows(datasets, period)),
+        ("协商成果", OUTCOME_COLUMNS, lambda: _outcome_rows(datasets, period, today)),
+        ("回访记录", VISIT_COLUMNS, lambda: _event_rows(datasets, period, "visit")),
+        ("评议（下评上）", RATING_COLUMNS, lambda: _event_rows(datasets, period, "rating")),
     ]
     masked_cache: dict[str, str] = {}
     filled: list[tuple[int, list[list[Any]]]] = []
-    for i, (title, cols, sheet_rows) in enumerate(sheets):
+    for i, (title, cols, make_rows) in enumerate(sheets):
+        sheet_rows = make_rows()
         if scrubber is not None:
             sheet_rows = ledger_privacy.mask_rows(cols, sheet_rows, scrubber, masked_cache)
         freeze = "C2" if title == "议题台账" else "A2"

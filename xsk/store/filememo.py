@@ -1,7 +1,8 @@
 """Results of a read-only pass kept from one run to the next, per file (``xsk check``).
 
 Inside :func:`active`, :func:`remember` gives what ``make()`` gave last time for the same tag
-and name when every file it depended on still has the same size, mtime and inode (a missing
+and name when every file it depended on still has the same size, mtime, inode and ctime
+(a result made from a file changed less than 3 s before is not kept; a missing
 file is a dependency too: its appearing makes the result stale), and when the pass's
 ``context`` is the same (a digest of xsk's own code and of the workspace files every result
 depends on: settings, roster, procedures). Dependencies are the files named to
@@ -21,6 +22,7 @@ import hashlib
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,12 +40,24 @@ _RECORDING: contextvars.ContextVar[dict[str, list[int] | None] | None] = context
 )
 
 
+# A file changed this recently may change again without its stat showing it (timestamps are
+# coarser than a nanosecond); a result that read it is not kept (as the index does).
+RACY_NS = 3_000_000_000
+
+
 def stat_of(path: str) -> list[int] | None:
+    """Size, mtime, inode and ctime of ``path`` (None when it is missing)."""
     try:
         st = os.stat(path)
     except OSError:
         return None
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
+    return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
+
+
+def settled(stat: list[int] | None, started_ns: int) -> bool:
+    """Whether a file with ``stat`` changed long enough before ``started_ns`` to be trusted
+    by its stat next time."""
+    return stat is None or max(stat[1], stat[3]) < started_ns - RACY_NS
 
 
 class _Memo:
@@ -54,6 +68,7 @@ class _Memo:
         self.old: dict[str, Any] = {}
         self.new: dict[str, Any] = {}
         self.stats: dict[str, list[int] | None] = {}
+        self.started = time.time_ns()
         try:
             data = json.loads(path.read_text("utf-8"))
         except (OSError, ValueError):
@@ -91,6 +106,8 @@ class _Memo:
         return self.stat(name) == deps
 
     def store(self, key: str, name: str, value: Any, deps: dict[str, list[int] | None]) -> None:
+        if not all(settled(st, self.started) for st in deps.values()):
+            return  # made from a file changed a moment ago: made again next time
         if list(deps) == [name]:
             self.new[key] = [value, deps[name]]
         else:
