@@ -46,13 +46,13 @@ def check_records(ws: Workspace) -> list[Problem]:
     return problems
 
 
-def _case_folders(cases_dir: Path) -> Iterator[tuple[Path, set[str], list[str], list[str]]]:
+def _case_folders(cases_dir: Path) -> Iterator[tuple[str, set[str], list[str], list[str]]]:
     """Each case folder in name order: its path, the names of the files in it, the paths of
     its events' .toml files (sorted) and of its CSV files at any depth (in
     ``sorted(rglob("*.csv"))`` order): one ``os.scandir`` per folder (10,000 cases)."""
     with os.scandir(cases_dir) as it:
         folders = sorted((e.name, e.path) for e in it if e.is_dir())
-    for name, full in folders:
+    for _name, full in folders:
         tree = _tree(full)
         if tree is None:
             continue
@@ -70,7 +70,7 @@ def _case_folders(cases_dir: Path) -> Iterator[tuple[Path, set[str], list[str], 
                 if n.endswith(".toml")
             )
         csvs.sort()
-        yield cases_dir / name, set(files), event_files, [q for _k, q in csvs]
+        yield full, set(files), event_files, [q for _k, q in csvs]
 
 
 _Tree = tuple[dict[str, str], dict[str, tuple[str, "_Tree"]]]
@@ -119,12 +119,12 @@ def _remembered(
     return filememo.problems_in(rows)
 
 
-def _outcome_problems(ws: Workspace, folder: Path) -> list[Problem]:
-    path = outcomes.path_for(folder)
+def _outcome_problems(ws: Workspace, folder: str) -> list[Problem]:
+    path = os.path.join(folder, outcomes.FILE)
     rows = filememo.remember(
         "outcomes",
-        str(path),
-        lambda: filememo.problems_out(outcomes.read(folder, ws.root)[1]),
+        path,
+        lambda: filememo.problems_out(outcomes.read(Path(folder), ws.root)[1]),
         deps=[path],
     )
     return filememo.problems_in(rows)
