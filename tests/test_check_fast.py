@@ -170,7 +170,7 @@ def _check(root: Path) -> list[str]:
 
 def test_remembered_file_results_are_the_checks_of_the_files_as_they_are_now(gen_ws):
     assert _check(gen_ws) == _reference(gen_ws) == []
-    assert (gen_ws / ".xsk" / "check-files.json").is_file()
+    assert (gen_ws / ".xsk" / "check-files.bin").is_file()
     cases = sorted(p for p in (gen_ws / "cases").iterdir() if p.is_dir())
     # changed after a warm run: an open case's step, an event, a new event, a copied case
     case_toml = next(

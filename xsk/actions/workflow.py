@@ -289,7 +289,7 @@ def _check_memo(ws_root: Path) -> tuple[Path, str]:
         except OSError:
             extra.append(str(path).encode())
     package = Path(__file__).resolve().parent.parent
-    return ws_root / wsmod.STATE_DIR / "check-files.json", filememo.code_digest(package, extra)
+    return ws_root / wsmod.STATE_DIR / "check-files.bin", filememo.code_digest(package, extra)
 
 
 def _check_workspace(ws_root: Path) -> list[Problem]:

@@ -7,11 +7,13 @@ file is a dependency too: its appearing makes the result stale), and when the pa
 ``context`` is the same (a digest of xsk's own code and of the workspace files every result
 depends on: settings, roster, procedures). Dependencies are the files named to
 :func:`remember` and every TOML file :func:`xsk.store.tomlio.read` read while ``make()`` ran.
-Values are plain JSON data (:func:`problems_out` / :func:`problems_in` for problem lists).
+Values are plain data (:func:`problems_out` / :func:`problems_in` for problem lists).
 Outside :func:`active` :func:`remember` is simply ``make()``.
 
-The memo lives in one JSON file in the workspace's state folder; a file that cannot be read
-or written is no memo (same results, no speed).
+The memo lives in one file in the workspace's state folder, in :mod:`marshal` form (plain
+data only: dicts, lists, strings, numbers; five times faster to load than JSON for 60,000
+entries, and the Python version is part of the context); a file that cannot be read or
+written is no memo (same results, no speed).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import hashlib
-import json
+import marshal
 import os
 import sys
 import time
@@ -70,8 +72,8 @@ class _Memo:
         self.stats: dict[str, list[int] | None] = {}
         self.started = time.time_ns()
         try:
-            data = json.loads(path.read_text("utf-8"))
-        except (OSError, ValueError):
+            data = marshal.loads(path.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
             return
         if (
             isinstance(data, dict)
@@ -120,9 +122,7 @@ class _Memo:
 
         data = {"version": VERSION, "context": self.context, "entries": self.new}
         with contextlib.suppress(OSError):
-            atomic.write_bytes(
-                self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-            )
+            atomic.write_bytes(self.path, marshal.dumps(data))
 
 
 @contextlib.contextmanager
