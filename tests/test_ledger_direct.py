@@ -124,31 +124,18 @@ ODD = [
 ]
 
 
-def test_every_kind_of_value_reads_back_the_same(tmp_path):
-    """Odd values in every text and number column, through both writers."""
-    rows = [[f"2026-{i:03d}", v, v, v, v, v, v, v] for i, v in enumerate(ODD, start=1)]
-    datasets = [
-        stats.Dataset(
-            "红桥社区",
-            [],
-            [],
-            {},
-        )
-    ]
-    old, new = tmp_path / "old.xlsx", tmp_path / "new.xlsx"
+def test_every_kind_of_value_reads_back_the_same(tmp_path, monkeypatch):
+    """Odd values in every column of a sheet, through both writers."""
+    rows = [[f"2026-{i:03d}", v, v, v, v, v, v] for i, v in enumerate(ODD, start=1)]
 
     def rating_rows(_datasets, _period, kind):
-        return [r[:7] for r in rows] if kind == "rating" else []
+        return [list(r) for r in rows] if kind == "rating" else []
 
-    import xsk.reports.ledger as mod
-
-    real = mod._event_rows
-    mod._event_rows = rating_rows
-    try:
-        ledger.write_ledger(datasets, old, today=TODAY, direct=False)
-        ledger.write_ledger(datasets, new, today=TODAY)
-    finally:
-        mod._event_rows = real
+    monkeypatch.setattr(ledger, "_event_rows", rating_rows)
+    datasets = [stats.Dataset("红桥社区", [], [], {})]
+    old, new = tmp_path / "old.xlsx", tmp_path / "new.xlsx"
+    ledger.write_ledger(datasets, old, today=TODAY, direct=False)
+    ledger.write_ledger(datasets, new, today=TODAY)
     a, b = describe(old), describe(new)
     assert a == b
     sheet = a["评议（下评上）"]["cells"]
