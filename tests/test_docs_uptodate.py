@@ -311,3 +311,17 @@ def test_numbers_a_step_issues_need_no_register_check_but_a_hand_edit_does(built
     r = cli("-C", str(built), "docs", "build")
     assert r.code == 0, r.err
     assert checked[-1] is True and _built_count(r.out) == 1
+
+
+def test_built_outputs_lists_every_document_the_manifest_records(built, cli):
+    """``xsk check`` tells documents public or internal by their names when the manifest
+    records them: the per-case manifests (and a step's rewritten units) must say which."""
+    from xsk.workspace import settings
+
+    ws = settings.load(built)
+    every = {p.resolve().as_posix() for p in (built / "out").rglob("*.docx")}
+    assert every and uptodate.built_outputs(ws) == every
+    # a step rewrites its case's unit: still listed (from the unit file, not the summary)
+    r = cli("-C", str(built), "event", OPEN, "objection", "--text", "楼道灯应换成感应灯")
+    assert r.code == 0, r.err
+    assert uptodate.built_outputs(ws) >= every

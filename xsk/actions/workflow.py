@@ -28,7 +28,7 @@ from xsk.core.model import (
 )
 from xsk.procedure import loader as procedures
 from xsk.prompts.base import Prompter
-from xsk.store import tomlio
+from xsk.store import filememo, tomlio
 from xsk.workspace import cases as store
 from xsk.workspace import git as vcs
 from xsk.workspace import journal as txn
@@ -275,7 +275,31 @@ def case_view(case: Case, *, reveal: bool = False) -> dict[str, Any]:
 
 
 def check_workspace(ws_root: Path) -> list[Problem]:
-    """Every problem in the workspace: settings, roster, procedures, cases."""
+    """Every problem in the workspace: settings, roster, procedures, cases (each file
+    parsed once)."""
+    with tomlio.read_once(), filememo.active(*_check_memo(ws_root), root=ws_root):
+        return _check_workspace(ws_root)
+
+
+def _check_memo(ws_root: Path) -> tuple[Path, str]:
+    """Where ``check`` keeps its per-file results, and their context: xsk's code, the
+    settings, the roster and the procedures (a change to any of them checks every file
+    again)."""
+    extra = []
+    for path in [
+        ws_root / wsmod.SETTINGS_FILE,
+        ws_root / wsmod.ROSTER_FILE,
+        *procedures.available(ws_root).values(),
+    ]:
+        try:
+            extra.append(str(path).encode() + b"\0" + path.read_bytes())
+        except OSError:
+            extra.append(str(path).encode())
+    package = Path(__file__).resolve().parent.parent
+    return ws_root / wsmod.STATE_DIR / "check-files.bin", filememo.code_digest(package, extra)
+
+
+def _check_workspace(ws_root: Path) -> list[Problem]:
     problems = wsmod.check_settings(ws_root)
     try:
         ws = wsmod.load(ws_root)
@@ -290,34 +314,38 @@ def check_workspace(ws_root: Path) -> list[Problem]:
     known = procedures.available(ws_root)
     step_ids: dict[str, set[str] | None] = {}
     for cid in store.case_ids(ws):
-        path = store.case_file(ws, cid)
-        case, _found = store.read_case(ws, path)
-        if case and case.procedure in known and case.is_open:
-            if case.procedure not in step_ids:
+        case = store.case_facts(ws, cid)
+        if not case["valid"]:
+            continue
+        procedure, step = case["procedure"], case["step"]
+        if procedure in known and case["open"]:
+            if procedure not in step_ids:
                 try:
-                    proc = procedures.load(case.procedure, ws_root)
-                    step_ids[case.procedure] = {st.id for st in proc.steps}
+                    proc = procedures.load(procedure, ws_root)
+                    step_ids[procedure] = {st.id for st in proc.steps}
                 except DataError:  # the procedure's own problems are listed above
-                    step_ids[case.procedure] = None
-            steps = step_ids[case.procedure]
-            if steps is not None and case.step not in steps:
+                    step_ids[procedure] = None
+            steps = step_ids[procedure]
+            if steps is not None and step not in steps:
+                path = store.case_file(ws, cid)
                 problems.append(
                     Problem(
                         ws.rel(path),
                         tomlio.locate(path.read_text("utf-8"), ("step",)) or 1,
                         "E302",
-                        f"字段 step：程序 {case.procedure} 中没有步骤“{case.step}”",
+                        f"字段 step：程序 {procedure} 中没有步骤“{step}”",
                         "step",
                     )
                 )
-        if case and case.procedure not in known:
+        if procedure not in known:
+            path = store.case_file(ws, cid)
             text = path.read_text("utf-8")
             problems.append(
                 Problem(
                     ws.rel(path),
                     tomlio.locate(text, ("procedure",)),
                     "E301",
-                    f"字段 procedure：未知的协商程序“{case.procedure}”",
+                    f"字段 procedure：未知的协商程序“{procedure}”",
                     "procedure",
                 )
             )
@@ -338,12 +366,16 @@ def private_strings(ws: Workspace) -> list[str]:
     return sorted(v for v in out if v != office)
 
 
-def check_public_documents(ws: Workspace) -> list[Problem]:
+def check_public_documents(ws: Workspace, *, cache: bool = True) -> list[Problem]:
     """Scan generated public documents (category 公开) with the public view's scrubber: one
-    E701 per finding, located by paragraph (see ``xsk.documents.publiccheck``)."""
+    E701 per finding, located by paragraph (see ``xsk.documents.publiccheck``); the
+    documents the docs manifest records are told public or internal by their names.
+    ``cache=False``: every document opened and scanned (the reference)."""
     from xsk.documents.publiccheck import check_public_documents as scan
+    from xsk.documents.uptodate import built_outputs
 
-    return scan(ws)
+    built = built_outputs(ws) if cache else set()
+    return scan(ws, cache=cache, built=built)
 
 
 def privacy_hint(value: str) -> str:

@@ -8,11 +8,13 @@ parts' own ``validate``), so a file ``check`` passes is a file ``report``, ``due
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from xsk.core.errors import DataError, Problem
 from xsk.parts import events, meetings, outcomes
-from xsk.store import tomlio
+from xsk.store import filememo, tomlio
 from xsk.workspace import cases as store
 from xsk.workspace import numbering
 from xsk.workspace.settings import Workspace
@@ -21,37 +23,123 @@ from xsk.workspace.settings import Workspace
 def check_records(ws: Workspace) -> list[Problem]:
     problems: list[Problem] = []
     if ws.cases_dir.is_dir():
-        for folder in sorted(p for p in ws.cases_dir.iterdir() if p.is_dir()):
-            if not (folder / store.CASE_FILE).is_file():
+        for folder, names, event_files, csvs in _case_folders(ws.cases_dir):
+            if store.CASE_FILE not in names:
                 continue
-            _items, found = outcomes.read(folder, ws.root)
-            problems.extend(found)
-            for path in sorted(events.folder(folder).glob("*.toml")):
-                problems.extend(events.check_file(path, ws.root))
-            problems.extend(_csv_problems(ws, folder))
+            problems.extend(_outcome_problems(ws, folder))
+            for path in event_files:
+                problems.extend(_remembered("event", path, events.check_file, ws.root))
+            for path in csvs:
+                problems.extend(_remembered("ballots", path, _csv_file(ws), ws.root))
     if ws.meetings_dir.is_dir():
         for path in sorted(ws.meetings_dir.glob("*.toml")):
-            found = meetings.check_file(path, ws.root)
+            found = _remembered("meeting", str(path), meetings.check_file, ws.root)
             if not found and not meetings.MEETING_ID_RE.match(path.stem):
                 found = [
                     Problem(ws.rel(path), 0, "E501", "会议文件名应为会议编号（如 2026-M001.toml）")
                 ]
             problems.extend(found)
-        problems.extend(_csv_problems(ws, ws.meetings_dir))
+        for path in _csv_under(str(ws.meetings_dir)):
+            problems.extend(_remembered("ballots", path, _csv_file(ws), ws.root))
     problems.extend(_series_problems(ws))
     problems.extend(_template_problems(ws))
     return problems
 
 
-def _csv_problems(ws: Workspace, folder: Path) -> list[Problem]:
-    out = []
-    for path in sorted(folder.rglob("*.csv")):
+def _case_folders(cases_dir: Path) -> Iterator[tuple[str, set[str], list[str], list[str]]]:
+    """Each case folder in name order: its path, the names of the files in it, the paths of
+    its events' .toml files (sorted) and of its CSV files at any depth (in
+    ``sorted(rglob("*.csv"))`` order): one ``os.scandir`` per folder (10,000 cases)."""
+    with os.scandir(cases_dir) as it:
+        folders = sorted((e.name, e.path) for e in it if e.is_dir())
+    for _name, full in folders:
+        tree = _tree(full)
+        if tree is None:
+            continue
+        files, subdirs = tree
+        csvs = [((n,), p) for n, p in files.items() if n.endswith(".csv")]
+        event_files: list[str] = []
+        for sub, (_sub_path, sub_tree) in sorted(subdirs.items()):
+            csvs.extend(((sub, *parts), q) for parts, q in _csv_parts(sub_tree))
+            if sub == "events":
+                event_files = [p for n, p in sorted(sub_tree[0].items()) if n.endswith(".toml")]
+        if "events" not in subdirs and os.path.isdir(os.path.join(full, "events")):
+            event_files = sorted(  # a symlinked events folder: read, not entered for CSVs
+                os.path.join(full, "events", n)
+                for n in os.listdir(os.path.join(full, "events"))
+                if n.endswith(".toml")
+            )
+        csvs.sort()
+        yield full, set(files), event_files, [q for _k, q in csvs]
+
+
+_Tree = tuple[dict[str, str], dict[str, tuple[str, "_Tree"]]]
+
+
+def _tree(folder: str) -> _Tree | None:
+    """The files (name -> path) and folders (name -> (path, tree)) under ``folder``; like
+    rglob, folders that are symlinks are not entered."""
+    try:
+        with os.scandir(folder) as it:
+            entries = [(e.name, e.path, e.is_dir(follow_symlinks=False), e) for e in it]
+    except OSError:
+        return None
+    files: dict[str, str] = {}
+    dirs: dict[str, tuple[str, _Tree]] = {}
+    for n, p, real_dir, e in entries:
+        if real_dir:
+            sub = _tree(p)
+            if sub is not None:
+                dirs[n] = (p, sub)
+        elif not (e.is_symlink() and e.is_dir()):
+            files[n] = p
+    return files, dirs
+
+
+def _csv_parts(tree: _Tree) -> list[tuple[tuple[str, ...], str]]:
+    files, dirs = tree
+    out = [((n,), p) for n, p in files.items() if n.endswith(".csv")]
+    for n, (_p, sub) in dirs.items():
+        out.extend(((n, *parts), q) for parts, q in _csv_parts(sub))
+    return out
+
+
+def _csv_under(folder: str) -> list[str]:
+    tree = _tree(folder)
+    return [q for _k, q in sorted(_csv_parts(tree))] if tree else []
+
+
+def _remembered(
+    tag: str, path: str, check: Callable[[Path, Path], list[Problem]], root: Path
+) -> list[Problem]:
+    """``check(path, root)``, remembered while ``path`` is unchanged (:mod:`filememo`)."""
+    rows = filememo.remember(
+        tag, path, lambda: filememo.problems_out(check(Path(path), root)), deps=[path]
+    )
+    return filememo.problems_in(rows)
+
+
+def _outcome_problems(ws: Workspace, folder: str) -> list[Problem]:
+    path = os.path.join(folder, outcomes.FILE)
+    rows = filememo.remember(
+        "outcomes",
+        path,
+        lambda: filememo.problems_out(outcomes.read(Path(folder), ws.root)[1]),
+        deps=[path],
+    )
+    return filememo.problems_in(rows)
+
+
+def _csv_file(ws: Workspace) -> Callable[[Path, Path], list[Problem]]:
+    def check(path: Path, _root: Path) -> list[Problem]:
         try:
             meetings.read_ballots_csv(path)
         except DataError as exc:
             p = exc.problem
-            out.append(Problem(ws.rel(path), p.line, p.code, p.message, p.field))
-    return out
+            return [Problem(ws.rel(path), p.line, p.code, p.message, p.field)]
+        return []
+
+    return check
 
 
 def _series_problems(ws: Workspace) -> list[Problem]:

@@ -99,6 +99,10 @@ class Index:
     meetings: list[dict[str, Any]] = field(default_factory=list)
     parsed: int = 0  # files or folders parsed this time (0 on a fully warm run)
     written: bool = False  # whether an index file was rewritten
+    # one digest of the signatures of every case folder and meeting file read (beyond
+    # ``status``), "" when one of them changed too recently to be trusted: what a result
+    # made from these records (the ledger) can be cached by
+    signature: str = ""
 
 
 def index_path(ws: Workspace) -> Path:
@@ -364,7 +368,18 @@ def load(ws: Workspace, *, level: str = "ledger", write: bool = True) -> Index:
         _write_pin(ws, pinned, level)
     cases = [r for r in records if r is not None]
     meetings = [m for m in meeting_records if m is not None]
-    return Index(ws.root, cases, meetings, parsed, written)
+    signature = _signature(stats_new, meetings_new) if full else ""
+    return Index(ws.root, cases, meetings, parsed, written, signature)
+
+
+def _signature(stats: Mapping[str, Any], meetings: Mapping[str, Any]) -> str:
+    import hashlib
+
+    sigs = [(name, e[0], e[1]) for name, e in stats.items() if name != MEETINGS_KEY]
+    sigs += [(name, e[0], e[1]) for name, e in meetings.items()]
+    if any(racy for _name, _sig, racy in sigs):
+        return ""
+    return hashlib.sha256(repr(sorted(sigs)).encode("utf-8")).hexdigest()
 
 
 def _changed(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:

@@ -116,6 +116,17 @@ def report(
     print_report(loaded, period, json_=json_, docx=docx, xlsx=xlsx, reveal=reveal)
 
 
+def _write_ledger(loaded: list[Any], period: Any, today: Any, xlsx: Path, *, reveal: bool) -> None:
+    from xsk.reports import ledger, ledger_privacy, stats
+
+    datasets = [stats.load_dataset(w, ledger=True) for w in loaded]
+    if reveal:
+        for w, d in zip(loaded, datasets, strict=True):
+            ledger_privacy.reveal_proposers(w, d)
+    scrubber = None if reveal else ledger_privacy.ledger_scrubber(loaded)
+    ledger.write_ledger(datasets, xlsx, period=period, today=today, scrubber=scrubber)
+
+
 def print_report(
     loaded: list[Any],
     period: Any,
@@ -133,7 +144,7 @@ def print_report(
 
     today = _today()
     xlsx, docx = _in_out(loaded[0], xlsx), _in_out(loaded[0], docx)
-    datasets = [stats.load_dataset(w, ledger=xlsx is not None) for w in loaded]
+    datasets = [stats.load_dataset(w) for w in loaded]
     figures = stats.compute(datasets, period, today)
     names: dict[str, str] = {}
     for d in datasets:
@@ -142,15 +153,19 @@ def print_report(
         [(d.name, stats.compute([d], period, today)) for d in datasets] if len(datasets) > 1 else []
     )
     tables = stats.tables(figures, names, per_ws)
+    labels = [d.name for d in datasets]
+    signature = datasets[0].signature
+    del datasets  # the ledger reads its own, fuller records: not both in memory at once
     if xlsx is not None:
-        from xsk.reports import ledger, ledger_privacy
+        from xsk.reports import ledger_cache
 
         _check_suffix(xlsx, ".xlsx")
-        if reveal:
-            for w, d in zip(loaded, datasets, strict=True):
-                ledger_privacy.reveal_proposers(w, d)
-        scrubber = None if reveal else ledger_privacy.ledger_scrubber(loaded)
-        ledger.write_ledger(datasets, xlsx, period=period, today=today, scrubber=scrubber)
+        key = None
+        if not reveal and len(loaded) == 1:
+            key = ledger_cache.key(loaded[0], signature, period, today)
+        if not ledger_cache.restore(loaded[0], key, xlsx):
+            _write_ledger(loaded, period, today, xlsx, reveal=reveal)
+            ledger_cache.store(loaded[0], key, xlsx)
     if docx is not None:
         from xsk.reports import report_doc
 
@@ -163,12 +178,12 @@ def print_report(
             warn(w)
     if json_:
         if extra_json is not None:
-            per = {name: f for name, f in per_ws} if per_ws else {datasets[0].name: figures}
+            per = {name: f for name, f in per_ws} if per_ws else {labels[0]: figures}
             emit_json({**extra_json, "total": figures, "communities": per})
         else:
             emit_json(figures)
     else:
-        label = "、".join(d.name for d in datasets)
+        label = "、".join(labels)
         echo(f"{label} 协商议事统计（{period.label()}，统计日期 {cn_date(today)}）")
         for line in stats.summary_lines(figures):
             echo(line)

@@ -624,3 +624,10 @@ def convert_to_pdf(
     if absent:
         raise ConversionError("LibreOffice 未生成以下 PDF 文件：" + "、".join(absent))
     return pdfs
+
+
+def built_outputs(manifest_path: Path) -> set[str]:
+    """The outputs the manifest at ``manifest_path`` records (resolved paths, with ``/``)."""
+    base = Path(manifest_path).resolve().parent.as_posix()
+    entries = _load_manifest(manifest_path)
+    return {key if os.path.isabs(key) else f"{base}/{key}" for key in entries}

@@ -9,15 +9,20 @@ and its tables, then headers and footers).
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import io
 import json
+import os
 import re
+import time
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from xsk.core.errors import Problem
+from xsk.core.kinds import KIND_NAMES
 from xsk.rules.scrub import Hit, Scrubber
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -71,11 +76,7 @@ def scanner(
     """The scrubber that scans a rendered document: the job's known private strings and
     allowed values, and (``scan``, from ``PublicView.spec``) its allowed and private names.
     Without ``scan`` only the patterns and the known strings are looked for. Cached."""
-    key = json.dumps(
-        [sorted(set(known)), sorted(set(allowed)), scan, traditional],
-        ensure_ascii=False,
-        sort_keys=True,
-    )
+    key = _scanner_key(known, allowed, scan, traditional)
     found = _SCANNERS.get(key)
     if found is not None:
         return found
@@ -159,55 +160,264 @@ def refuse_leaks(
 
 # --- xsk check -------------------------------------------------------------------------------
 
+# Bump when what a cached scan result means changes (the cache's layout, the problem text).
+SCAN_VERSION = 1
+SCAN_CACHE = "check-scan.json"
+_PUBLIC_CATEGORIES = ("公开", "公開")
+_RULE_FILES = ("rules/scrub.py", "rules/names.py", "rules/privacy.py", "documents/publiccheck.py")
 
-def check_public_documents(ws: Any) -> list[Problem]:
+
+def scrubber_version() -> str:
+    """What the scan's findings depend on besides the document and the private strings: the
+    scrubber's and the name finder's code (and jieba's version): a change to them makes
+    every cached result stale."""
+    import importlib.metadata
+
+    h = hashlib.sha256(f"{SCAN_VERSION}".encode())
+    package = Path(__file__).resolve().parent.parent
+    for rel in _RULE_FILES:
+        try:
+            h.update((package / rel).read_bytes())
+        except OSError:
+            h.update(rel.encode())
+    with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+        h.update(importlib.metadata.version("jieba").encode())
+    return h.hexdigest()
+
+
+def _scanner_key(
+    known: Iterable[str],
+    allowed: Iterable[str],
+    scan: Mapping[str, Any] | None,
+    traditional: bool,
+) -> str:
+    return json.dumps(
+        [sorted(set(known)), sorted(set(allowed)), scan, traditional],
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
+def _ids(keywords: str) -> tuple[str, ...]:
+    return tuple(sorted(i for i in re.split(r"[\s,，、;；]+", keywords) if i))
+
+
+def _kind_by_name(parts: Sequence[str]) -> str | None:
+    """The kind a built document's file name says (``2026-007/2026-007-议题登记表.docx``,
+    ``2026-007/2026-007-责任清单-区民政局.docx``, ``meetings/2026-M001/2026-M001-会议通知.docx``;
+    ``parts``: its path under ``out/``)."""
+    if len(parts) < 2 or not parts[-1].endswith(".docx"):
+        return None
+    folder = parts[-2]
+    stem = parts[-1][: -len(".docx")]
+    if not stem.startswith(folder + "-"):
+        return None
+    rest = stem[len(folder) + 1 :]
+    kind = _KIND_BY_NAME.get(rest)
+    if kind is None and rest.startswith(_RESPONSIBILITY):
+        return "responsibility"
+    return kind
+
+
+_KIND_BY_NAME = {name: kind for kind, name in KIND_NAMES.items()}
+_RESPONSIBILITY = KIND_NAMES["responsibility"] + "-"
+
+
+def _stat_key(path: Path) -> list[int] | None:
+    from xsk.store import filememo
+
+    return filememo.stat_of(os.fspath(path))
+
+
+class _ScanCache:
+    """``.xsk/check-scan.json``: per document under ``out/`` its stat, what its properties
+    said and, for a public one, its findings and the digest of the private strings and the
+    scrubber they were found with. The findings are stored as the messages ``check`` prints
+    (leaked values already partly hidden), never the private strings themselves."""
+
+    def __init__(self, path: Path, version: str) -> None:
+        self.path = path
+        self.version = version
+        self.old: dict[str, Any] = {}
+        self.new: dict[str, Any] = {}
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(data, dict) and data.get("version") == version:
+            entries = data.get("entries")
+            if isinstance(entries, dict):
+                self.old = entries
+
+    def get(self, rel: str, stat: list[int] | None) -> dict[str, Any] | None:
+        entry = self.old.get(rel)
+        if isinstance(entry, dict) and stat is not None and entry.get("stat") == stat:
+            return entry
+        return None
+
+    def save(self) -> None:
+        from xsk.store import atomic, filememo
+
+        started = time.time_ns()  # a document changed a moment ago is scanned again next time
+        self.new = {k: e for k, e in self.new.items() if filememo.settled(e["stat"], started)}
+        if self.new == self.old:
+            return
+        data = {"version": self.version, "entries": self.new}
+        with contextlib.suppress(OSError):  # a read-only workspace: no cache, same results
+            atomic.write_bytes(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+
+def _not_word(ws: Any, path: Path) -> Problem:
+    return Problem(ws.rel(path), 0, "E602", "不是有效的 Word 文件", "")
+
+
+def _leak_problem(ws: Any, path: Path, n: int, h: Hit) -> Problem:
+    return Problem(
+        ws.rel(path), n, "E701", f"公开文书第 {n} 段含未脱敏的{h.label}：{hide(h.text)}", ""
+    )
+
+
+def check_public_documents(
+    ws: Any, *, cache: bool = True, built: Iterable[str] = ()
+) -> list[Problem]:
     """E701 for every piece of private data in the public documents under ``out/`` (category
-    公开): ``path:paragraph: E701 …``; E602 for a file that is not a Word document."""
+    公开): ``path:paragraph: E701 …``; E602 for a file that is not a Word document.
+
+    Linear and mostly free when nothing changed: a document the docs manifest knows is
+    public or not by its file name (``built``: the resolved paths the manifest records, with
+    ``/``, see :func:`xsk.documents.build.built_outputs`; only the others are opened to read
+    their properties); the scrubber of a set of cases is made once; each public document's
+    findings are kept in ``.xsk/check-scan.json`` with its size, mtime, inode and ctime and
+    the digest of the private strings and scrubber it was scanned with, so it is read again
+    only when one of them changed (or it changed less than 3 s before it was scanned). ``cache=False`` opens and scans every document (the reference
+    the cached path is tested against)."""
     if not ws.out_dir.is_dir():
         return []
-    from xsk.documents.docx_text import properties
+    from xsk.core.kinds import PUBLIC_KINDS
+
+    out_dir = ws.out_dir
+    real_out = out_dir.resolve().as_posix()
+    built_names = set(built) if cache else set()
+    store_ = _ScanCache(ws.state_dir / SCAN_CACHE, scrubber_version()) if cache else None
+    office = [ws.settings.office_contact] if ws.settings.office_contact else []
+    digests: dict[tuple[str, ...], str] = {}
+    views: dict[tuple[str, ...], Scrubber] = {}
+    problems: list[Problem] = []
+    for parts, full in _docx_files(out_dir):
+        kind = _kind_by_name(parts)
+        if (
+            kind is not None
+            and kind not in PUBLIC_KINDS
+            and f"{real_out}/{'/'.join(parts)}" in built_names
+        ):
+            continue  # an internal document xsk built: not opened
+        path = Path(full)
+        rel = ws.rel(path)
+        stat = _stat_key(path) if store_ is not None else None
+        entry = store_.get(rel, stat) if store_ is not None else None
+        record: dict[str, Any] = {"stat": stat}
+        if entry is not None and entry.get("error") == "E602":
+            problems.append(_not_word(ws, path))
+            store_.new[rel] = entry  # type: ignore[union-attr]
+            continue
+        if entry is not None and "category" in entry:
+            category, ids = entry["category"], tuple(entry.get("ids", ()))
+        else:
+            from xsk.documents.docx_text import properties
+
+            try:
+                props = properties(path)
+            except Exception:
+                problems.append(_not_word(ws, path))
+                if store_ is not None and stat is not None:
+                    store_.new[rel] = {**record, "error": "E602"}
+                continue
+            category, ids = props["category"], _ids(props["keywords"])
+        record.update(category=category, ids=list(ids))
+        if category not in _PUBLIC_CATEGORIES:
+            if store_ is not None and stat is not None:
+                store_.new[rel] = record
+            continue
+        if ids not in digests:
+            digests[ids] = _view_digest(ws, ids, office)
+        digest = digests[ids]
+        if entry is not None and entry.get("digest") == digest and "found" in entry:
+            found = [Problem(rel, n, code, msg, "") for n, code, msg in entry["found"]]
+        else:
+            scrubber = views.get(ids)
+            if scrubber is None:
+                scrubber = views[ids] = scanner(*json.loads(_view_key(ws, ids, office))[:3])
+            try:
+                paragraphs = paragraphs_bytes(path.read_bytes())
+            except Exception:
+                problems.append(_not_word(ws, path))
+                continue
+            found = [_leak_problem(ws, path, n, h) for n, h in hits_in(paragraphs, scrubber)]
+        problems.extend(found)
+        if store_ is not None and stat is not None:
+            store_.new[rel] = {
+                **record,
+                "digest": digest,
+                "found": [[p.line, p.code, p.message] for p in found],
+            }
+    if store_ is not None:
+        store_.save()
+    return problems
+
+
+def _view_key(ws: Any, ids: tuple[str, ...], office: list[str]) -> str:
+    """The scanner key (the private strings, allowed values and names) of the public view of
+    these cases."""
     from xsk.documents.publicview import PublicView
     from xsk.workspace import cases as store
 
-    problems: list[Problem] = []
-    office = [ws.settings.office_contact] if ws.settings.office_contact else []
-    views: dict[tuple[str, ...], Scrubber] = {}
-    for path in sorted(ws.out_dir.rglob("*.docx")):
+    cases = []
+    for cid in ids:
         try:
-            props = properties(path)
+            cases.append(store.load_case(ws, cid))
         except Exception:
-            problems.append(Problem(ws.rel(path), 0, "E602", "不是有效的 Word 文件", ""))
             continue
-        if props["category"] not in ("公开", "公開"):
-            continue
-        ids = tuple(sorted(i for i in re.split(r"[\s,，、;；]+", props["keywords"]) if i))
-        scrubber = views.get(ids)
-        if scrubber is None:
-            cases = []
-            for cid in ids:
-                try:
-                    cases.append(store.load_case(ws, cid))
-                except Exception:
-                    continue
-            view = PublicView(ws, cases)
-            scrubber = scanner(view.known_private, office, view.spec())
-            views[ids] = scrubber
+    view = PublicView(ws, cases)
+    return _scanner_key(view.known_private, office, view.spec(), False)
+
+
+def _view_digest(ws: Any, ids: tuple[str, ...], office: list[str]) -> str:
+    """The digest of :func:`_view_key`, remembered across ``check`` runs while the case and
+    meeting files it read are unchanged (:mod:`xsk.store.filememo`; only the digest is
+    kept, never the private strings)."""
+    from xsk.store import filememo
+    from xsk.workspace import cases as store
+
+    def make() -> str:
+        return hashlib.sha256(_view_key(ws, ids, office).encode("utf-8")).hexdigest()
+
+    base = os.fspath(ws.cases_dir)
+    deps = [os.path.join(base, cid, store.CASE_FILE) for cid in ids]
+    return filememo.remember("public-view", "\0".join(ids), make, deps=deps)
+
+
+def _docx_files(out_dir: Path) -> list[tuple[tuple[str, ...], str]]:
+    """Every .docx under ``out_dir``: its path's parts under ``out_dir`` and its full path, in
+    the order of ``sorted(out_dir.rglob("*.docx"))`` (an ``os.scandir`` walk: 50,000 files)."""
+    found: list[tuple[tuple[str, ...], str]] = []
+    stack: list[tuple[str, tuple[str, ...]]] = [(str(out_dir), ())]
+    while stack:
+        folder, parts = stack.pop()
         try:
-            paragraphs = paragraphs_bytes(path.read_bytes())
-        except Exception:
-            problems.append(Problem(ws.rel(path), 0, "E602", "不是有效的 Word 文件", ""))
+            entries = list(os.scandir(folder))
+        except OSError:
             continue
-        for n, h in hits_in(paragraphs, scrubber):
-            problems.append(
-                Problem(
-                    ws.rel(path),
-                    n,
-                    "E701",
-                    f"公开文书第 {n} 段含未脱敏的{h.label}：{hide(h.text)}",
-                    "",
-                )
-            )
-    return problems
+        for e in entries:
+            try:
+                is_dir = e.is_dir(follow_symlinks=False)  # rglob does not enter symlinks
+            except OSError:
+                continue
+            if is_dir:
+                stack.append((e.path, (*parts, e.name)))
+            elif e.name.endswith(".docx"):
+                found.append(((*parts, e.name), e.path))
+    found.sort()
+    return found
 
 
 def scan_file(path: Path, scrubber: Scrubber) -> list[tuple[int, Hit]]:

@@ -478,7 +478,48 @@ def _meta(data: dict[str, Any]) -> dict[str, Any]:
         "links": list(data.get("links") or []),
         "dir": data.get("dir"),
         "n": len(data.get("jobs") or {}),
+        "keys": sorted(data.get("jobs") or {}),
     }
+
+
+def built_outputs(ws: Workspace) -> set[str]:
+    """The outputs the manifest records, as resolved paths with ``/`` (for ``xsk check``,
+    which tells those public or internal by their names without opening them): from the
+    summary, the unit files a step rewrote since, and an old single-file manifest. Reads
+    nothing else and writes nothing."""
+    folder = docs_dir(ws)
+    units: dict[str, Any] = {}
+    with contextlib.suppress(OSError, ValueError):
+        data = json.loads((folder / SUMMARY_FILE).read_bytes())
+        if (
+            isinstance(data, dict)
+            and data.get("v") == VERSION
+            and isinstance(data.get("units"), dict)
+        ):
+            units = data["units"]
+    changed: set[str] = set()
+    for log in folder.glob(f"{CHANGED_FILE}*"):
+        with contextlib.suppress(OSError):
+            changed.update(log.read_text("utf-8").split())
+    keys: set[str] = set()
+    for unit, meta in units.items():
+        if unit in changed or not isinstance(meta, dict) or not isinstance(meta.get("keys"), list):
+            changed.add(unit)
+        else:
+            keys.update(str(k) for k in meta["keys"])
+    manifest = UnitManifest(ws)
+    for unit in changed:
+        data = manifest.unit(unit)
+        if data is not None:
+            keys.update(data["jobs"])
+    base = ws.out_dir.resolve().as_posix()
+    out = {k if os.path.isabs(k) else f"{base}/{k}" for k in keys}
+    legacy = ws.state_dir / "docs-manifest.json"
+    if legacy.is_file():
+        from xsk.documents.build import built_outputs as legacy_outputs
+
+        out |= legacy_outputs(legacy)
+    return out
 
 
 # --- the register's trust --------------------------------------------------------------------

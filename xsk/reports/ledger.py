@@ -13,7 +13,7 @@ exported ledger can be imported into another workspace.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -223,12 +223,16 @@ def write_ledger(
     period: Period | None = None,
     today: dt.date | None = None,
     scrubber: Any = None,
+    direct: bool = True,
 ) -> Path:
     """Write the ledger workbook to ``out_path`` (atomically) and return the path.
 
     With ``scrubber`` (:func:`xsk.reports.ledger_privacy.ledger_scrubber`) every text is
     masked as on public documents and the workbook is marked 已脱敏; without, it is the
-    internal ledger, marked 内部.
+    internal ledger, marked 内部. openpyxl writes the frame of each sheet (header, widths,
+    panes, filter, print settings, styles, properties); the data rows are written into it
+    as text (:mod:`xsk.reports.sheetxml`), or with ``direct=False`` cell by cell through
+    openpyxl (the reference the direct writer is tested against).
     """
     from openpyxl import Workbook
 
@@ -239,18 +243,29 @@ def write_ledger(
     many = len(datasets) > 1
     wb = Workbook(write_only=True)
     columns = (*CASE_COLUMNS, COMMUNITY) if many else CASE_COLUMNS
-    rows = [row for data in datasets for row in case_rows(data, period, today, community=many)]
-    sheets = [
-        ("议题台账", columns, rows),
-        ("协商会议", MEETING_COLUMNS, _meeting_rows(datasets, period)),
-        ("协商成果", OUTCOME_COLUMNS, _outcome_rows(datasets, period, today)),
-        ("回访记录", VISIT_COLUMNS, _event_rows(datasets, period, "visit")),
-        ("评议（下评上）", RATING_COLUMNS, _event_rows(datasets, period, "rating")),
+    # each sheet's rows made when it is written: the unmasked rows of one sheet at a time
+    sheets: list[tuple[str, Sequence[str], Callable[[], list[list[Any]]]]] = [
+        (
+            "议题台账",
+            columns,
+            lambda: [r for d in datasets for r in case_rows(d, period, today, community=many)],
+        ),
+        ("协商会议", MEETING_COLUMNS, lambda: _meeting_rows(datasets, period)),
+        ("协商成果", OUTCOME_COLUMNS, lambda: _outcome_rows(datasets, period, today)),
+        ("回访记录", VISIT_COLUMNS, lambda: _event_rows(datasets, period, "visit")),
+        ("评议（下评上）", RATING_COLUMNS, lambda: _event_rows(datasets, period, "rating")),
     ]
-    for title, cols, sheet_rows in sheets:
+    masked_cache: dict[str, str] = {}
+    filled: list[tuple[int, list[list[Any]]]] = []
+    for i, (title, cols, make_rows) in enumerate(sheets):
+        sheet_rows = make_rows()
         if scrubber is not None:
-            sheet_rows = ledger_privacy.mask_rows(cols, sheet_rows, scrubber)
-        _sheet(wb, title, cols, sheet_rows, freeze="C2" if title == "议题台账" else "A2")
+            sheet_rows = ledger_privacy.mask_rows(cols, sheet_rows, scrubber, masked_cache)
+        freeze = "C2" if title == "议题台账" else "A2"
+        _sheet(
+            wb, title, cols, sheet_rows, freeze=freeze, rows_too=not direct, probe=direct and i == 0
+        )
+        filled.append((len(cols) - 1, sheet_rows))
     ledger_privacy.mark(wb, masked=scrubber is not None)
     import io
 
@@ -258,7 +273,12 @@ def write_ledger(
 
     buf = io.BytesIO()
     wb.save(buf)
-    atomic.write_bytes(Path(out_path), buf.getvalue())
+    data = buf.getvalue()
+    if direct:
+        from xsk.reports import sheetxml
+
+        data = sheetxml.fill(data, filled)
+    atomic.write_bytes(Path(out_path), data)
     return Path(out_path)
 
 
@@ -379,8 +399,11 @@ def _sheet(
     rows: Sequence[Sequence[Any]],
     *,
     freeze: str = "A2",
+    rows_too: bool = True,
+    probe: bool = False,
 ) -> None:
-    """One sheet: bold grey header, frozen panes, auto filter, widths, A4 landscape print."""
+    """One sheet: bold grey header, frozen panes, auto filter, widths, A4 landscape print;
+    the rows too, or (``probe``) the probe row of :mod:`xsk.reports.sheetxml`."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -415,6 +438,12 @@ def _sheet(
         cell.font, cell.fill, cell.alignment, cell.border = font, fill, align, border
         header.append(cell)
     ws.append(header)
+    if probe:
+        from xsk.reports.sheetxml import probe_cells
+
+        ws.append(probe_cells(ws))
+    if not rows_too:
+        return
     # dates go in as dates: openpyxl gives them a date number format (filterable in Excel)
     from xsk.reports.cells import xlsx_row
 

@@ -80,21 +80,36 @@ def ledger_scrubber(workspaces: Sequence[Any]) -> Any:
     )
 
 
-def mask_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]], scrubber: Any) -> list[list]:
+def mask_rows(
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    scrubber: Any,
+    cache: dict[str, str] | None = None,
+) -> list[list]:
     """The rows of a sheet (without 序号) with every text cell masked. ``columns`` is the
-    sheet's header, 序号 first."""
+    sheet's header, 序号 first. ``cache`` remembers each text's masked form (a title is in
+    four sheets, the same comment in hundreds of rows); pass one dict per scrubber."""
     cols = list(columns[1:])
+    kinds = [
+        None if col in SAFE_COLUMNS else ("name" if col in NAME_COLUMNS else "text") for col in cols
+    ]
+    memo: dict[str, str] = {} if cache is None else cache
     out = []
     for row in rows:
         new = list(row)
         for i, value in enumerate(new):
-            col = cols[i] if i < len(cols) else ""
-            if not isinstance(value, str) or not value or col in SAFE_COLUMNS:
+            kind = kinds[i] if i < len(kinds) else "text"
+            if kind is None or not isinstance(value, str) or not value:
                 continue
-            if col in NAME_COLUMNS:
-                new[i] = "、".join(scrubber.name(v) for v in value.split("、"))
-            else:
-                new[i] = scrubber.scrub(value)
+            key = f"{kind}\0{value}"
+            masked = memo.get(key)
+            if masked is None:
+                if kind == "name":
+                    masked = "、".join(scrubber.name(v) for v in value.split("、"))
+                else:
+                    masked = scrubber.scrub(value)
+                memo[key] = masked
+            new[i] = masked
         out.append(new)
     return out
 

@@ -125,6 +125,7 @@ class Dataset:
     procedure_names: dict[str, str] = field(default_factory=dict)
     # years whose working days rest on the provisional calendar (ledger marks those deadlines)
     provisional_years: frozenset[int] = frozenset()
+    signature: str = ""  # the index's (xsk.casework.index.Index.signature)
 
 
 def load_dataset(ws: Any, *, ledger: bool = False) -> Dataset:
@@ -146,7 +147,7 @@ def load_dataset(ws: Any, *, ledger: bool = False) -> Dataset:
         items = [it for r in idx.cases for it in r.get("outcomes", ()) if it.get("days")]
         if items:
             years = calendars.provisional_years(calendars.for_workspace(ws), items)
-    return Dataset(ws.settings.community, idx.cases, idx.meetings, names, years)
+    return Dataset(ws.settings.community, idx.cases, idx.meetings, names, years, idx.signature)
 
 
 class Rate(float):

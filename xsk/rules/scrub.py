@@ -224,6 +224,60 @@ def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(re.escape(w) for w in words))
 
 
+_SEPARATOR_CHARS = frozenset(" -./_()")
+
+
+def _fold(ch: str) -> str:
+    """One character compared without case (a character whose lower case is longer than one
+    character stays itself, so indexes keep their place)."""
+    low = ch.lower()
+    return low if len(low) == 1 else ch
+
+
+class KnownIndex:
+    r"""The workspace's recorded private strings (phones, ID numbers, addresses), looked up
+    in a text whatever separators (`` -./_()``) stand between their characters.
+
+    The text's characters without separators are looked up in a set of the strings, the
+    longest first at each place, from left to right and without overlaps: the same matches
+    as one regular expression of every string with ``[ \-./_()]*`` between their characters
+    (longest alternative first, ignoring case), without compiling that expression for each
+    document's set of strings.
+    """
+
+    def __init__(self, compacts: Iterable[str]) -> None:
+        by_length: dict[int, set[str]] = {}
+        for compact in compacts:
+            folded = "".join(_fold(ch) for ch in compact)
+            if folded:
+                by_length.setdefault(len(folded), set()).add(folded)
+        self.by_length = by_length
+        self.lengths = sorted(by_length, reverse=True)
+        self.first = frozenset(n[0] for group in by_length.values() for n in group)
+
+    def finditer(self, norm: str) -> list[tuple[int, int]]:
+        """``(start, end)`` in ``norm`` (normalised text) of every match."""
+        first = self.first
+        if not any(_fold(ch) in first for ch in norm):
+            return []
+        where = [i for i, ch in enumerate(norm) if ch not in _SEPARATOR_CHARS]
+        folded = "".join(_fold(norm[i]) for i in where)
+        out: list[tuple[int, int]] = []
+        i, n = 0, len(folded)
+        while i < n:
+            if folded[i] in first:
+                for length in self.lengths:
+                    if i + length <= n and folded[i : i + length] in self.by_length[length]:
+                        out.append((where[i], where[i + length - 1] + 1))
+                        i += length
+                        break
+                else:
+                    i += 1
+            else:
+                i += 1
+        return out
+
+
 class Scrubber:
     """Finds and masks private data; built once per workspace (see :meth:`extend`).
 
@@ -255,18 +309,28 @@ class Scrubber:
         self.allowed_digits = frozenset(_digits(a) for a in allowed if _digits(a))
         self.protect = frozenset(p for p in protect if p and len(p) >= 2)
         self.names = names
-        self._protect_re = _alternation(self.allowed_names | self.protect)
-        self._resident_re = _alternation(self.residents)
-        self._known_re = self._known_pattern()
 
-    def _known_pattern(self) -> re.Pattern[str] | None:
-        if not self.known:
-            return None
-        sep = r"[ \-./_()]*"
-        parts = []
-        for compact in sorted(self.known, key=len, reverse=True):
-            parts.append(sep.join(re.escape(ch) for ch in compact))
-        return re.compile("|".join(parts), re.IGNORECASE)
+    # The name patterns and the index of the known strings are made on first use: a
+    # scrubber made for a document whose scan result is cached (``xsk check``) never needs
+    # them, and :meth:`extend` hands on the ones that did not change.
+
+    @property
+    def _protect_re(self) -> re.Pattern[str] | None:
+        if "_protect" not in self.__dict__:
+            self.__dict__["_protect"] = _alternation(self.allowed_names | self.protect)
+        return self.__dict__["_protect"]
+
+    @property
+    def _resident_re(self) -> re.Pattern[str] | None:
+        if "_residents" not in self.__dict__:
+            self.__dict__["_residents"] = _alternation(self.residents)
+        return self.__dict__["_residents"]
+
+    @property
+    def _known_index(self) -> KnownIndex | None:
+        if "_known" not in self.__dict__:
+            self.__dict__["_known"] = KnownIndex(self.known) if self.known else None
+        return self.__dict__["_known"]
 
     def extend(
         self,
@@ -297,15 +361,13 @@ class Scrubber:
         out.allowed_digits = self.allowed_digits
         out.protect = self.protect
         out.names = self.names
-        out._protect_re = (
-            self._protect_re
-            if out.allowed_names == self.allowed_names
-            else _alternation(out.allowed_names | out.protect)
-        )
-        out._resident_re = (
-            self._resident_re if out.residents == self.residents else _alternation(out.residents)
-        )
-        out._known_re = self._known_re if not new_known else out._known_pattern()
+        made = self.__dict__
+        if "_protect" in made and out.allowed_names == self.allowed_names:
+            out.__dict__["_protect"] = made["_protect"]
+        if "_residents" in made and out.residents == self.residents:
+            out.__dict__["_residents"] = made["_residents"]
+        if "_known" in made and out.known == self.known:
+            out.__dict__["_known"] = made["_known"]
         return out
 
     # --- masking single values ---------------------------------------------------------------
@@ -350,11 +412,12 @@ class Scrubber:
         def hit(kind: str, start: int, end: int, masked: str) -> None:
             add(Hit(kind, start, end, text[start:end], defuse(masked)))
 
-        if self._known_re is not None:
-            for m in self._known_re.finditer(norm):
-                compact = _compact(m.group())
+        if self._known_index is not None:
+            for start, end in self._known_index.finditer(norm):
+                found = norm[start:end]
+                compact = _compact(found)
                 if compact not in self.allowed:
-                    hit("known", *m.span(), mask_known(self.known.get(compact, m.group())))
+                    hit("known", start, end, mask_known(self.known.get(compact, found)))
         if any(ch.isdigit() for ch in norm):
             self._find_numbers(norm, hit)
         self._find_ids(norm, hit)

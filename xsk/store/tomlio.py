@@ -7,15 +7,18 @@ imported lazily: read-only commands never pay for it.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import os
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from xsk.core.errors import DataError, Problem
 from xsk.core.tomlpos import KeyPath, locate
-from xsk.store import atomic
+from xsk.store import atomic, filememo
 
 __all__ = ["KeyPath", "locate"]  # re-exported: where a key stands in TOML text
 
@@ -44,8 +47,60 @@ def display_path(path: Path, root: Path | None = None) -> str:
     return str(path)
 
 
+T = TypeVar("T")
+_MEMO: contextvars.ContextVar[dict[tuple[Any, ...], Any] | None] = contextvars.ContextVar(
+    "tomlio_memo", default=None
+)
+
+
+@contextlib.contextmanager
+def read_once() -> Iterator[None]:
+    """Within this block each file is parsed once (``xsk check`` reads a case.toml for the
+    case checks, the record checks and the public-document scan): a second :func:`read` of a
+    file with the same size, mtime and inode gives the same objects, which the callers must
+    not change. Only for read-only passes."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def once(tag: str, path: Path, make: Callable[[], T]) -> T:
+    """``make()``, remembered per file (by ``tag``, path and stat) inside :func:`read_once`;
+    outside it simply ``make()``."""
+    memo = _MEMO.get()
+    if memo is None:
+        return make()
+    try:
+        st = os.stat(path)
+    except OSError:
+        return make()
+    key = (tag, os.fspath(path), st.st_size, st.st_mtime_ns, st.st_ino)
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
+
+
 def read(path: Path, root: Path | None = None) -> tuple[dict[str, Any], str]:
     """Parse ``path``; a syntax error becomes a DataError naming file and line."""
+    filememo.record_read(path)
+    if _MEMO.get() is None:
+        return _read(path, root)
+
+    def make() -> tuple[dict[str, Any], str] | DataError:
+        try:
+            return _read(path, root)
+        except DataError as exc:
+            return exc
+
+    found = once(f"toml:{root}", path, make)
+    if isinstance(found, DataError):
+        raise DataError(found.problem, hint=found.hint)
+    return found
+
+
+def _read(path: Path, root: Path | None) -> tuple[dict[str, Any], str]:
     shown = display_path(path, root)
     try:
         raw = path.read_bytes()

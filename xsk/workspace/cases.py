@@ -15,6 +15,7 @@ cover several cases; each meeting lists its cases and each case's answers name i
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from typing import Any
 from xsk.core.errors import DataError, NotFoundError, Problem
 from xsk.core.model import CASE_ID_RE, Case, Reader, case_from_dict, case_to_dict
 from xsk.core.winpath import name_problem
-from xsk.store import tomlio
+from xsk.store import filememo, tomlio
 from xsk.workspace.settings import Workspace
 
 CASE_FILE = "case.toml"
@@ -37,13 +38,22 @@ def case_file(ws: Workspace, cid: str) -> Path:
 
 
 def case_ids(ws: Workspace) -> list[str]:
-    if not ws.cases_dir.is_dir():
+    try:
+        with os.scandir(ws.cases_dir) as it:
+            names = [e.name for e in it]
+    except OSError:
         return []
-    return sorted(p.name for p in ws.cases_dir.iterdir() if (p / CASE_FILE).is_file())
+    base = os.fspath(ws.cases_dir)
+    return sorted(n for n in names if os.path.isfile(os.path.join(base, n, CASE_FILE)))
 
 
 def read_case(ws: Workspace, path: Path) -> tuple[Case | None, list[Problem]]:
-    """Parse and validate one case.toml; problems are returned, not raised."""
+    """Parse and validate one case.toml; problems are returned, not raised (once per file
+    inside :func:`xsk.store.tomlio.read_once`)."""
+    return tomlio.once(f"case:{ws.root}", path, lambda: _read_case(ws, path))
+
+
+def _read_case(ws: Workspace, path: Path) -> tuple[Case | None, list[Problem]]:
     try:
         data, text = tomlio.read(path, ws.root)
     except DataError as exc:
@@ -76,24 +86,47 @@ def iter_cases(ws: Workspace) -> Iterator[Case]:
         yield case
 
 
+def case_facts(ws: Workspace, cid: str) -> dict[str, Any]:
+    """What ``xsk check`` needs of one case.toml: its problems (as
+    :func:`xsk.store.filememo.problems_out` rows), and when it is valid its uid, procedure,
+    step and whether it is open (remembered across runs inside :func:`filememo.active`)."""
+    path = os.path.join(ws.cases_dir, cid, CASE_FILE)  # no Path: 10,000 cases, twice
+
+    def make() -> dict[str, Any]:
+        case, found = read_case(ws, Path(path))
+        facts: dict[str, Any] = {"problems": filememo.problems_out(found), "valid": False}
+        if case is not None:
+            facts.update(
+                valid=True,
+                uid=case.uid,
+                procedure=case.procedure,
+                step=case.step,
+                open=bool(case.is_open),
+            )
+        return facts
+
+    return filememo.remember("case", path, make, deps=[path])
+
+
 def check_cases(ws: Workspace) -> list[Problem]:
     problems: list[Problem] = []
     uids: dict[str, str] = {}
     for cid in case_ids(ws):
-        case, found = read_case(ws, case_file(ws, cid))
-        problems.extend(found)
-        if case and case.uid:
-            if case.uid in uids:
+        facts = case_facts(ws, cid)
+        problems.extend(filememo.problems_in(facts["problems"]))
+        uid = facts.get("uid")
+        if facts["valid"] and uid:
+            if uid in uids:
                 problems.append(
                     Problem(
                         ws.rel(case_file(ws, cid)),
                         tomlio.locate(case_file(ws, cid).read_text("utf-8"), ("uid",)),
                         "E201",
-                        f"与议题 {uids[case.uid]} 的 uid 相同（文件被复制？）",
+                        f"与议题 {uids[uid]} 的 uid 相同（文件被复制？）",
                         "uid",
                     )
                 )
-            uids[case.uid] = cid
+            uids[uid] = cid
     return problems
 
 
