@@ -274,8 +274,8 @@ def meeting_ctx(ws: Workspace, kind: str, m: Mapping[str, Any]) -> dict[str, Any
             ],
             "participants": [view.text(p) for p in participants],
             "registration": view.text(next((r for r in regs if r), "请于会前到社区居委会报名")),
-            "contact": (ws.settings.office_contact and f"联系电话：{ws.settings.office_contact}")
-            or f"{ws.settings.community}居民委员会",
+            # the office's phone follows as 监督电话 (the template): not printed twice
+            "contact": f"{ws.settings.community}居民委员会",
         }
         return view.context(ctx)
     if kind == "signin":
