@@ -184,3 +184,17 @@ def test_control_characters_in_new_are_refused_with_the_character_named(cli, ws_
     r = cli("-C", str(ws_path), "new", "--title", "楼道照明", "--description", "一行\n两行\t制表",
             "--no-input")  # fmt: skip
     assert r.code == 0, r.err
+
+
+def test_a_git_lock_left_by_another_git_is_said_in_chinese():
+    """A failed pull ended with git's "remove the file manually to continue."."""
+    from xsk.actions.workflow import _git_reason
+
+    lines = [
+        "fatal: Unable to create '/w/.git/index.lock': File exists.",
+        "Another git process seems to be running in this repository",
+        "remove the file manually to continue.",
+    ]
+    said = _git_reason(lines, 128)
+    assert "锁文件 /w/.git/index.lock" in said and "remove" not in said
+    assert _git_reason(["fatal: something else"], 1) == "fatal: something else"

@@ -130,8 +130,11 @@ def recover(root: Path, state_dir: Path) -> list[str]:
 def _clear_git_locks(root: Path) -> None:
     """Lock files a git command killed with us leaves (no git runs while xsk recovers)."""
     git_dir = root / ".git"
-    stale = [git_dir / "index.lock", git_dir / "HEAD.lock", git_dir / "ORIG_HEAD.lock"]
+    # index.lock, HEAD.lock, ORIG_HEAD.lock, packed-refs.lock, config.lock, shallow.lock … (a
+    # killed fetch or rebase leaves others than a killed commit), and every ref's lock
+    stale = list(git_dir.glob("*.lock"))
     stale += list(git_dir.glob("refs/**/*.lock"))
+    stale += list(git_dir.glob("logs/**/*.lock"))
     for path in stale:
         with contextlib.suppress(FileNotFoundError, IsADirectoryError):
             path.unlink()
