@@ -15,7 +15,14 @@ from typing import Any
 
 from lxml import etree
 
-from xsk.documents.ooxml import BODY_SIZE_HALF_POINTS, FONT_BODY, FONT_LATIN, TEXT_WIDTH_TWIPS, _w
+from xsk.documents.ooxml import (
+    BODY_SIZE_HALF_POINTS,
+    FONT_BODY,
+    FONT_LATIN,
+    TEXT_WIDTH_TWIPS,
+    _w,
+    insert_ordered,
+)
 
 # --------------------------------------------------------------------------------------
 # Post-render normalisation
@@ -29,17 +36,6 @@ _RPR_ORDER = [
     "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout",
     "specVanish", "oMath",
 ]  # fmt: skip
-
-
-def _insert_ordered(parent: Any, child: Any, order: list[str]) -> None:
-    name = etree.QName(child).localname
-    idx = order.index(name)
-    later = {_w(n) for n in order[idx + 1 :]}
-    for i, existing in enumerate(parent):
-        if existing.tag in later:
-            parent.insert(i, child)
-            return
-    parent.append(child)
 
 
 class _StyleInfo:
@@ -236,7 +232,7 @@ def _enforce_run_fonts(root: Any, styles: _StyleInfo) -> None:
             fonts = rpr.find(_RFONTS)
             if fonts is None:
                 fonts = etree.Element(_RFONTS)
-                _insert_ordered(rpr, fonts, _RPR_ORDER)
+                insert_ordered(rpr, fonts, _RPR_ORDER)
             if not fonts.get(_EAST):
                 # Theme font references would override the explicit name: drop them.
                 fonts.attrib.pop(_EAST_THEME, None)
@@ -250,7 +246,7 @@ def _enforce_run_fonts(root: Any, styles: _StyleInfo) -> None:
                     for tag in ("sz", "szCs"):
                         el = etree.Element(_w(tag))
                         el.set(_VAL, str(BODY_SIZE_HALF_POINTS))
-                        _insert_ordered(rpr, el, _RPR_ORDER)
+                        insert_ordered(rpr, el, _RPR_ORDER)
 
 
 _TCPR, _GRIDSPAN = _w("tcPr"), _w("gridSpan")

@@ -22,7 +22,7 @@ from typing import Any
 
 from lxml import etree
 
-from xsk.documents.ooxml import _w
+from xsk.documents.ooxml import PPR_ORDER, _w, insert_ordered
 
 ISSUER = "XSKSignature"
 DATE_SEALED = "XSKDate"
@@ -33,25 +33,6 @@ PLAIN_RIGHT = 2
 PLAIN_SHIFT = 2
 
 _P, _PPR, _PSTYLE, _VAL, _IND = _w("p"), _w("pPr"), _w("pStyle"), _w("val"), _w("ind")
-# pPr children that come after w:ind (ISO 29500 CT_PPrBase order)
-_AFTER_IND = {
-    _w(n)
-    for n in (
-        "contextualSpacing",
-        "mirrorIndents",
-        "suppressOverlap",
-        "jc",
-        "textDirection",
-        "textAlignment",
-        "textboxTightWrap",
-        "outlineLvl",
-        "divId",
-        "cnfStyle",
-        "rPr",
-        "sectPr",
-        "pPrChange",
-    )
-}
 
 
 def text_width(text: str) -> Fraction:
@@ -90,8 +71,7 @@ def _set_right(p: Any, chars: Fraction) -> None:
     ind = ppr.find(_IND)
     if ind is None:
         ind = etree.Element(_IND)
-        pos = next((i for i, c in enumerate(ppr) if c.tag in _AFTER_IND), len(ppr))
-        ppr.insert(pos, ind)
+        insert_ordered(ppr, ind, PPR_ORDER)
     chars = max(chars, Fraction(0))
     ind.set(_w("rightChars"), str(round(chars * 100)))
     ind.set(_w("right"), str(round(chars * CHAR_TWIPS)))

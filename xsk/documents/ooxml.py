@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 # Fonts (GB/T 9704-2012).
 FONT_BODY = "仿宋_GB2312"
 FONT_LATIN = "Times New Roman"
@@ -18,3 +20,27 @@ def _w(tag: str) -> str:
 
 # Text block width in twips: 210 mm - 28 mm - 26 mm = 156 mm.
 TEXT_WIDTH_TWIPS = 8844
+
+
+# Child order of w:pPr (ISO 29500 CT_PPr): a property added out of order fails the schema.
+PPR_ORDER = [
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
+    "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku",
+    "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi",
+    "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents",
+    "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap",
+    "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange",
+]  # fmt: skip
+
+
+def insert_ordered(parent: Any, child: Any, order: list[str]) -> None:
+    """Insert ``child`` into ``parent`` before the first element ``order`` puts after it."""
+    from lxml import etree
+
+    name = etree.QName(child).localname
+    later = {_w(n) for n in order[order.index(name) + 1 :]}
+    for i, existing in enumerate(parent):
+        if existing.tag in later:
+            parent.insert(i, child)
+            return
+    parent.append(child)
