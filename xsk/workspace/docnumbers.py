@@ -96,7 +96,9 @@ def _read(path: Path) -> list[dict[str, Any]]:
 # JSON in .xsk/ (keyed by the file's stat) load in a tenth of it. Local state: ignored when
 # unreadable or stale.
 def _cache_path(path: Path) -> Path:
-    return path.parent.parent / ".xsk" / "register-cache" / f"{path.stem}.json"
+    from xsk.workspace.settings import STATE_DIR
+
+    return path.parent.parent / STATE_DIR / "register-cache" / f"{path.stem}.json"
 
 
 def _cached(path: Path, sig: tuple[int, int, int, int]) -> list[dict[str, Any]] | None:
@@ -122,18 +124,9 @@ def _store_cache(path: Path, sig: tuple[int, int, int, int], found: list[dict[st
 
     if len(found) < 500:  # small registers parse fast enough
         return
-    target = _cache_path(path)
-    tmp = target.with_name(f"{target.name}.tmp")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(
-            json.dumps({"sig": list(sig), "entries": found}, ensure_ascii=False, default=str),
-            "utf-8",
-        )
-        tmp.replace(target)
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    data = json.dumps({"sig": list(sig), "entries": found}, ensure_ascii=False, default=str)
+    with contextlib.suppress(OSError):  # a cache: a read-only workspace works without it
+        atomic.write_bytes(_cache_path(path), data.encode("utf-8"), durable=False)
 
 
 def _parse(raw: bytes, name: str) -> list[dict[str, Any]]:
