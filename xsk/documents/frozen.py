@@ -100,8 +100,7 @@ class Snapshots:
                 return None
         if commit in self._spaces and self._spaces[commit] is None:
             return None
-        meeting_files = [f"{MEETINGS_DIR}/{m}.toml" for m in meeting_ids]
-        self._extract(commit, meeting_files)
+        meeting_files = [f"{MEETINGS_DIR}/{m}.toml" for m in meeting_ids]  # in ``shared``
         folder = self._dirs.get(commit)
         if folder is None:
             return None
