@@ -7,8 +7,10 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
 from test_two_clones import clones, git, new, step, sync  # noqa: F401  (fixture)
 
+from xsk.core.errors import DataError
 from xsk.documents.docx import extract_text
 from xsk.workspace import docnumbers
 from xsk.workspace import settings as wsmod
@@ -105,3 +107,19 @@ def test_a_large_register_is_read_from_its_json_copy_while_unchanged(ws_path):
     extra = docnumbers.assign(ws, [more])
     docnumbers._READ.clear()
     assert docnumbers.lookup(ws) == {**numbers, **extra}  # the copy was stale: not used
+
+
+def test_a_register_broken_by_hand_is_named_in_chinese_by_build_and_check(ws_path, cli):
+    ws = wsmod.load(ws_path)
+    docnumbers.assign(ws, [docnumbers.Request("result:2026-001:x", "result", "t", None)])
+    path = ws_path / docnumbers.REGISTER_DIR / "primary.toml"
+    lines = path.read_text("utf-8").count("\n")
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write('[[issued]\nnumber = "x"\n')
+    docnumbers._READ.clear()
+    with pytest.raises(DataError) as exc:
+        docnumbers.lookup(ws)
+    assert str(exc.value).startswith(f"register/primary.toml:{lines + 1}: E003")
+    assert "Expected" not in str(exc.value)
+    r = cli("-C", str(ws_path), "check")
+    assert r.code == 1 and f"register/primary.toml:{lines + 1}: E003" in r.out

@@ -42,6 +42,7 @@ def check_records(ws: Workspace) -> list[Problem]:
         for path in _csv_under(str(ws.meetings_dir)):
             problems.extend(_remembered("ballots", path, _csv_file(ws), ws.root))
     problems.extend(_series_problems(ws))
+    problems.extend(_register_problems(ws))
     problems.extend(_template_problems(ws))
     return problems
 
@@ -140,6 +141,16 @@ def _csv_file(ws: Workspace) -> Callable[[Path, Path], list[Problem]]:
         return []
 
     return check
+
+
+def _register_problems(ws: Workspace) -> list[Problem]:
+    """A 文号 register file (register/*.toml) that cannot be read stops every build of a
+    numbered document: its syntax, with the line."""
+    from xsk.workspace.docnumbers import REGISTER_DIR
+
+    folder = ws.root / REGISTER_DIR
+    paths = sorted(folder.glob("*.toml")) if folder.is_dir() else []
+    return [p for path in paths for p in tomlio.check_file(path, ws.root, lambda _d, _r: None)]
 
 
 def _series_problems(ws: Workspace) -> list[Problem]:

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,12 +129,10 @@ def _store_cache(path: Path, sig: tuple[int, int, int, int], found: list[dict[st
 
 
 def _parse(raw: bytes, name: str) -> list[dict[str, Any]]:
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        from xsk.core.errors import DataError
-
-        raise DataError(f"{REGISTER_DIR}/{name}：发文登记簿无法读取（{exc}）") from None
+    """The entries of a register file; a broken one is a DataError naming file and line in
+    Chinese (the store's own reading of a TOML file)."""
+    shown = f"{REGISTER_DIR}/{name}"
+    data = tomlio.parse(tomlio.decode(raw, shown), shown)
     return [e for e in data.get("issued", []) if isinstance(e, Mapping)]
 
 
