@@ -325,3 +325,90 @@ def test_built_outputs_lists_every_document_the_manifest_records(built, cli):
     r = cli("-C", str(built), "event", OPEN, "objection", "--text", "楼道灯应换成感应灯")
     assert r.code == 0, r.err
     assert uptodate.built_outputs(ws) >= every
+
+
+# --- git vouches for the event files (the clean point) -----------------------------------------
+
+
+def _git(ws: Path, *args: str) -> None:
+    import subprocess
+
+    subprocess.run(["git", *args], cwd=ws, check=True, capture_output=True)
+
+
+def _folders_stated(monkeypatch) -> list[str]:
+    """The case folders whose every file a build stats (not vouched for by git)."""
+    seen: list[str] = []
+    real = uptodate._folder_stats
+
+    def spy(folder: str):
+        seen.append(Path(folder).name)
+        return real(folder)
+
+    monkeypatch.setattr(uptodate, "_folder_stats", spy)
+    return seen
+
+
+def _build_rebuilds_what_a_full_plan_would(ws: Path, cli) -> set[str]:
+    want = _full_plan_rebuilds(ws)
+    before = _outputs(ws)
+    r = cli("-C", str(ws), "docs", "build")
+    assert r.code == 0, r.err
+    after = _outputs(ws)
+    assert {k for k in after if before.get(k) != after[k]} == want
+    return want
+
+
+def test_a_no_change_build_stats_no_event_file_of_a_case_git_vouches_for(built, cli, monkeypatch):
+    assert (built / ".xsk" / "docs" / uptodate.CLEAN_FILE).is_file()
+    seen = _folders_stated(monkeypatch)
+    r = cli("-C", str(built), "docs", "build")
+    assert r.code == 0, r.err
+    assert _built_count(r.out) == 0 and seen == []
+
+
+@pytest.mark.parametrize("how", ["uncommitted", "staged", "committed"])
+def test_an_event_edited_in_place_is_seen_committed_or_not(built, cli, monkeypatch, how):
+    event = next((built / "cases" / CLOSED / "events").glob("*-visit-*.toml"))
+    _edit(event, "隐患消除", "隐患已经消除")
+    if how != "uncommitted":
+        _git(built, "add", "--", str(event.relative_to(built)))
+    if how == "committed":
+        _git(built, "commit", "-q", "-m", "hand edit")
+    seen = _folders_stated(monkeypatch)
+    assert _build_rebuilds_what_a_full_plan_would(built, cli) == {
+        f"{CLOSED}/{CLOSED}-回访评议表.docx"
+    }
+    assert CLOSED in seen and OPEN not in seen  # the other case is still vouched for
+    # nothing more the next time, and then the edited case is vouched for again
+    seen.clear()
+    assert _build_rebuilds_what_a_full_plan_would(built, cli) == set()
+    seen.clear()
+    r = cli("-C", str(built), "docs", "build")
+    assert r.code == 0 and _built_count(r.out) == 0
+    # (an edit not committed keeps the case's files stat'ed: they differ from HEAD)
+    assert OPEN not in seen and (how != "committed") == (CLOSED in seen)
+
+
+def test_a_hand_made_event_file_is_seen_when_added_and_when_edited_again(built, cli):
+    events = built / "cases" / CLOSED / "events"
+    visit = next(events.glob("*-visit-*.toml"))
+    extra = events / visit.name.replace("-visit-", "-visit-9")
+    extra.write_text(visit.read_text("utf-8").replace("隐患消除", "灯已修好"), "utf-8")
+    assert _build_rebuilds_what_a_full_plan_would(built, cli)  # untracked, not committed
+    _edit(extra, "灯已修好", "灯已修好，居民满意")  # in place, still untracked
+    assert _build_rebuilds_what_a_full_plan_would(built, cli)
+    assert _build_rebuilds_what_a_full_plan_would(built, cli) == set()
+
+
+def test_a_clean_point_git_does_not_know_vouches_for_nothing(built, cli, monkeypatch):
+    path = built / ".xsk" / "docs" / uptodate.CLEAN_FILE
+    data = json.loads(path.read_text("utf-8"))
+    path.write_text(json.dumps({**data, "rev": "0" * 40}), "utf-8")  # history rewritten
+    event = next((built / "cases" / CLOSED / "events").glob("*-visit-*.toml"))
+    _edit(event, "隐患消除", "隐患已经消除")
+    _git(built, "commit", "-q", "-a", "-m", "hand edit")
+    seen = _folders_stated(monkeypatch)
+    assert _build_rebuilds_what_a_full_plan_would(built, cli)
+    assert sorted(seen) == [CLOSED, OPEN]
+    assert json.loads(path.read_text("utf-8"))["rev"] != "0" * 40  # a new one is recorded

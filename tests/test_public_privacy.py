@@ -165,7 +165,7 @@ def planted_case(ws_path, cli, tmp_path):
 
 
 def _public_docs(ws: Path) -> list[Path]:
-    from xsk.documents.outputs import properties
+    from xsk.documents.docx_text import properties
 
     return [p for p in sorted((ws / "out").rglob("*.docx")) if properties(p)["category"] == "公开"]
 

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
 import json
 import os
 import re
@@ -48,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 import xsk
+from xsk.core import nogc
 from xsk.core.errors import DataError, Problem
 from xsk.core.model import ATTENDANCE, SATISFACTION, Reader, case_from_dict, case_summary
 from xsk.workspace.settings import Workspace
@@ -534,15 +534,11 @@ def _meeting_files(mdir: str) -> list[str]:
 
 def _read_store(path: Path) -> dict[str, Any]:
     """The stored entries, or {} when missing, unreadable or of another format/version."""
-    enabled = gc.isenabled()
-    gc.disable()  # decoding creates many containers; collecting during it only costs time
     try:
-        data = json.loads(path.read_bytes())
+        with nogc.paused():  # decoding creates many containers and no cycles
+            data = json.loads(path.read_bytes())
     except (OSError, ValueError):
         return {}
-    finally:
-        if enabled:
-            gc.enable()
     if (
         not isinstance(data, dict)
         or data.get("format") != FORMAT

@@ -29,6 +29,7 @@ from typing import Any
 from lxml import etree
 
 from xsk.core import mpstart
+from xsk.documents.builtin import BuildResult
 from xsk.documents.docx import (
     RENDERER_VERSION,
     _atomic_write,
@@ -82,13 +83,6 @@ class DocJob:
     known_private: list[str] = field(default_factory=list)
     allowed_public: list[str] = field(default_factory=list)
     scan: dict[str, Any] | None = None  # the public view's names (xsk.publicview.spec)
-
-
-@dataclass
-class BuildResult:
-    built: list[Path] = field(default_factory=list)
-    skipped: list[Path] = field(default_factory=list)
-    refused: list[Path] = field(default_factory=list)  # open in Word/WPS or read-only
 
 
 def _job_context(job: DocJob) -> dict[str, Any]:

@@ -25,7 +25,6 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-import xsk
 from xsk.documents import bounds
 from xsk.documents.docx_keep import keep_together
 from xsk.documents.docx_layout import (
@@ -66,11 +65,11 @@ __all__ = [
     "to_traditional",
 ]
 
-# Bump whenever the rendering pipeline changes in a way that alters output bytes: the batch
-# builder folds this into its cache key.
-RENDERER_VERSION = "7"
-
-from xsk.core.kinds import DOC_KINDS, KIND_NAMES, PUBLIC_KINDS  # noqa: E402  (kind -> Chinese name)
+# The renderer version (bump it in documents/builtin.py whenever the rendering pipeline
+# changes output bytes) and the built-in templates' folder live in a module without jinja2
+# or lxml: a no-change build needs them and nothing else of this one.
+from xsk.core.kinds import DOC_KINDS, KIND_NAMES, PUBLIC_KINDS
+from xsk.documents.builtin import RENDERER_VERSION, builtin_templates_dir
 
 
 class TemplateError(Exception):
@@ -84,18 +83,6 @@ class TemplateNotFoundError(TemplateError):
 # --------------------------------------------------------------------------------------
 # Template lookup
 # --------------------------------------------------------------------------------------
-
-
-def builtin_templates_dir() -> Path:
-    """Directory holding the built-in document templates.
-
-    An installed package keeps them in ``xsk/_templates/documents``; a source checkout keeps
-    them in the top-level ``templates/documents``. The installed location wins.
-    """
-    installed = Path(xsk.__file__).resolve().parent / "_templates" / "documents"
-    if installed.is_dir():
-        return installed
-    return Path(__file__).resolve().parents[2] / "templates" / "documents"
 
 
 def find_template(kind: str, template_dirs: Sequence[Path]) -> Path:

@@ -10,7 +10,6 @@ from typing import Any
 
 from xsk.core.errors import DataError, Problem, ToolMissingError, UsageError
 from xsk.core.kinds import KIND_NAMES
-from xsk.documents.docx_text import properties
 from xsk.workspace import cases as store
 from xsk.workspace.settings import Workspace
 
@@ -104,7 +103,7 @@ def _plan_and_build(
     traditional: bool | None,
 ) -> tuple[Any, list[Any]]:
     """Plan ``ids`` (each unit whole, recorded in ``check``'s manifest) and build the jobs."""
-    from xsk.documents.build import BuildResult
+    from xsk.documents.builtin import BuildResult
 
     if not ids:  # nothing to plan: every document is up to date
         if check is not None:
@@ -188,8 +187,14 @@ def listing(ws: Workspace) -> list[dict[str, Any]]:
         return rows
     for p in sorted(ws.out_dir.rglob("*.docx")):
         try:
-            props = properties(p)
+            props = _properties(p)
         except (zipfile.BadZipFile, KeyError):
             raise DataError(Problem(ws.rel(p), 0, "E601", "不是有效的 Word 文件")) from None
         rows.append({"path": ws.rel(p), **props})
     return rows
+
+
+def _properties(path: Path) -> dict[str, str]:
+    from xsk.documents.docx_text import properties  # lxml: only when documents are listed
+
+    return properties(path)
