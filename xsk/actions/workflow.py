@@ -289,7 +289,10 @@ def _git_reason(lines: list[str], code: int) -> str:
 def check_workspace(ws_root: Path) -> list[Problem]:
     """Every problem in the workspace: settings, roster, procedures, cases (each file
     parsed once)."""
-    with tomlio.read_once(), filememo.active(*_check_memo(ws_root), root=ws_root):
+    from xsk.core import nogc
+
+    # many small containers (the memo, the manifest's names, 60,000 stats), no cycles
+    with nogc.paused(), tomlio.read_once(), filememo.active(*_check_memo(ws_root), root=ws_root):
         return _check_workspace(ws_root)
 
 
@@ -318,15 +321,15 @@ def _check_workspace(ws_root: Path) -> list[Problem]:
     except DataError:
         return problems
     problems.extend(procedures.check_all(ws_root))
-    problems.extend(store.check_cases(ws))
+    facts: dict[str, dict[str, Any]] = {}
+    problems.extend(store.check_cases(ws, facts))
     from xsk.casework.checks import check_records
 
     problems.extend(check_records(ws))  # outcomes, events, meetings, series, templates, CSVs
     problems.extend(check_public_documents(ws))
     known = procedures.available(ws_root)
     step_ids: dict[str, set[str] | None] = {}
-    for cid in store.case_ids(ws):
-        case = store.case_facts(ws, cid)
+    for cid, case in facts.items():
         if not case["valid"]:
             continue
         procedure, step = case["procedure"], case["step"]

@@ -724,29 +724,24 @@ def built_outputs(ws: Workspace) -> set[str]:
     summary's ``outputs.json``, the unit files a step rewrote since (or whose names are not
     there), and an old single-file manifest. Reads nothing else and writes nothing."""
     folder = docs_dir(ws)
-    units: dict[str, Any] = {}
-    with contextlib.suppress(OSError, ValueError):
-        data = json.loads((folder / SUMMARY_FILE).read_bytes())
-        if (
-            isinstance(data, dict)
-            and data.get("v") == VERSION
-            and isinstance(data.get("units"), dict)
-        ):
-            units = data["units"]
     changed: set[str] = set()
     for log in folder.glob(f"{CHANGED_FILE}*"):
         with contextlib.suppress(OSError):
             changed.update(log.read_text("utf-8").split())
-    names = _read_outputs(folder) or {}
+    names = _read_outputs(folder)
+    units: dict[str, Any] = {}
+    if names is None:  # a summary of an earlier version holds the names itself
+        with contextlib.suppress(OSError, ValueError):
+            data = json.loads((folder / SUMMARY_FILE).read_bytes())
+            if isinstance(data, dict) and data.get("v") == VERSION:
+                units = data["units"] if isinstance(data.get("units"), dict) else {}
+        names = {u: m.get("keys") for u, m in units.items() if isinstance(m, dict)}
     keys: set[str] = set()
-    for unit, meta in units.items():
-        listed = names.get(unit)
-        if isinstance(meta, dict) and isinstance(meta.get("keys"), list):
-            listed = meta["keys"]  # a summary of an earlier version
+    for unit, listed in names.items():
         if unit in changed or not isinstance(listed, list):
             changed.add(unit)
         else:
-            keys.update(str(k) for k in listed)
+            keys.update(listed)
     manifest = UnitManifest(ws)
     for unit in changed:
         data = manifest.unit(unit)

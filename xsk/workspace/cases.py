@@ -108,11 +108,15 @@ def case_facts(ws: Workspace, cid: str) -> dict[str, Any]:
     return filememo.remember("case", path, make, deps=[path])
 
 
-def check_cases(ws: Workspace) -> list[Problem]:
+def check_cases(ws: Workspace, seen: dict[str, dict[str, Any]] | None = None) -> list[Problem]:
+    """Every case.toml's problems, and uids shared by two cases. ``seen`` gets each case's
+    :func:`case_facts` (the rest of ``xsk check`` needs them: one stat per case, not two)."""
     problems: list[Problem] = []
     uids: dict[str, str] = {}
     for cid in case_ids(ws):
         facts = case_facts(ws, cid)
+        if seen is not None:
+            seen[cid] = facts
         problems.extend(filememo.problems_in(facts["problems"]))
         uid = facts.get("uid")
         if facts["valid"] and uid:
