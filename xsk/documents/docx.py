@@ -429,6 +429,11 @@ def _template_class() -> Any:
     return _TEMPLATE_CLASS
 
 
+# what docxtpl's resolve_listing rewrites, and its paragraph pattern
+_LISTING_CHARS = re.compile("[\t\a\n\f]")
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+
+
 class _DocxtplSteps:
     """docxtpl's steps after Jinja (they use nothing of the template object), for the
     prepared-template path."""
@@ -442,7 +447,18 @@ class _DocxtplSteps:
         return self.base.patch_xml(self, xml)
 
     def resolve_listing(self, xml: str) -> str:
-        return self.base.resolve_listing(self, xml)
+        # docxtpl's step only rewrites \t \a \n \f inside the w:t of a paragraph: a part
+        # without them is returned as it is, and in the others only the paragraphs that
+        # have one go through docxtpl (its own regex on the paragraph alone matches it whole)
+        if not _LISTING_CHARS.search(xml):
+            return xml
+        return _PARAGRAPH.sub(self._resolve_paragraph, xml)
+
+    def _resolve_paragraph(self, m: re.Match[str]) -> str:
+        text = m.group(0)
+        if not _LISTING_CHARS.search(text):
+            return text
+        return self.base.resolve_listing(self, text)
 
     def fix_tables(self, xml: str) -> Any:
         return self.base.fix_tables(self, xml)

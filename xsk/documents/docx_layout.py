@@ -20,6 +20,7 @@ from xsk.documents.ooxml import (
     FONT_BODY,
     FONT_LATIN,
     TEXT_WIDTH_TWIPS,
+    W_NS,
     _w,
     insert_ordered,
 )
@@ -220,33 +221,45 @@ _VAL, _EAST, _EAST_THEME, _HINT, _ASCII, _ASCII_THEME, _HANSI = (
 )
 
 
+# the runs whose (first) properties name no East Asian font: in the built-in templates every
+# run has one, and finding the few that do not in C is most of this pass
+_RUNS_WITHOUT_EAST = etree.XPath(
+    ".//w:r[not(w:rPr[1]/w:rFonts[1][@w:eastAsia != ''])]", namespaces={"w": W_NS}
+)
+
+
 def _enforce_run_fonts(root: Any, styles: _StyleInfo) -> None:
-    """Every run gets an explicit East Asian font (and a size when nothing gives one)."""
-    for p in root.iter(_P):
-        style_east, style_sz = styles.resolve(_style_id(p.find(_PPR)))
-        for r in p.iter(_R):
-            rpr = r.find(_RPR)
-            if rpr is None:
-                rpr = etree.Element(_RPR)
-                r.insert(0, rpr)
-            fonts = rpr.find(_RFONTS)
-            if fonts is None:
-                fonts = etree.Element(_RFONTS)
-                insert_ordered(rpr, fonts, _RPR_ORDER)
-            if not fonts.get(_EAST):
-                # Theme font references would override the explicit name: drop them.
-                fonts.attrib.pop(_EAST_THEME, None)
-                east = style_east if style_east and not style_east.startswith("+") else None
-                fonts.set(_EAST, east or FONT_BODY)
-                fonts.set(_HINT, "eastAsia")
-                if not fonts.get(_ASCII) and not fonts.get(_ASCII_THEME):
-                    fonts.set(_ASCII, FONT_LATIN)
-                    fonts.set(_HANSI, FONT_LATIN)
-                if rpr.find(_SZ) is None and not style_sz:
-                    for tag in ("sz", "szCs"):
-                        el = etree.Element(_w(tag))
-                        el.set(_VAL, str(BODY_SIZE_HALF_POINTS))
-                        insert_ordered(rpr, el, _RPR_ORDER)
+    """Every run gets an explicit East Asian font (and a size when nothing gives one).
+
+    A run takes the style of the outermost paragraph holding it (a paragraph in a text box
+    sits inside a run of another one); a run outside any paragraph is left alone."""
+    for r in _RUNS_WITHOUT_EAST(root):
+        paras = list(r.iterancestors(_P))
+        if not paras:
+            continue
+        style_east, style_sz = styles.resolve(_style_id(paras[-1].find(_PPR)))
+        rpr = r.find(_RPR)
+        if rpr is None:
+            rpr = etree.Element(_RPR)
+            r.insert(0, rpr)
+        fonts = rpr.find(_RFONTS)
+        if fonts is None:
+            fonts = etree.Element(_RFONTS)
+            insert_ordered(rpr, fonts, _RPR_ORDER)
+        if not fonts.get(_EAST):
+            # Theme font references would override the explicit name: drop them.
+            fonts.attrib.pop(_EAST_THEME, None)
+            east = style_east if style_east and not style_east.startswith("+") else None
+            fonts.set(_EAST, east or FONT_BODY)
+            fonts.set(_HINT, "eastAsia")
+            if not fonts.get(_ASCII) and not fonts.get(_ASCII_THEME):
+                fonts.set(_ASCII, FONT_LATIN)
+                fonts.set(_HANSI, FONT_LATIN)
+            if rpr.find(_SZ) is None and not style_sz:
+                for tag in ("sz", "szCs"):
+                    el = etree.Element(_w(tag))
+                    el.set(_VAL, str(BODY_SIZE_HALF_POINTS))
+                    insert_ordered(rpr, el, _RPR_ORDER)
 
 
 _TCPR, _GRIDSPAN = _w("tcPr"), _w("gridSpan")
