@@ -216,23 +216,37 @@ def make_jinja_env() -> SandboxedEnvironment:
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+# what _clean_str changes: the characters above, \r, and line breaks (joined after ，；、)
+_TO_CLEAN = re.compile("[\x00-\x08\x0a-\x1f\ufffe\uffff]")
+
+
 def _clean_str(s: str) -> str:
+    if not _TO_CLEAN.search(s):
+        return s
     s = s.replace("\r\n", "\n").replace("\r", "\n")
     # a line break typed mid-sentence (after ，；、) would become a paragraph ending in ，
     return join_broken_lines(_XML_BAD.sub("", s))
 
 
+# values kept as they are: nothing in them can change
+_ATOMIC = (int, float, complex, bytes, type(None), _dt.date, _dt.time, _dt.timedelta)
+
+
 def _clean_context(value: Any) -> Any:
-    """Plain-data copy of the context with XML-unsafe characters removed."""
+    """Plain-data copy of the context with XML-unsafe characters removed: mappings, lists
+    and tuples are copied (as dicts and lists), other mutable values deep-copied, so that
+    rendering never changes the caller's data."""
     if isinstance(value, str):
         return _clean_str(value)
+    if isinstance(value, _ATOMIC):
+        return value
     if isinstance(value, Mapping):
         return {str(k): _clean_context(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_clean_context(v) for v in value]
     if isinstance(value, Path):
         return str(value)
-    return value
+    return copy.deepcopy(value)
 
 
 def image_holders(value: Any) -> Iterator[Mapping[str, Any]]:
@@ -461,6 +475,12 @@ class _DocxtplSteps:
         return self.base.resolve_listing(self, text)
 
     def fix_tables(self, xml: str) -> Any:
+        # docxtpl's step changes a table grid only when a row has more cells than the grid
+        # has columns or no row fills the grid: the part is parsed as docxtpl parses it, and
+        # docxtpl's step runs (on the same text) only for such a table or anything unusual
+        tree = etree.fromstring(xml, etree.XMLParser(recover=True))
+        if _grids_fit(tree):
+            return tree
         return self.base.fix_tables(self, xml)
 
     def fix_docpr_ids(self, tree: Any) -> None:
@@ -468,6 +488,46 @@ class _DocxtplSteps:
         wp = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
         for i, elt in enumerate(tree.iter(f"{{{wp}}}docPr"), start=1001):
             elt.attrib["id"] = str(i)
+
+
+def _grids_fit(tree: Any) -> bool:
+    """Whether docxtpl's fix_tables would leave ``tree`` as it is (False: it may not, or it
+    would fail on something in it)."""
+    uri = tree.nsmap.get("w")
+    if uri is None:
+        return False
+    tbl, grid_tag, col, tr, tc = (
+        f"{{{uri}}}{t}" for t in ("tbl", "tblGrid", "gridCol", "tr", "tc")
+    )
+    tc_pr, span_tag, val = f"{{{uri}}}tcPr", f"{{{uri}}}gridSpan", f"{{{uri}}}val"
+    for t in tree.iter(tbl):
+        grid = t.find(grid_tag)
+        if grid is None:
+            return False
+        columns = len(grid.findall(col))
+        spans = next(t.iter(span_tag), None) is not None
+        most_cells = filled = 0
+        for row in t.iter(tr):
+            cells = row.findall(tc)
+            most_cells = max(most_cells, len(cells))
+            if not spans:
+                filled = max(filled, len(cells))
+                continue
+            total = 0
+            for cell in cells:
+                props = cell.find(tc_pr)
+                span = None if props is None else props.find(span_tag)
+                if span is None:
+                    total += 1
+                    continue
+                try:
+                    total += int(span.get(val))
+                except (TypeError, ValueError):
+                    return False
+            filled = max(filled, total)
+        if most_cells > columns or filled < columns:
+            return False
+    return True
 
 
 _PREPARED: dict[tuple[str, int, int], Any] = {}
@@ -561,7 +621,7 @@ def _render_bytes(
 ) -> bytes:
     from xsk.documents import package as docx_package
 
-    ctx = _clean_context(copy.deepcopy(dict(context)))
+    ctx = _clean_context(dict(context))
     core = _core_values(kind, ctx, public, traditional)
     prep, styles = _prepared(template)
     if prep is None or next(image_holders(ctx), None) is not None:
