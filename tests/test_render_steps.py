@@ -78,3 +78,28 @@ def test_fix_tables_without_a_grid_fails_as_docxtpl_does() -> None:
 def test_resolve_listing_is_docxtpls(xml: str) -> None:
     steps = R._DocxtplSteps()
     assert steps.resolve_listing(xml) == DocxTemplate.resolve_listing(steps, xml)
+
+
+@pytest.mark.parametrize("traditional", [False, True], ids=["简体", "繁體"])
+def test_the_renderers_paragraphs_are_what_the_scan_reads(traditional: bool) -> None:
+    """The leak scan gets the paragraphs from the renderer's trees: the same as reading the
+    written document back."""
+    from xsk.documents import publiccheck
+
+    try:
+        from test_render_samples import KINDS, sample_context
+    except ImportError:  # tests collected as a package
+        from tests.test_render_samples import KINDS, sample_context
+
+    for kind in KINDS:
+        paragraphs: list[str] = []
+        data = R.render_document_bytes(
+            kind,
+            sample_context(kind),
+            template_dirs=[R.builtin_templates_dir()],
+            public=kind in R.PUBLIC_KINDS,
+            traditional=traditional,
+            paragraphs=paragraphs,
+        )
+        assert paragraphs, kind
+        assert paragraphs == publiccheck.paragraphs_bytes(data), kind

@@ -601,12 +601,15 @@ def render_document_bytes(
     template_dirs: Sequence[Path],
     public: bool,
     traditional: bool = False,
+    paragraphs: list[str] | None = None,
 ) -> bytes:
-    """Render to deterministic .docx bytes (no leak scan, nothing written)."""
+    """Render to deterministic .docx bytes (no leak scan, nothing written). ``paragraphs``,
+    when given, receives what ``publiccheck.paragraphs_bytes`` would read from the result
+    (it stays empty when the document was rendered through docxtpl)."""
     template = find_template(kind, template_dirs)
     bounds.start()
     try:
-        data = _render_bytes(template, kind, context, public, traditional)
+        data = _render_bytes(template, kind, context, public, traditional, paragraphs)
     finally:
         bounds.stop()
     if len(data) > bounds.MAX_OUTPUT:
@@ -617,7 +620,12 @@ def render_document_bytes(
 
 
 def _render_bytes(
-    template: Path, kind: str, context: Mapping[str, Any], public: bool, traditional: bool
+    template: Path,
+    kind: str,
+    context: Mapping[str, Any],
+    public: bool,
+    traditional: bool,
+    paragraphs: list[str] | None = None,
 ) -> bytes:
     from xsk.documents import package as docx_package
 
@@ -627,15 +635,18 @@ def _render_bytes(
     if prep is None or next(image_holders(ctx), None) is not None:
         return _render_with_docxtpl(template, ctx, core, traditional)
     assert styles is not None and _STEPS is not None
+    roots: dict[str, Any] | None = {} if paragraphs is not None else None
+    core_xml = docx_package.core_properties_xml(core)
     try:
-        return docx_package.render(
+        data = docx_package.render(
             prep,
             ctx,
             env=make_jinja_env(),
             docxtpl_steps=_STEPS,
             postprocess=_postprocess(styles, traditional),
-            core_xml=docx_package.core_properties_xml(core),
+            core_xml=core_xml,
             variant=traditional,
+            roots=roots,
         )
     except docx_package.PartError as exc:
         part = exc.part
@@ -644,6 +655,20 @@ def _render_bytes(
         ) from exc.cause
     except etree.XMLSyntaxError as exc:
         raise TemplateError(f"文书模板 {template} 渲染后不是有效的 XML：{exc}") from exc
+    if paragraphs is not None and roots is not None:
+        from xsk.documents import publiccheck
+
+        # the parts as written (trees already parsed; the template's own parts read again)
+        for name in publiccheck.text_parts(prep.raw):
+            root = roots.get(name)
+            if root is None:
+                root = etree.fromstring(prep.raw[name])
+            paragraphs.extend(publiccheck.part_paragraphs(root))
+        core_name = "docProps/core.xml"  # the part the scan reads, wherever the rels point
+        if core_name in prep.raw:
+            core_part = core_xml if prep.core == core_name else prep.raw[core_name]
+            paragraphs.append(publiccheck.core_text(etree.fromstring(core_part)))
+    return data
 
 
 def _render_with_docxtpl(
@@ -713,8 +738,14 @@ def render_document(
     without fsync (still atomically): the caller syncs (:func:`xsk.store.atomic.sync_all`).
     """
     out_path = Path(out_path)
+    paragraphs: list[str] = []
     data = render_document_bytes(
-        kind, context, template_dirs=template_dirs, public=public, traditional=traditional
+        kind,
+        context,
+        template_dirs=template_dirs,
+        public=public,
+        traditional=traditional,
+        paragraphs=paragraphs if public else None,
     )
     if public:
         from xsk.documents.publiccheck import refuse_leaks
@@ -729,6 +760,7 @@ def render_document(
                 allowed=[str(a) for a in allowed_public if a],
                 scan=scan,
                 traditional=traditional,
+                paragraphs=paragraphs or None,  # empty: rendered by docxtpl, read the bytes
             )
         except PrivacyLeakError:
             with contextlib.suppress(FileNotFoundError):

@@ -133,7 +133,7 @@ class PreparedTemplate:
     others: list[Part]  # headers, footers and footnotes
     styles_root: Any
     compressed: dict[str, Compressed] = field(default_factory=dict)
-    fixed: dict[tuple[str, bool], Compressed] = field(default_factory=dict)
+    fixed: dict[tuple[str, bool], tuple[Compressed, Any]] = field(default_factory=dict)
 
     def compressed_raw(self, name: str) -> Compressed:
         found = self.compressed.get(name)
@@ -259,11 +259,13 @@ def render(
     postprocess: Callable[[Any], None],
     core_xml: bytes,
     variant: bool,
+    roots: dict[str, Any] | None = None,
 ) -> bytes:
     """The .docx bytes of one document. ``docxtpl_steps`` provides docxtpl's
     ``resolve_listing``, ``fix_tables`` and ``fix_docpr_ids``; ``postprocess`` normalises a
     part's XML root in place; ``variant`` keys the cache of parts without template tags (their
-    output depends only on the post-processing)."""
+    output depends only on the post-processing). ``roots``, when given, receives the XML root
+    of every part written from a tree (name -> root, as serialised: not to be changed)."""
     body_xml = _render_part(prep.body, env, context, docxtpl_steps.resolve_listing)
     body = docxtpl_steps.fix_tables(body_xml)
     docxtpl_steps.fix_docpr_ids(body)
@@ -274,19 +276,26 @@ def render(
         prep.document: _serialize(root),
         prep.core: core_xml,
     }
+    if roots is not None:
+        roots[prep.document] = root
     for part in prep.others:
         key = (part.name, variant)
         if not part.templated and key in prep.fixed:
-            changed[part.name] = prep.fixed[key]
+            changed[part.name], fixed_root = prep.fixed[key]
+            if roots is not None:
+                roots[part.name] = fixed_root
             continue
         xml = _render_part(part, env, context, docxtpl_steps.resolve_listing)
         part_root = etree.fromstring(xml.encode("utf-8"), _PARSER)
         postprocess(part_root)
         data = _serialize(part_root)
-        # a part without tags comes out the same for every document: compressed once
-        changed[part.name] = data if part.templated else Compressed.of(data)
-        if not part.templated:
-            prep.fixed[key] = changed[part.name]
+        if roots is not None:
+            roots[part.name] = part_root
+        if part.templated:
+            changed[part.name] = data
+        else:  # a part without tags comes out the same for every document: compressed once
+            changed[part.name] = Compressed.of(data)
+            prep.fixed[key] = (changed[part.name], part_root)
     entries: list[tuple[str, bytes | Compressed]] = []
     for name in entry_order(list(prep.raw)):
         new = changed.get(name)
