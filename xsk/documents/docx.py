@@ -263,6 +263,18 @@ def image_holders(value: Any) -> Iterator[Mapping[str, Any]]:
             yield from image_holders(v)
 
 
+def _has_image(value: Any) -> bool:
+    """Whether :func:`image_holders` would find anything in ``value`` (without generators)."""
+    if isinstance(value, Mapping):
+        path = value.get("image_path")
+        if isinstance(path, (str, Path)) and path:
+            return True
+        return any(_has_image(v) for v in value.values() if isinstance(v, (Mapping, list, tuple)))
+    if isinstance(value, (list, tuple)):
+        return any(_has_image(v) for v in value if isinstance(v, (Mapping, list, tuple)))
+    return False
+
+
 def _attach_images(value: Any, tpl: Any) -> None:
     """Give every dict that has an ``image_path`` an ``image`` InlineImage (for charts)."""
     from docx.shared import Mm
@@ -632,7 +644,7 @@ def _render_bytes(
     ctx = _clean_context(dict(context))
     core = _core_values(kind, ctx, public, traditional)
     prep, styles = _prepared(template)
-    if prep is None or next(image_holders(ctx), None) is not None:
+    if prep is None or _has_image(ctx):
         return _render_with_docxtpl(template, ctx, core, traditional)
     assert styles is not None and _STEPS is not None
     roots: dict[str, Any] | None = {} if paragraphs is not None else None

@@ -52,11 +52,12 @@ def _set(p: Any, tag: str, before: set[str]) -> None:
     if ppr is None:
         ppr = etree.Element(_PPR)
         p.insert(0, ppr)
-    if ppr.find(tag) is not None:
-        return
     pos = 0
     for i, child in enumerate(ppr):
-        if child.tag in before:
+        name = child.tag
+        if name == tag:
+            return  # set already
+        if name in before:
             pos = i + 1
     ppr.insert(pos, etree.Element(tag))
 

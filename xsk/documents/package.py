@@ -240,7 +240,8 @@ def _render_part(
         xml = env.from_string(part.source).render(context)
     except Exception as exc:
         raise PartError(part, exc) from exc
-    xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+    # with_lines undone (re.sub(r"\n<w:p([ >])", r"<w:p\1") in two plain replaces)
+    xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
     xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
     return resolve_listing(xml)
 

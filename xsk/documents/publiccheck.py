@@ -123,13 +123,36 @@ def scanner(
     return result
 
 
-def hits_in(paragraphs: Sequence[str], scrubber: Scrubber) -> list[tuple[int, Hit]]:
-    """``(paragraph number, hit)`` for every hit, paragraphs counted from 1."""
+def hits_in(
+    paragraphs: Sequence[str], scrubber: Scrubber, *, memo: dict[str, list[Hit]] | None = None
+) -> list[tuple[int, Hit]]:
+    """``(paragraph number, hit)`` for every hit, paragraphs counted from 1. ``memo`` keeps
+    what ``scrubber`` found in each text (documents of one case share most paragraphs)."""
     out = []
     for n, text in enumerate(paragraphs, start=1):
-        if text.strip():
-            out.extend((n, h) for h in scrubber.find(text))
+        if not text.strip():
+            continue
+        found = memo.get(text) if memo is not None else None
+        if found is None:
+            found = scrubber.find(text)
+            if memo is not None and len(memo) < _MEMO_TEXTS:
+                memo[text] = found
+        out.extend((n, h) for h in found)
     return out
+
+
+_MEMO_TEXTS = 4096
+_FOUND: dict[int, tuple[Scrubber, dict[str, list[Hit]]]] = {}
+
+
+def _memo(scrubber: Scrubber) -> dict[str, list[Hit]]:
+    """The memo of what ``scrubber`` (one of the cached scanners) found, per process."""
+    entry = _FOUND.get(id(scrubber))
+    if entry is None or entry[0] is not scrubber:
+        if len(_FOUND) > 64:
+            _FOUND.clear()
+        entry = _FOUND[id(scrubber)] = (scrubber, {})
+    return entry[1]
 
 
 def hide(value: str) -> str:
@@ -163,7 +186,8 @@ def refuse_leaks(
 
     if paragraphs is None:
         paragraphs = paragraphs_bytes(data)
-    hits = hits_in(paragraphs, scanner(known, allowed, scan, traditional=traditional))
+    scrubber = scanner(known, allowed, scan, traditional=traditional)
+    hits = hits_in(paragraphs, scrubber, memo=_memo(scrubber))
     if not hits:
         return
     parts = []
