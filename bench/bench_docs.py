@@ -139,19 +139,38 @@ def race_worker(root: Path, out: Path) -> dict[str, float]:
         job.out_path.parent.mkdir(parents=True, exist_ok=True)
     t1 = time.perf_counter()
     docx.warm([j.kind for j in job_list], dirs)
-    t2 = time.perf_counter()
     traditional = ws.settings.traditional
+    t2, c2 = time.perf_counter(), time.process_time()
     for job in job_list:
         _run_job(job, dirs, traditional)
-    t3 = time.perf_counter()
-    size = sum(Path(j.out_path).stat().st_size for j in job_list)
-    return {"plan": t1 - t0, "prepare": t2 - t1, "render": t3 - t2, "docs": len(job_list)} | {
-        "bytes": size
+    t3, c3 = time.perf_counter(), time.process_time()
+    return {
+        "plan": t1 - t0,
+        "prepare": t2 - t1,
+        "render": t3 - t2,
+        "render_cpu": c3 - c2,
+        "docs": len(job_list),
     }
 
 
-def race(root: Path, tmp: Path, pandoc: str, rounds: int) -> list[tuple[str, float]]:
-    """The content-only race, xsk and pandoc alternating ``rounds`` times: the median times."""
+def run_cpu(args: list[str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, from wait4) of one run of ``args``."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(args, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = proc.stderr.read() if proc.stderr else b""
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"失败：{' '.join(args)}\n{err.decode(errors='replace')}")
+    return elapsed, usage.ru_utime + usage.ru_stime
+
+
+def race(
+    root: Path, tmp: Path, pandoc: str, rounds: int, overwrite: bool = False
+) -> list[tuple[str, float]]:
+    """The content-only race, xsk and pandoc alternating ``rounds`` times: the median times.
+    Each run writes new files (the last round's are removed first) unless ``overwrite``."""
     docs = sorted((root / "out").rglob("*.docx"))
     if not docs:
         run_once([sys.executable, "-m", "xsk", "-C", str(root), "docs", "build", "--force"])
@@ -163,12 +182,19 @@ def race(root: Path, tmp: Path, pandoc: str, rounds: int) -> list[tuple[str, flo
     worker = [sys.executable, str(Path(__file__).resolve()), "--race-worker", str(root), str(out)]
     xsk_runs: list[dict[str, float]] = []
     pandoc_runs: list[float] = []
+    pandoc_cpu: list[float] = []
     for _ in range(rounds):
+        if not overwrite:  # both write new files (not timed: removing the last round's)
+            shutil.rmtree(out, ignore_errors=True)
+            dst.unlink(missing_ok=True)
+            os.sync()
         proc = subprocess.run(worker, env=env(), capture_output=True, text=True)
         if proc.returncode != 0:
             raise SystemExit(f"xsk 渲染进程失败：\n{proc.stderr}")
         xsk_runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-        pandoc_runs.append(run_once([pandoc, str(src), "-f", "markdown", "-o", str(dst)]))
+        wall, cpu = run_cpu([pandoc, str(src), "-f", "markdown", "-o", str(dst)])
+        pandoc_runs.append(wall)
+        pandoc_cpu.append(cpu)
     n = int(xsk_runs[0]["docs"])
     if n != len(docs):
         raise SystemExit(f"xsk 渲染了 {n} 份，pandoc 一侧有 {len(docs)} 份")
@@ -184,6 +210,8 @@ def race(root: Path, tmp: Path, pandoc: str, rounds: int) -> list[tuple[str, flo
         ("render", med("render")),
         ("prepare_render", statistics.median(r["prepare"] + r["render"] for r in xsk_runs)),
         ("pandoc", statistics.median(pandoc_runs)),
+        ("render_cpu", med("render_cpu")),
+        ("pandoc_cpu", statistics.median(pandoc_cpu)),
         ("render_min", min(r["render"] for r in xsk_runs)),
         ("render_max", max(r["render"] for r in xsk_runs)),
         ("pandoc_min", min(pandoc_runs)),
@@ -191,12 +219,15 @@ def race(root: Path, tmp: Path, pandoc: str, rounds: int) -> list[tuple[str, flo
     ]
 
 
-def print_race(figures: list[tuple[str, float]], rounds: int) -> bool:
+def print_race(figures: list[tuple[str, float]], rounds: int, overwrite: bool) -> bool:
     f = dict(figures)
     n = int(f["docs"])
     print()
     print(f"只比内容：一个 xsk 进程渲染全部 {n} 份 / 一个 pandoc 进程转换同样内容的 Markdown")
-    print(f"（{f['md_bytes'] / 1024:.0f} KB，一个文件，文书之间分页；交替 {rounds} 轮取中位数）")
+    print(f"（{f['md_bytes'] / 1024:.0f} KB，一个文件，文书之间分页；交替 {rounds} 轮取中位数；")
+    print(
+        "  " + ("每轮覆盖上一轮的文件）" if overwrite else "每轮写新文件，上一轮的先删掉并 sync）")
+    )
     print(cell("项目", 46, "<") + cell("秒", 9) + cell("最快", 9) + cell("最慢", 9))
     print("-" * 73)
     rows = [
@@ -218,6 +249,10 @@ def print_race(figures: list[tuple[str, float]], rounds: int) -> bool:
     print(
         f"（连读模板一起算：pandoc / xsk（读模板 + 渲染）= {f['pandoc'] / f['prepare_render']:.2f} 倍）"
     )
+    print(
+        f"（CPU 时间：xsk 渲染 {f['render_cpu']:.3f} 秒，pandoc {f['pandoc_cpu']:.3f} 秒，"
+        f"{f['pandoc_cpu'] / f['render_cpu']:.2f} 倍；机器繁忙时墙钟时间波动大，CPU 时间较稳）"
+    )
     return passed
 
 
@@ -228,6 +263,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2], help="并行进程数")
     parser.add_argument("--keep", type=Path, help="保留工作目录（默认用临时目录）")
     parser.add_argument("--race-only", action="store_true", help="只比内容（一个进程对一个进程）")
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="只比内容：每轮覆盖上一轮写出的文件（默认先删掉，写新文件）",
+    )
     parser.add_argument("--race-worker", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.race_worker:
@@ -254,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.race_only:
             rows = per_document(root, tmp, pandoc, args.jobs, args.repeat)
         if pandoc:
-            race_figures = race(root, tmp, pandoc, args.rounds)
+            race_figures = race(root, tmp, pandoc, args.rounds, args.overwrite)
     finally:
         if args.keep is None:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -270,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     ok = True
     if rows:
         ok = print_per_document(rows, args.jobs, args.repeat)
-    ok &= print_race(race_figures, args.rounds)
+    ok &= print_race(race_figures, args.rounds, args.overwrite)
     return 0 if ok else 1
 
 
