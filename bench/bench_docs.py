@@ -187,11 +187,12 @@ def race(
         if not overwrite:  # both write new files (not timed: removing the last round's)
             shutil.rmtree(out, ignore_errors=True)
             dst.unlink(missing_ok=True)
-            os.sync()
+        os.sync()  # before each run: none waits for the writeback of what ran before it
         proc = subprocess.run(worker, env=env(), capture_output=True, text=True)
         if proc.returncode != 0:
             raise SystemExit(f"xsk 渲染进程失败：\n{proc.stderr}")
         xsk_runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        os.sync()
         wall, cpu = run_cpu([pandoc, str(src), "-f", "markdown", "-o", str(dst)])
         pandoc_runs.append(wall)
         pandoc_cpu.append(cpu)
@@ -226,7 +227,12 @@ def print_race(figures: list[tuple[str, float]], rounds: int, overwrite: bool) -
     print(f"只比内容：一个 xsk 进程渲染全部 {n} 份 / 一个 pandoc 进程转换同样内容的 Markdown")
     print(f"（{f['md_bytes'] / 1024:.0f} KB，一个文件，文书之间分页；交替 {rounds} 轮取中位数；")
     print(
-        "  " + ("每轮覆盖上一轮的文件）" if overwrite else "每轮写新文件，上一轮的先删掉并 sync）")
+        "  "
+        + (
+            "每轮覆盖上一轮的文件，先 sync）"
+            if overwrite
+            else "每轮写新文件，上一轮的先删掉并 sync）"
+        )
     )
     print(cell("项目", 46, "<") + cell("秒", 9) + cell("最快", 9) + cell("最慢", 9))
     print("-" * 73)
