@@ -203,23 +203,37 @@ def make_jinja_env() -> SandboxedEnvironment:
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+# what _clean_str changes: the characters above, \r, and line breaks (joined after ，；、)
+_TO_CLEAN = re.compile("[\x00-\x08\x0a-\x1f\ufffe\uffff]")
+
+
 def _clean_str(s: str) -> str:
+    if not _TO_CLEAN.search(s):
+        return s
     s = s.replace("\r\n", "\n").replace("\r", "\n")
     # a line break typed mid-sentence (after ，；、) would become a paragraph ending in ，
     return join_broken_lines(_XML_BAD.sub("", s))
 
 
+# values kept as they are: nothing in them can change
+_ATOMIC = (int, float, complex, bytes, type(None), _dt.date, _dt.time, _dt.timedelta)
+
+
 def _clean_context(value: Any) -> Any:
-    """Plain-data copy of the context with XML-unsafe characters removed."""
+    """Plain-data copy of the context with XML-unsafe characters removed: mappings, lists
+    and tuples are copied (as dicts and lists), other mutable values deep-copied, so that
+    rendering never changes the caller's data."""
     if isinstance(value, str):
         return _clean_str(value)
+    if isinstance(value, _ATOMIC):
+        return value
     if isinstance(value, Mapping):
         return {str(k): _clean_context(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_clean_context(v) for v in value]
     if isinstance(value, Path):
         return str(value)
-    return value
+    return copy.deepcopy(value)
 
 
 def image_holders(value: Any) -> Iterator[Mapping[str, Any]]:
@@ -234,6 +248,18 @@ def image_holders(value: Any) -> Iterator[Mapping[str, Any]]:
     elif isinstance(value, (list, tuple)):
         for v in value:
             yield from image_holders(v)
+
+
+def _has_image(value: Any) -> bool:
+    """Whether :func:`image_holders` would find anything in ``value`` (without generators)."""
+    if isinstance(value, Mapping):
+        path = value.get("image_path")
+        if isinstance(path, (str, Path)) and path:
+            return True
+        return any(_has_image(v) for v in value.values() if isinstance(v, (Mapping, list, tuple)))
+    if isinstance(value, (list, tuple)):
+        return any(_has_image(v) for v in value if isinstance(v, (Mapping, list, tuple)))
+    return False
 
 
 def _attach_images(value: Any, tpl: Any) -> None:
@@ -416,6 +442,11 @@ def _template_class() -> Any:
     return _TEMPLATE_CLASS
 
 
+# what docxtpl's resolve_listing rewrites, and its paragraph pattern
+_LISTING_CHARS = re.compile("[\t\a\n\f]")
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+
+
 class _DocxtplSteps:
     """docxtpl's steps after Jinja (they use nothing of the template object), for the
     prepared-template path."""
@@ -429,9 +460,26 @@ class _DocxtplSteps:
         return self.base.patch_xml(self, xml)
 
     def resolve_listing(self, xml: str) -> str:
-        return self.base.resolve_listing(self, xml)
+        # docxtpl's step only rewrites \t \a \n \f inside the w:t of a paragraph: a part
+        # without them is returned as it is, and in the others only the paragraphs that
+        # have one go through docxtpl (its own regex on the paragraph alone matches it whole)
+        if not _LISTING_CHARS.search(xml):
+            return xml
+        return _PARAGRAPH.sub(self._resolve_paragraph, xml)
+
+    def _resolve_paragraph(self, m: re.Match[str]) -> str:
+        text = m.group(0)
+        if not _LISTING_CHARS.search(text):
+            return text
+        return self.base.resolve_listing(self, text)
 
     def fix_tables(self, xml: str) -> Any:
+        # docxtpl's step changes a table grid only when a row has more cells than the grid
+        # has columns or no row fills the grid: the part is parsed as docxtpl parses it, and
+        # docxtpl's step runs (on the same text) only for such a table or anything unusual
+        tree = etree.fromstring(xml, etree.XMLParser(recover=True))
+        if _grids_fit(tree):
+            return tree
         return self.base.fix_tables(self, xml)
 
     def fix_docpr_ids(self, tree: Any) -> None:
@@ -439,6 +487,46 @@ class _DocxtplSteps:
         wp = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
         for i, elt in enumerate(tree.iter(f"{{{wp}}}docPr"), start=1001):
             elt.attrib["id"] = str(i)
+
+
+def _grids_fit(tree: Any) -> bool:
+    """Whether docxtpl's fix_tables would leave ``tree`` as it is (False: it may not, or it
+    would fail on something in it)."""
+    uri = tree.nsmap.get("w")
+    if uri is None:
+        return False
+    tbl, grid_tag, col, tr, tc = (
+        f"{{{uri}}}{t}" for t in ("tbl", "tblGrid", "gridCol", "tr", "tc")
+    )
+    tc_pr, span_tag, val = f"{{{uri}}}tcPr", f"{{{uri}}}gridSpan", f"{{{uri}}}val"
+    for t in tree.iter(tbl):
+        grid = t.find(grid_tag)
+        if grid is None:
+            return False
+        columns = len(grid.findall(col))
+        spans = next(t.iter(span_tag), None) is not None
+        most_cells = filled = 0
+        for row in t.iter(tr):
+            cells = row.findall(tc)
+            most_cells = max(most_cells, len(cells))
+            if not spans:
+                filled = max(filled, len(cells))
+                continue
+            total = 0
+            for cell in cells:
+                props = cell.find(tc_pr)
+                span = None if props is None else props.find(span_tag)
+                if span is None:
+                    total += 1
+                    continue
+                try:
+                    total += int(span.get(val))
+                except (TypeError, ValueError):
+                    return False
+            filled = max(filled, total)
+        if most_cells > columns or filled < columns:
+            return False
+    return True
 
 
 _PREPARED: dict[tuple[str, int, int], Any] = {}
@@ -512,12 +600,15 @@ def render_document_bytes(
     template_dirs: Sequence[Path],
     public: bool,
     traditional: bool = False,
+    paragraphs: list[str] | None = None,
 ) -> bytes:
-    """Render to deterministic .docx bytes (no leak scan, nothing written)."""
+    """Render to deterministic .docx bytes (no leak scan, nothing written). ``paragraphs``,
+    when given, receives what ``publiccheck.paragraphs_bytes`` would read from the result
+    (it stays empty when the document was rendered through docxtpl)."""
     template = find_template(kind, template_dirs)
     bounds.start()
     try:
-        data = _render_bytes(template, kind, context, public, traditional)
+        data = _render_bytes(template, kind, context, public, traditional, paragraphs)
     finally:
         bounds.stop()
     if len(data) > bounds.MAX_OUTPUT:
@@ -528,25 +619,33 @@ def render_document_bytes(
 
 
 def _render_bytes(
-    template: Path, kind: str, context: Mapping[str, Any], public: bool, traditional: bool
+    template: Path,
+    kind: str,
+    context: Mapping[str, Any],
+    public: bool,
+    traditional: bool,
+    paragraphs: list[str] | None = None,
 ) -> bytes:
     from xsk.documents import package as docx_package
 
-    ctx = _clean_context(copy.deepcopy(dict(context)))
+    ctx = _clean_context(dict(context))
     core = _core_values(kind, ctx, public, traditional)
     prep, styles = _prepared(template)
-    if prep is None or next(image_holders(ctx), None) is not None:
+    if prep is None or _has_image(ctx):
         return _render_with_docxtpl(template, ctx, core, traditional)
     assert styles is not None and _STEPS is not None
+    roots: dict[str, Any] | None = {} if paragraphs is not None else None
+    core_xml = docx_package.core_properties_xml(core)
     try:
-        return docx_package.render(
+        data = docx_package.render(
             prep,
             ctx,
             env=make_jinja_env(),
             docxtpl_steps=_STEPS,
             postprocess=_postprocess(styles, traditional),
-            core_xml=docx_package.core_properties_xml(core),
+            core_xml=core_xml,
             variant=traditional,
+            roots=roots,
         )
     except docx_package.PartError as exc:
         part = exc.part
@@ -555,6 +654,20 @@ def _render_bytes(
         ) from exc.cause
     except etree.XMLSyntaxError as exc:
         raise TemplateError(f"文书模板 {template} 渲染后不是有效的 XML：{exc}") from exc
+    if paragraphs is not None and roots is not None:
+        from xsk.documents import publiccheck
+
+        # the parts as written (trees already parsed; the template's own parts read again)
+        for name in publiccheck.text_parts(prep.raw):
+            root = roots.get(name)
+            if root is None:
+                root = etree.fromstring(prep.raw[name])
+            paragraphs.extend(publiccheck.part_paragraphs(root))
+        core_name = "docProps/core.xml"  # the part the scan reads, wherever the rels point
+        if core_name in prep.raw:
+            core_part = core_xml if prep.core == core_name else prep.raw[core_name]
+            paragraphs.append(publiccheck.core_text(etree.fromstring(core_part)))
+    return data
 
 
 def _render_with_docxtpl(
@@ -624,8 +737,14 @@ def render_document(
     without fsync (still atomically): the caller syncs (:func:`xsk.store.atomic.sync_all`).
     """
     out_path = Path(out_path)
+    paragraphs: list[str] = []
     data = render_document_bytes(
-        kind, context, template_dirs=template_dirs, public=public, traditional=traditional
+        kind,
+        context,
+        template_dirs=template_dirs,
+        public=public,
+        traditional=traditional,
+        paragraphs=paragraphs if public else None,
     )
     if public:
         from xsk.documents.publiccheck import refuse_leaks
@@ -640,6 +759,7 @@ def render_document(
                 allowed=[str(a) for a in allowed_public if a],
                 scan=scan,
                 traditional=traditional,
+                paragraphs=paragraphs or None,  # empty: rendered by docxtpl, read the bytes
             )
         except PrivacyLeakError:
             with contextlib.suppress(FileNotFoundError):

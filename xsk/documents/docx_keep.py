@@ -52,11 +52,12 @@ def _set(p: Any, tag: str, before: set[str]) -> None:
     if ppr is None:
         ppr = etree.Element(_PPR)
         p.insert(0, ppr)
-    if ppr.find(tag) is not None:
-        return
     pos = 0
     for i, child in enumerate(ppr):
-        if child.tag in before:
+        name = child.tag
+        if name == tag:
+            return  # set already
+        if name in before:
             pos = i + 1
     ppr.insert(pos, etree.Element(tag))
 
@@ -76,24 +77,33 @@ def _keep_table_tail(tbl: Any, rows: int = 2) -> None:
             keep_next(p)
 
 
+_NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+# body paragraphs that may be a heading or the first sign-off line (found in C; each is then
+# checked as _style reads it)
+_HEADINGS = etree.XPath(
+    "w:p[w:pPr/w:pStyle/@w:val = 'Heading1' or w:pPr/w:pStyle/@w:val = 'Heading2']",
+    namespaces=_NS,
+)
+_SIGNS = etree.XPath(f"w:p[w:pPr/w:pStyle/@w:val = '{SIGN}']", namespaces=_NS)
+
+
 def keep_together(root: Any) -> None:
     """Apply the rules above to a rendered ``w:document`` root."""
     body = root.find(_w("body"))
     if body is None:
         return
-    blocks = [el for el in body if el.tag in (_P, _TBL)]
-    for i, el in enumerate(blocks):
-        if el.tag != _P or _style(el) not in HEADINGS:
+    for el in _HEADINGS(body):
+        if _style(el) not in HEADINGS:
             continue
         keep_next(el, lines=True)
-        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        nxt = next(el.itersiblings(_P, _TBL), None)
         if nxt is not None and nxt.tag == _P and 0 < len(_text(nxt)) <= ONE_LINE:
             keep_next(nxt)
-    first_sign = next(
-        (i for i, el in enumerate(blocks) if el.tag == _P and _style(el) == SIGN), None
-    )
-    if first_sign is None:
+    sign = next((el for el in _SIGNS(body) if _style(el) == SIGN), None)
+    if sign is None:
         return
+    blocks = [el for el in body if el.tag in (_P, _TBL)]
+    first_sign = blocks.index(sign)
     # the signature lines and blank lines just above the issuer belong to the sign-off
     start = first_sign
     while (

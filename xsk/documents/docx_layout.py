@@ -20,6 +20,7 @@ from xsk.documents.ooxml import (
     FONT_BODY,
     FONT_LATIN,
     TEXT_WIDTH_TWIPS,
+    W_NS,
     _w,
     insert_ordered,
 )
@@ -130,6 +131,8 @@ def _split_line_breaks(root: Any, styles: _StyleInfo) -> None:
     paragraph's properties (the section break stays on the last one), blank lines are dropped.
     Centred, right-aligned, numbered paragraphs and table text keep their line breaks.
     """
+    if next(root.iter(_BR), None) is None:
+        return  # nothing to split (most parts)
     for p in list(root.iter(_P)):
         breaks = [
             br
@@ -220,36 +223,52 @@ _VAL, _EAST, _EAST_THEME, _HINT, _ASCII, _ASCII_THEME, _HANSI = (
 )
 
 
+# the runs whose (first) properties name no East Asian font: in the built-in templates every
+# run has one, and finding the few that do not in C is most of this pass
+_RUNS_WITHOUT_EAST = etree.XPath(
+    ".//w:r[not(w:rPr[1]/w:rFonts[1][@w:eastAsia != ''])]", namespaces={"w": W_NS}
+)
+
+
 def _enforce_run_fonts(root: Any, styles: _StyleInfo) -> None:
-    """Every run gets an explicit East Asian font (and a size when nothing gives one)."""
-    for p in root.iter(_P):
-        style_east, style_sz = styles.resolve(_style_id(p.find(_PPR)))
-        for r in p.iter(_R):
-            rpr = r.find(_RPR)
-            if rpr is None:
-                rpr = etree.Element(_RPR)
-                r.insert(0, rpr)
-            fonts = rpr.find(_RFONTS)
-            if fonts is None:
-                fonts = etree.Element(_RFONTS)
-                insert_ordered(rpr, fonts, _RPR_ORDER)
-            if not fonts.get(_EAST):
-                # Theme font references would override the explicit name: drop them.
-                fonts.attrib.pop(_EAST_THEME, None)
-                east = style_east if style_east and not style_east.startswith("+") else None
-                fonts.set(_EAST, east or FONT_BODY)
-                fonts.set(_HINT, "eastAsia")
-                if not fonts.get(_ASCII) and not fonts.get(_ASCII_THEME):
-                    fonts.set(_ASCII, FONT_LATIN)
-                    fonts.set(_HANSI, FONT_LATIN)
-                if rpr.find(_SZ) is None and not style_sz:
-                    for tag in ("sz", "szCs"):
-                        el = etree.Element(_w(tag))
-                        el.set(_VAL, str(BODY_SIZE_HALF_POINTS))
-                        insert_ordered(rpr, el, _RPR_ORDER)
+    """Every run gets an explicit East Asian font (and a size when nothing gives one).
+
+    A run takes the style of the outermost paragraph holding it (a paragraph in a text box
+    sits inside a run of another one); a run outside any paragraph is left alone."""
+    for r in _RUNS_WITHOUT_EAST(root):
+        paras = list(r.iterancestors(_P))
+        if not paras:
+            continue
+        style_east, style_sz = styles.resolve(_style_id(paras[-1].find(_PPR)))
+        rpr = r.find(_RPR)
+        if rpr is None:
+            rpr = etree.Element(_RPR)
+            r.insert(0, rpr)
+        fonts = rpr.find(_RFONTS)
+        if fonts is None:
+            fonts = etree.Element(_RFONTS)
+            insert_ordered(rpr, fonts, _RPR_ORDER)
+        if not fonts.get(_EAST):
+            # Theme font references would override the explicit name: drop them.
+            fonts.attrib.pop(_EAST_THEME, None)
+            east = style_east if style_east and not style_east.startswith("+") else None
+            fonts.set(_EAST, east or FONT_BODY)
+            fonts.set(_HINT, "eastAsia")
+            if not fonts.get(_ASCII) and not fonts.get(_ASCII_THEME):
+                fonts.set(_ASCII, FONT_LATIN)
+                fonts.set(_HANSI, FONT_LATIN)
+            if rpr.find(_SZ) is None and not style_sz:
+                for tag in ("sz", "szCs"):
+                    el = etree.Element(_w(tag))
+                    el.set(_VAL, str(BODY_SIZE_HALF_POINTS))
+                    insert_ordered(rpr, el, _RPR_ORDER)
 
 
-_TCPR, _GRIDSPAN = _w("tcPr"), _w("gridSpan")
+_TCPR, _GRIDSPAN, _TCW = _w("tcPr"), _w("gridSpan"), _w("tcW")
+_TBL, _TBLGRID, _GRIDCOL, _TR, _TC, _W_ATTR = (
+    _w(t) for t in ("tbl", "tblGrid", "gridCol", "tr", "tc", "w")
+)
+_TCPR_TCW = f"{_TCPR}/{_TCW}"
 
 
 def _grid_span(tc: Any) -> int:
@@ -262,52 +281,57 @@ def _grid_span(tc: Any) -> int:
     return 1
 
 
+def _twips(value: str | None) -> int:
+    try:
+        return int(float(value or 0))
+    except ValueError:
+        return 0
+
+
 def _fix_table_widths(root: Any) -> None:
     """Make table grids consistent and no wider than the 156 mm text block.
 
     docxtpl's column loops ({%tc %}) leave cell widths of the template; rebuild them from the
     grid so the table fits the page.
     """
-    for tbl in root.iter(_w("tbl")):
-        grid = tbl.find(_w("tblGrid"))
+    for tbl in root.iter(_TBL):
+        grid = tbl.find(_TBLGRID)
         if grid is None:
             continue
-        cols = grid.findall(_w("gridCol"))
-        rows = tbl.findall(_w("tr"))
+        cols = grid.findall(_GRIDCOL)
+        rows = tbl.findall(_TR)
         if not cols or not rows:
             continue
-        widths = []
-        for c in cols:
-            try:
-                widths.append(int(float(c.get(_w("w")) or 0)))
-            except ValueError:
-                widths.append(0)
-        n_cols = max(sum(_grid_span(tc) for tc in tr.findall(_w("tc"))) for tr in rows)
+        widths = [_twips(c.get(_W_ATTR)) for c in cols]
+        cells = [tr.findall(_TC) for tr in rows]
+        # a table without any w:gridSpan (the usual one): every cell spans one column
+        if next(tbl.iter(_GRIDSPAN), None) is None:
+            spans = [[1] * len(row) for row in cells]
+        else:
+            spans = [[_grid_span(tc) for tc in row] for row in cells]
+        n_cols = max(sum(row) for row in spans)
         total = sum(widths)
         consistent = n_cols == len(cols) and total <= TEXT_WIDTH_TWIPS + 20 and all(widths)
         if consistent:
             # Check the cells agree with the grid.
-            for tr in rows:
+            for row, row_spans in zip(cells, spans, strict=True):
                 i = 0
-                for tc in tr.findall(_w("tc")):
-                    span = _grid_span(tc)
+                for tc, span in zip(row, row_spans, strict=True):
                     want = sum(widths[i : i + span])
                     i += span
-                    tcw = tc.find(f"{_w('tcPr')}/{_w('tcW')}")
-                    if tcw is not None and tcw.get(_w("type"), "dxa") == "dxa":
-                        try:
-                            have = int(float(tcw.get(_w("w")) or 0))
-                        except ValueError:
-                            have = 0
-                        if abs(have - want) > 20:
-                            consistent = False
+                    tcw = tc.find(_TCPR_TCW)
+                    if (
+                        tcw is not None
+                        and tcw.get(_w("type"), "dxa") == "dxa"
+                        and abs(_twips(tcw.get(_W_ATTR)) - want) > 20
+                    ):
+                        consistent = False
             if consistent:
                 continue
         # docxtpl rescales grids with truncating division: a grid a few twips short of the
         # text block is meant to fill it.
         target = TEXT_WIDTH_TWIPS if total <= 0 or total > TEXT_WIDTH_TWIPS - 50 else total
-        spans = [_grid_span(tc) for tr in rows for tc in tr.findall(_w("tc"))]
-        if all(span == 1 for span in spans):
+        if all(span == 1 for row in spans for span in row):
             # columns made by a loop ({%tc %}): the template's widths say nothing about them
             new = _content_widths(rows, n_cols, target)
         elif n_cols == len(cols) and all(widths):
@@ -318,31 +342,30 @@ def _fix_table_widths(root: Any) -> None:
         for c in cols:
             grid.remove(c)
         for w in new:
-            el = etree.SubElement(grid, _w("gridCol"))
-            el.set(_w("w"), str(w))
-        for tr in rows:
+            el = etree.SubElement(grid, _GRIDCOL)
+            el.set(_W_ATTR, str(w))
+        for row, row_spans in zip(cells, spans, strict=True):
             i = 0
-            for tc in tr.findall(_w("tc")):
-                span = _grid_span(tc)
+            for tc, span in zip(row, row_spans, strict=True):
                 want = sum(new[i : i + span])
                 i += span
-                tcpr = tc.find(_w("tcPr"))
+                tcpr = tc.find(_TCPR)
                 if tcpr is None:
-                    tcpr = etree.Element(_w("tcPr"))
+                    tcpr = etree.Element(_TCPR)
                     tc.insert(0, tcpr)
-                tcw = tcpr.find(_w("tcW"))
+                tcw = tcpr.find(_TCW)
                 if tcw is None:
-                    tcw = etree.Element(_w("tcW"))
+                    tcw = etree.Element(_TCW)
                     # tcW follows cnfStyle only.
                     cnf = tcpr.find(_w("cnfStyle"))
                     tcpr.insert(1 if cnf is not None else 0, tcw)
-                tcw.set(_w("w"), str(want))
+                tcw.set(_W_ATTR, str(want))
                 tcw.set(_w("type"), "dxa")
         tblpr = tbl.find(_w("tblPr"))
         if tblpr is not None:
             tblw = tblpr.find(_w("tblW"))
             if tblw is not None:
-                tblw.set(_w("w"), str(target))
+                tblw.set(_W_ATTR, str(target))
                 tblw.set(_w("type"), "dxa")
 
 

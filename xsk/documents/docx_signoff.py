@@ -16,7 +16,6 @@ Widths are in characters of the body text (``text_width``).
 
 from __future__ import annotations
 
-import itertools
 from fractions import Fraction
 from typing import Any
 
@@ -39,18 +38,18 @@ def text_width(text: str) -> Fraction:
     """Width of ``text`` in body characters: a CJK character is one, ASCII half of one, and
     Word and LibreOffice put a fifth of a character between CJK text and a number or Latin
     word (autoSpaceDN / autoSpaceDE): "2026年3月11日" is 7.5 characters wide."""
-    width = Fraction(0)
+    tenths = 0  # counted in tenths of a character, exactly
     prev: bool | None = None
     for ch in text:
         wide = ord(ch) >= 0x2E80
-        width += Fraction(1) if wide else Fraction(1, 2)
+        tenths += 10 if wide else 5
         if ch.isalnum() or wide:
             if prev is not None and prev != wide:
-                width += Fraction(1, 5)
+                tenths += 2
             prev = wide
         else:
             prev = None
-    return width
+    return Fraction(tenths, 10)
 
 
 def _style(p: Any) -> str:
@@ -88,15 +87,24 @@ def indents(issuer: str, date: str, *, sealed: bool) -> tuple[Fraction, Fraction
     return PLAIN_RIGHT + (PLAIN_RIGHT - date_right), Fraction(PLAIN_RIGHT)
 
 
+# the body paragraphs that may be an issuer (found in C; each is checked as _style reads it)
+_ISSUERS = etree.XPath(
+    f"w:p[w:pPr/w:pStyle/@w:val = '{ISSUER}']",
+    namespaces={"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"},
+)
+
+
 def place_signoff(root: Any) -> None:
     """Set the indents of every issuer + date pair of a rendered ``w:document`` root."""
     body = root.find(_w("body"))
     if body is None:
         return
-    paras = [el for el in body if el.tag == _P]
-    for first, second in itertools.pairwise(paras):
+    for first in _ISSUERS(body):
+        second = next(first.itersiblings(_P), None)
+        if second is None or _style(first) != ISSUER:
+            continue
         kind = _style(second)
-        if _style(first) != ISSUER or kind not in (DATE_SEALED, DATE_UNSEALED):
+        if kind not in (DATE_SEALED, DATE_UNSEALED):
             continue
         issuer_right, date_right = indents(_text(first), _text(second), sealed=kind == DATE_SEALED)
         _set_right(first, issuer_right)

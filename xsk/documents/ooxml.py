@@ -33,12 +33,23 @@ PPR_ORDER = [
 ]  # fmt: skip
 
 
+_LATER: dict[tuple[int, str], tuple[list[str], frozenset[str]]] = {}
+
+
+def _later(order: list[str], name: str) -> frozenset[str]:
+    """The tags ``order`` puts after ``name`` (cached per order list and name)."""
+    found = _LATER.get((id(order), name))
+    if found is None or found[0] is not order:
+        found = (order, frozenset(_w(n) for n in order[order.index(name) + 1 :]))
+        _LATER[(id(order), name)] = found
+    return found[1]
+
+
 def insert_ordered(parent: Any, child: Any, order: list[str]) -> None:
     """Insert ``child`` into ``parent`` before the first element ``order`` puts after it."""
     from lxml import etree
 
-    name = etree.QName(child).localname
-    later = {_w(n) for n in order[order.index(name) + 1 :]}
+    later = _later(order, etree.QName(child).localname)
     for i, existing in enumerate(parent):
         if existing.tag in later:
             parent.insert(i, child)

@@ -133,7 +133,7 @@ class PreparedTemplate:
     others: list[Part]  # headers, footers and footnotes
     styles_root: Any
     compressed: dict[str, Compressed] = field(default_factory=dict)
-    fixed: dict[tuple[str, bool], bytes] = field(default_factory=dict)
+    fixed: dict[tuple[str, bool], tuple[Compressed, Any]] = field(default_factory=dict)
 
     def compressed_raw(self, name: str) -> Compressed:
         found = self.compressed.get(name)
@@ -240,7 +240,8 @@ def _render_part(
         xml = env.from_string(part.source).render(context)
     except Exception as exc:
         raise PartError(part, exc) from exc
-    xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+    # with_lines undone (re.sub(r"\n<w:p([ >])", r"<w:p\1") in two plain replaces)
+    xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
     xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
     return resolve_listing(xml)
 
@@ -259,29 +260,43 @@ def render(
     postprocess: Callable[[Any], None],
     core_xml: bytes,
     variant: bool,
+    roots: dict[str, Any] | None = None,
 ) -> bytes:
     """The .docx bytes of one document. ``docxtpl_steps`` provides docxtpl's
     ``resolve_listing``, ``fix_tables`` and ``fix_docpr_ids``; ``postprocess`` normalises a
     part's XML root in place; ``variant`` keys the cache of parts without template tags (their
-    output depends only on the post-processing)."""
+    output depends only on the post-processing). ``roots``, when given, receives the XML root
+    of every part written from a tree (name -> root, as serialised: not to be changed)."""
     body_xml = _render_part(prep.body, env, context, docxtpl_steps.resolve_listing)
     body = docxtpl_steps.fix_tables(body_xml)
     docxtpl_steps.fix_docpr_ids(body)
     root = copy.deepcopy(prep.shell)
     root.append(body)
     postprocess(root)
-    changed: dict[str, bytes] = {prep.document: _serialize(root), prep.core: core_xml}
+    changed: dict[str, bytes | Compressed] = {
+        prep.document: _serialize(root),
+        prep.core: core_xml,
+    }
+    if roots is not None:
+        roots[prep.document] = root
     for part in prep.others:
         key = (part.name, variant)
         if not part.templated and key in prep.fixed:
-            changed[part.name] = prep.fixed[key]
+            changed[part.name], fixed_root = prep.fixed[key]
+            if roots is not None:
+                roots[part.name] = fixed_root
             continue
         xml = _render_part(part, env, context, docxtpl_steps.resolve_listing)
         part_root = etree.fromstring(xml.encode("utf-8"), _PARSER)
         postprocess(part_root)
-        changed[part.name] = _serialize(part_root)
-        if not part.templated:
-            prep.fixed[key] = changed[part.name]
+        data = _serialize(part_root)
+        if roots is not None:
+            roots[part.name] = part_root
+        if part.templated:
+            changed[part.name] = data
+        else:  # a part without tags comes out the same for every document: compressed once
+            changed[part.name] = Compressed.of(data)
+            prep.fixed[key] = (changed[part.name], part_root)
     entries: list[tuple[str, bytes | Compressed]] = []
     for name in entry_order(list(prep.raw)):
         new = changed.get(name)
@@ -321,9 +336,40 @@ _CORE_FIELDS = [
 ]
 
 
+_CORE_HEAD = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<cp:coreProperties"
+    + b"".join(f' xmlns:{k}="{v}"'.encode() for k, v in _CORE_NS.items())
+    + b">"
+)
+# text lxml writes as it is apart from & < > (anything else, \r say, goes through lxml)
+_PLAIN_TEXT = re.compile("[\n\t\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]*")
+
+
 def core_properties_xml(values: Mapping[str, Any]) -> bytes:
     """docProps/core.xml with ``values`` (keys as python-docx's CoreProperties attributes;
-    datetimes written as W3CDTF in UTC, like python-docx)."""
+    datetimes written as W3CDTF in UTC, like python-docx). Written as text, byte for byte
+    what :func:`core_properties_tree_xml` serialises (that one is used for text with
+    characters lxml escapes or refuses)."""
+    out = [_CORE_HEAD]
+    for tag, key in _CORE_FIELDS:
+        value = values.get(key, "")
+        attr = ""
+        if hasattr(value, "strftime"):
+            if tag.startswith("dcterms:"):
+                attr = ' xsi:type="dcterms:W3CDTF"'
+            text = value.strftime("%Y-%m-%dT%H:%M:%SZ")
+        else:
+            text = str(value)
+        if not _PLAIN_TEXT.fullmatch(text):
+            return core_properties_tree_xml(values)
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        out.append(f"<{tag}{attr}>{text}</{tag}>".encode())
+    out.append(b"</cp:coreProperties>")
+    return b"".join(out)
+
+
+def core_properties_tree_xml(values: Mapping[str, Any]) -> bytes:
+    """:func:`core_properties_xml` built and serialised with lxml."""
     root = etree.Element(f"{{{_CORE_NS['cp']}}}coreProperties", nsmap=_CORE_NS)
     for tag, key in _CORE_FIELDS:
         prefix, local = tag.split(":")

@@ -41,26 +41,40 @@ def paragraphs_bytes(data: bytes) -> list[str]:
     out: list[str] = []
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         names = z.namelist()
-        parts = sorted(
-            (n for n in names if _PARTS.fullmatch(n)),
-            key=lambda n: (0 if n.endswith("document.xml") else 1, n),
-        )
-        for name in parts:
-            root = etree.fromstring(z.read(name))
-            for p in root.iter(_w("p")):
-                chunks = []
-                for el in p.iter(_w("t"), _w("tab"), _w("br"), _w("cr")):
-                    if el.tag == _w("t"):
-                        chunks.append(el.text or "")
-                    elif el.tag == _w("tab"):
-                        chunks.append("\t")
-                    else:
-                        chunks.append("\n")
-                out.append("".join(chunks))
+        for name in text_parts(names):
+            out.extend(part_paragraphs(etree.fromstring(z.read(name))))
         if "docProps/core.xml" in names:
-            root = etree.fromstring(z.read("docProps/core.xml"))
-            out.append("\n".join(el.text for el in root.iter() if el.text and el.text.strip()))
+            out.append(core_text(etree.fromstring(z.read("docProps/core.xml"))))
     return out
+
+
+def text_parts(names: Iterable[str]) -> list[str]:
+    """The parts of a package whose paragraphs are scanned, in the order they are read."""
+    return sorted(
+        (n for n in names if _PARTS.fullmatch(n)),
+        key=lambda n: (0 if n.endswith("document.xml") else 1, n),
+    )
+
+
+def part_paragraphs(root: Any) -> list[str]:
+    """The text of each paragraph of a parsed part (tabs as \t, breaks as \n)."""
+    out = []
+    for p in root.iter(_w("p")):
+        chunks = []
+        for el in p.iter(_w("t"), _w("tab"), _w("br"), _w("cr")):
+            if el.tag == _w("t"):
+                chunks.append(el.text or "")
+            elif el.tag == _w("tab"):
+                chunks.append("\t")
+            else:
+                chunks.append("\n")
+        out.append("".join(chunks))
+    return out
+
+
+def core_text(root: Any) -> str:
+    """The core properties' text (one line each) from the parsed docProps/core.xml."""
+    return "\n".join(el.text for el in root.iter() if el.text and el.text.strip())
 
 
 _SCANNERS: dict[str, Scrubber] = {}
@@ -109,13 +123,36 @@ def scanner(
     return result
 
 
-def hits_in(paragraphs: Sequence[str], scrubber: Scrubber) -> list[tuple[int, Hit]]:
-    """``(paragraph number, hit)`` for every hit, paragraphs counted from 1."""
+def hits_in(
+    paragraphs: Sequence[str], scrubber: Scrubber, *, memo: dict[str, list[Hit]] | None = None
+) -> list[tuple[int, Hit]]:
+    """``(paragraph number, hit)`` for every hit, paragraphs counted from 1. ``memo`` keeps
+    what ``scrubber`` found in each text (documents of one case share most paragraphs)."""
     out = []
     for n, text in enumerate(paragraphs, start=1):
-        if text.strip():
-            out.extend((n, h) for h in scrubber.find(text))
+        if not text.strip():
+            continue
+        found = memo.get(text) if memo is not None else None
+        if found is None:
+            found = scrubber.find(text)
+            if memo is not None and len(memo) < _MEMO_TEXTS:
+                memo[text] = found
+        out.extend((n, h) for h in found)
     return out
+
+
+_MEMO_TEXTS = 4096
+_FOUND: dict[int, tuple[Scrubber, dict[str, list[Hit]]]] = {}
+
+
+def _memo(scrubber: Scrubber) -> dict[str, list[Hit]]:
+    """The memo of what ``scrubber`` (one of the cached scanners) found, per process."""
+    entry = _FOUND.get(id(scrubber))
+    if entry is None or entry[0] is not scrubber:
+        if len(_FOUND) > 64:
+            _FOUND.clear()
+        entry = _FOUND[id(scrubber)] = (scrubber, {})
+    return entry[1]
 
 
 def hide(value: str) -> str:
@@ -138,13 +175,19 @@ def refuse_leaks(
     allowed: Iterable[str],
     scan: Mapping[str, Any] | None,
     traditional: bool,
+    paragraphs: Sequence[str] | None = None,
 ) -> None:
     """Raise ``PrivacyLeakError`` when the rendered public document ``data`` still holds
-    private data; the message names the context field each finding came from."""
+    private data; the message names the context field each finding came from.
+    ``paragraphs``: what :func:`paragraphs_bytes` would read from ``data``, when the renderer
+    has it already."""
     from xsk.documents.docx_text import PrivacyLeakError
     from xsk.documents.publicview import field_of
 
-    hits = hits_in(paragraphs_bytes(data), scanner(known, allowed, scan, traditional=traditional))
+    if paragraphs is None:
+        paragraphs = paragraphs_bytes(data)
+    scrubber = scanner(known, allowed, scan, traditional=traditional)
+    hits = hits_in(paragraphs, scrubber, memo=_memo(scrubber))
     if not hits:
         return
     parts = []
