@@ -79,8 +79,7 @@ root = sys.argv[1]
 with open(f"{root}/bench-floor.txt", "a", encoding="utf-8") as fh:
     fh.write(f"{time.time()}\\n")
 subprocess.run(["git", "add", "--", "bench-floor.txt"], cwd=root, check=True)
-subprocess.run(["git", "commit", "-q", "--no-verify", "-m", "floor", "--", "bench-floor.txt"],
-               cwd=root, check=True)
+subprocess.run(["git", "commit", "-q", "--no-verify", "-m", "floor"], cwd=root, check=True)
 """
 IMPORT = """
 import os, subprocess, sys

@@ -116,17 +116,55 @@ def commit(
     """
     rel = [os.path.relpath(p, root) for p in paths]
     run_git(["add", "--all", "--", *rel], root)
-    staged = run_git(["diff", "--cached", "--name-status", "--no-renames", "-z", "--", *rel], root)
+    # everything staged, not only ours: when nothing else is (the usual case), the index is
+    # committed as it is; ``commit -- PATHS`` builds a second index and refreshes every
+    # entry of it, 2-3 times the cost at 10,000 cases
+    staged = run_git(["diff", "--cached", "--name-status", "--no-renames", "-z"], root)
     fields = staged.stdout.split("\0")
-    changes = list(zip(fields[0::2], fields[1::2], strict=False))
+    everything = list(zip(fields[0::2], fields[1::2], strict=False))
+    prefix = _prefix(root)  # git names paths from the top of the repository
+    mine = [_joined(prefix, r) for r in rel]
+    changes = [(s, n[len(prefix) :]) for s, n in everything if _under(n, mine)]
     if not changes:
         return False
     _refuse_windows_invalid(root, rel, [name for status, name in changes if status != "D"])
     env = _identity_env(root, fallback_name)
     if date:
         env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
-    run_git(["commit", "-q", "--no-verify", "-m", message, "--", *rel], root, env=env)
+    only = [] if len(changes) == len(everything) else ["--", *rel]
+    run_git(["commit", "-q", "--no-verify", "-m", message, *only], root, env=env)
     return True
+
+
+_PREFIXES: dict[str, str] = {}
+
+
+def _prefix(root: Path) -> str:
+    """``root`` relative to the top of its repository, with a trailing ``/`` ("" at the top)."""
+    key = str(root)
+    if key not in _PREFIXES:
+        _PREFIXES[key] = run_git(["rev-parse", "--show-prefix"], root).stdout.strip()
+    return _PREFIXES[key]
+
+
+def _posix(rel: str) -> str:
+    """A relative path as git prints it (``/``, no ``./``)."""
+    path = rel.replace(os.sep, "/") if os.sep != "/" else rel
+    while path.startswith("./"):
+        path = path[2:]
+    return path.rstrip("/") or "."
+
+
+def _joined(prefix: str, rel: str) -> str:
+    path = _posix(rel)
+    if path == ".":
+        return prefix.rstrip("/") or "."
+    return prefix + path
+
+
+def _under(name: str, paths: Sequence[str]) -> bool:
+    """Whether git's ``name`` is one of ``paths`` or inside one of them."""
+    return any(p == "." or name == p or name.startswith(p + "/") for p in paths)
 
 
 def _refuse_windows_invalid(root: Path, rel: Sequence[str], added: Sequence[str]) -> None:
