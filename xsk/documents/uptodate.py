@@ -231,12 +231,6 @@ def _newest(stats: Sequence[os.stat_result]) -> int:
     return max(max(st.st_mtime_ns, st.st_ctime_ns) for st in stats)
 
 
-def _folder_sig(folder: str) -> Sig | None:
-    """:func:`_folder_stats` as a :data:`Sig` (signature, newest time)."""
-    got = _folder_stats(folder)
-    return None if got is None else (got[0], _newest(got[2]))
-
-
 @dataclass
 class CleanPoint:
     """What git said at the end of the last build that checked every case (``clean.json``):
@@ -277,9 +271,7 @@ def record_clean(ws: Workspace, rev: str, started_ns: int) -> None:
     from xsk.workspace import git
 
     changed = git.start_worktree_changes(ws.root, rev, CASES_DIR)
-    loose = git.start(
-        ["ls-files", "--others", "--exclude-standard", "-z", "--", CASES_DIR], ws.root
-    )
+    loose = git.start_untracked(ws.root, CASES_DIR)
     paths, others = changed.lines(), loose.lines()
     if paths is None or others is None:
         return

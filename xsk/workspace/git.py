@@ -351,14 +351,10 @@ def start_worktree_changes(root: Path, rev: str, pathspec: str) -> Pending:
     return start(["-c", "core.preloadIndex=false", *args], root)
 
 
-def worktree_changes(root: Path, rev: str, pathspec: str) -> list[str] | None:
-    """:func:`start_worktree_changes`, waited for (None when git cannot tell)."""
-    return start_worktree_changes(root, rev, pathspec).lines()
-
-
-def untracked(root: Path, pathspec: str) -> list[str] | None:
-    """Untracked, not ignored files under ``pathspec`` (relative to ``root``), or None."""
-    return start(["ls-files", "--others", "--exclude-standard", "-z", "--", pathspec], root).lines()
+def start_untracked(root: Path, pathspec: str) -> Pending:
+    """Untracked, not ignored files under ``pathspec`` (relative to ``root``), in the
+    background."""
+    return start(["ls-files", "--others", "--exclude-standard", "-z", "--", pathspec], root)
 
 
 def rewind(root: Path, commit: str) -> None:
