@@ -195,3 +195,49 @@ def test_sync_killed_after_pull_is_undone_by_the_next_command(
         assert run_xsk("-C", str(a), "sync").returncode == 0
         titles = sorted(p.parent.name for p in a.glob("cases/*/case.toml"))
         assert titles == ["2026-001", "2026-B001", "2026-B002"]
+
+
+def lock_shim(tmp_path: Path, sub: str) -> dict[str, str]:
+    """PATH with a git that, at ``git SUB``, leaves ``.git/index.lock`` as a git killed while
+    refreshing the index would, and kills xsk with it (no journal written yet)."""
+    d = tmp_path / f"lockshim-{sub}"
+    d.mkdir(exist_ok=True)
+    body = f'if [ "$1" = {sub} ]; then : > .git/index.lock; kill -9 $PPID; exit 1; fi\n'
+    (d / "git").write_text(f'#!/bin/sh\n{body}exec {REAL_GIT} "$@"\n')
+    (d / "git").chmod(0o755)
+    return {"PATH": f"{d}{os.pathsep}{os.environ['PATH']}"}
+
+
+def test_sync_killed_before_its_journal_leaves_git_usable(ws_path: Path, tmp_path: Path) -> None:
+    """CI, seed 20260302: ``sync`` killed in its first ``git status`` left index.lock and no
+    journal; the next ``sync`` refused. The writer that died holding the lock is known (its PID
+    file is still there), so the next writer clears what its git left."""
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(remote)], check=True)
+    git(ws_path, "remote", "add", "origin", str(remote))
+    assert run_xsk("-C", str(ws_path), "new", "--title", "楼道灯", "--no-input").returncode == 0
+    r = run_xsk("-C", str(ws_path), "sync", env=lock_shim(tmp_path, "status"))
+    assert r.returncode == -9
+    assert (ws_path / ".git" / "index.lock").exists()
+    assert (ws_path / ".xsk" / "lock.pid").exists()  # the dead writer's
+    r = run_xsk("-C", str(ws_path), "sync")
+    assert r.returncode == 0, r.stderr
+    assert git(remote, "rev-parse", "main") == git(ws_path, "rev-parse", "HEAD")
+    assert not (ws_path / ".xsk" / "lock.pid").exists()  # a clean end removes it
+    settled(ws_path)
+
+
+def test_a_live_gits_lock_is_left_alone(ws_path: Path) -> None:
+    """An index.lock while no xsk died holding the workspace lock is someone's git at work:
+    xsk says so in Chinese (exit 2) and does not remove it."""
+    assert run_xsk("-C", str(ws_path), "new", "--title", "楼道灯", "--no-input").returncode == 0
+    lockfile = ws_path / ".git" / "index.lock"
+    lockfile.write_bytes(b"")
+    r = run_xsk("-C", str(ws_path), "new", "--title", "路灯", "--no-input")
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert "index.lock" in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert lockfile.exists()
+    lockfile.unlink()
+    assert not (ws_path / "cases" / "2026-002").exists()
+    r = run_xsk("-C", str(ws_path), "new", "--title", "路灯", "--no-input")
+    assert r.returncode == 0, r.stderr

@@ -274,18 +274,6 @@ def case_view(case: Case, *, reveal: bool = False) -> dict[str, Any]:
     }
 
 
-def _git_reason(lines: list[str], code: int) -> str:
-    """git's reason for a failed pull, in Chinese where it is one xsk knows (a lock file left
-    by another git), else git's own last line."""
-    import re
-
-    text = "\n".join(lines)
-    m = re.search(r"Unable to create '([^']+\.lock)': File exists", text)
-    if m:
-        return f"另一个 git 进程可能仍在运行（锁文件 {m.group(1)} 存在），请稍后再运行 xsk sync"
-    return lines[-1] if lines else str(code)
-
-
 def check_workspace(ws_root: Path) -> list[Problem]:
     """Every problem in the workspace: settings, roster, procedures, cases (each file
     parsed once)."""
@@ -500,7 +488,7 @@ def _pull(ws: Workspace, remote: str, branch: str, prefer: str | None) -> list[d
                 detail = (pulled.stderr or pulled.stdout).strip().splitlines()
                 raise UsageError(
                     "同步失败，已撤销本次同步，本机内容未变："
-                    + _git_reason(detail, pulled.returncode)
+                    + vcs.reason(detail, pulled.returncode)
                 )
             where = "、".join(conflicts[:3])
             raise UsageError(

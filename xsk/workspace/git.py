@@ -68,8 +68,36 @@ def run_git(
         raise GitError(f"git {args[0]} 超时（{timeout:g} 秒内没有完成）") from None
     if check and proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()
-        raise GitError(f"git {args[0]} 失败：{detail[-1] if detail else proc.returncode}")
+        raise GitError(f"git {args[0]} 失败：{reason(detail, proc.returncode)}")
     return proc
+
+
+# git's messages (LC_ALL=C) that xsk says in Chinese; anything else is quoted as git's own
+_REASONS = (
+    (r"Unable to create '([^']+\.lock)': File exists",
+     "另一个 git 进程可能仍在运行（锁文件 {0} 存在）；若确定没有 git 在运行，删除该文件后重试"),
+    (r"not a git repository", "这里不是 git 仓库"),
+    (r"Could not resolve host: (\S+)", "无法连接服务器 {0}（请检查网络）"),
+    (r"Authentication failed|could not read Username|Permission denied \(publickey",
+     "远程仓库拒绝了登录（请检查账号或密钥）"),
+    (r"does not appear to be a git repository|repository '[^']*' not found",
+     "找不到远程仓库（请检查地址）"),
+    (r"\[rejected\]|non-fast-forward|fetch first", "远程仓库有本机没有的提交，请先 xsk sync"),
+    (r"No space left on device", "磁盘空间不足"),
+    (r"Permission denied", "没有权限写入（请检查文件夹权限）"),
+)  # fmt: skip
+
+
+def reason(lines: Sequence[str], code: int) -> str:
+    """git's reason for a failure, in Chinese where xsk knows it, else quoted as git's own."""
+    import re
+
+    text = "\n".join(lines)
+    for pattern, said in _REASONS:
+        m = re.search(pattern, text)
+        if m:
+            return said.format(*m.groups())
+    return f"git 返回（英文原文）：{lines[-1]}" if lines else f"退出码 {code}"
 
 
 def toplevel(path: Path) -> Path | None:

@@ -5,7 +5,9 @@ Each file is written atomically, but a crash between two writes, or before the c
 leave a half-applied step. So every writer first records the path in a journal
 (``.xsk/journal``, fsynced); the commit removes the journal. The next command that writes finds
 a leftover journal and rolls the listed paths back to the last commit (new files are deleted),
-and clears a stale git index lock left by a killed ``git commit``.
+and clears the git lock files (``index.lock`` …) a killed writer's git left: the writer that
+died holding the workspace lock left its PID file (:func:`xsk.workspace.lock.crashed_since`).
+A git lock file while no writer died is a live git's, and is left alone.
 
 Recovery runs only under the workspace lock (:mod:`xsk.workspace.lock`), so it never mistakes
 a live writer's journal for a crash. :func:`writing` is the one entry for a command that
@@ -123,20 +125,52 @@ class Transaction:
 def recover(root: Path, state_dir: Path) -> list[str]:
     """Roll back an interrupted change (under the lock); returns the paths restored."""
     with lock.hold(root):
+        since = lock.crashed_since(root)
+        if since is not None:
+            # the last writer died holding the lock, maybe with no journal yet (a ``git status``
+            # refreshing the index before ``sync`` records anything): its git's lock files
+            _clear_git_locks(root, since=since, settle=1.0)
         restored = recover_sync(root, state_dir)
         return restored + _recover_paths(root, state_dir)
 
 
-def _clear_git_locks(root: Path) -> None:
-    """Lock files a git command killed with us leaves (no git runs while xsk recovers)."""
+def _git_locks(root: Path) -> list[Path]:
     git_dir = root / ".git"
     # index.lock, HEAD.lock, ORIG_HEAD.lock, packed-refs.lock, config.lock, shallow.lock … (a
     # killed fetch or rebase leaves others than a killed commit), and every ref's lock
-    stale = list(git_dir.glob("*.lock"))
-    stale += list(git_dir.glob("refs/**/*.lock"))
-    stale += list(git_dir.glob("logs/**/*.lock"))
-    for path in stale:
-        with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+    found = list(git_dir.glob("*.lock"))
+    found += list(git_dir.glob("refs/**/*.lock"))
+    found += list(git_dir.glob("logs/**/*.lock"))
+    return found
+
+
+def _clear_git_locks(root: Path, *, since: float | None = None, settle: float = 0.0) -> None:
+    """Lock files a git command killed with us leaves (no git runs while xsk recovers).
+
+    ``since``: only those made after that time (the dead writer took the lock then; an older
+    one is not its git's). ``settle``: wait that long at most for a git that outlived its xsk to
+    finish and remove its own lock first.
+    """
+    import time
+
+    def stale() -> list[Path]:
+        out = []
+        for path in _git_locks(root):
+            try:
+                made = path.stat().st_mtime
+            except OSError:
+                continue
+            if since is None or made >= since - 1.0:  # (file-system time stamps are coarse)
+                out.append(path)
+        return out
+
+    found = stale()
+    deadline = time.monotonic() + settle
+    while found and time.monotonic() < deadline:
+        time.sleep(0.05)
+        found = stale()
+    for path in found:
+        with contextlib.suppress(FileNotFoundError, IsADirectoryError, PermissionError):
             path.unlink()
 
 
@@ -203,8 +237,10 @@ def _reset_to(root: Path, branch: str, head: str) -> None:
 
 
 def _abort_and_reset(root: Path, branch: str, head: str) -> None:
-    """Abort a rebase or merge left in progress and put the branch back at ``head``."""
-    _clear_git_locks(root)
+    """Abort a rebase or merge left in progress and put the branch back at ``head``.
+
+    git lock files are not touched here: a dead writer's were cleared by :func:`recover`; any
+    other is a live git's."""
     git_dir = root / ".git"
     if (git_dir / "rebase-merge").exists() or (git_dir / "rebase-apply").exists():
         vcs.run_git(["rebase", "--abort"], root, check=False)
@@ -233,7 +269,6 @@ def _recover_paths(root: Path, state_dir: Path) -> list[str]:
             shutil.rmtree(stage, ignore_errors=True)
     if not journal.exists():
         return []
-    _clear_git_locks(root)
     rel = [line.strip() for line in journal.read_text("utf-8").splitlines() if line.strip()]
     restored = []
     for r in dict.fromkeys(rel):

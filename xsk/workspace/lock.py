@@ -9,7 +9,9 @@ Readers never take the lock.
 Backends, chosen once: ``fcntl.flock`` (Linux, macOS), ``msvcrt.locking`` (Windows), and,
 where neither exists, an ``O_EXCL`` lock file holding the owner's PID that is taken over when
 that PID is no longer alive. The OS locks die with their process, so a ``kill -9`` never leaves
-the workspace locked. The holder's PID is written to ``.xsk/lock.pid`` for the message.
+the workspace locked. The holder's PID is written to ``.xsk/lock.pid`` for the message and
+removed when the lock is released: a PID file found by the next holder means the last writer
+died holding the lock (:func:`crashed_since`), so what its git left behind may be cleared.
 
 The lock is re-entrant within one process (``xsk event … reopen`` runs a step inside the
 event's lock; ``step --all`` holds it around every step).
@@ -54,6 +56,8 @@ def busy_message(pid: int | None) -> str:
 
 # resolved root -> [depth, handle]
 _held: dict[str, list] = {}
+# resolved root -> when the writer that died holding the lock took it (its PID file's mtime)
+_crashed: dict[str, float] = {}
 
 
 def held(root: Path) -> bool:
@@ -88,7 +92,16 @@ def hold(
         yield
     finally:
         del _held[key]
-        release(handle)
+        release(handle, root)
+
+
+def crashed_since(root: Path) -> float | None:
+    """When the writer that died holding the lock took it, once, to the holder that found it.
+
+    Set when this process took the lock and found the PID file of another process there (a
+    writer that releases the lock removes its PID file first): what that writer's git children
+    left (``index.lock`` …) is from a dead command, however it died."""
+    return _crashed.pop(_key(root), None)
 
 
 def try_hold(root: Path) -> contextlib.AbstractContextManager[bool]:
@@ -109,7 +122,7 @@ def try_hold(root: Path) -> contextlib.AbstractContextManager[bool]:
             yield True
         finally:
             del _held[_key(root)]
-            release(handle)
+            release(handle, root)
 
     return cm()
 
@@ -135,6 +148,7 @@ def acquire(
     while True:
         handle = _try(state, backend)
         if handle is not None:
+            _note_crash(root, state)
             _write_pid(state)
             return handle
         if time.monotonic() >= deadline:
@@ -146,7 +160,11 @@ def acquire(
         time.sleep(POLL)
 
 
-def release(handle: object) -> None:
+def release(handle: object, root: Path | None = None) -> None:
+    """Let the lock go; with ``root``, first remove the PID file (a clean end, not a crash)."""
+    if root is not None:
+        with contextlib.suppress(OSError):
+            (_state(root) / PID_FILE).unlink()
     backend, obj = handle  # type: ignore[misc]
     if backend == "excl":
         with contextlib.suppress(FileNotFoundError):
@@ -179,6 +197,17 @@ def owner(root: Path) -> int | None:
 def _stderr(text: str) -> None:
     sys.stderr.write(text + "\n")
     sys.stderr.flush()
+
+
+def _note_crash(root: Path, state: Path) -> None:
+    path = state / PID_FILE
+    try:
+        text = path.read_text("ascii").strip()
+        at = path.stat().st_mtime
+    except (OSError, UnicodeDecodeError):
+        return
+    if text != str(os.getpid()):
+        _crashed[_key(root)] = at
 
 
 def _write_pid(state: Path) -> None:
