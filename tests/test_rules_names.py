@@ -44,6 +44,9 @@ def test_bench_set_meets_the_goal() -> None:
         ("社区把文明养犬写进了居民公约。", []),
         ("张某反映，李女士提出，王先生表示同意。", []),  # masked forms are not names
         ("王书记和李阿姨一起去了", []),  # titles and kinship words are not full names
+        ("柳石路口的路灯坏了，住在柳石路的张伟反映", ["张伟"]),  # a road is not a person
+        ("文昌大道和建华村之间", []),
+        ("王芳路过小区门口", ["王芳"]),  # 路过 is a verb, not a road
     ],
 )
 def test_find_names(text: str, names: list[str]) -> None:

@@ -489,12 +489,24 @@ def _find_cached(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     i = 0
     n = len(toks)
+    starts = {t.start: t for t in toks}
     while i < n:
         found, step = _candidate(toks, i)
-        if found is not None:
+        if found is not None and not _names_a_place(starts.get(found[1])):
             spans.append(found)
         i += step
     return tuple(spans)
+
+
+# a word that, right after what looks like a name, makes it a place's name (柳石路, 文昌大道,
+# 建华村): a road, a lane, a village, an estate
+_PLACE_WORDS = frozenset(
+    "路 路口 大道 大街 街 巷 弄 胡同 里弄 村 屯 寨 镇 乡 小区 花园 新村 家园 山庄 苑".split()
+)
+
+
+def _names_a_place(nxt: _Tok | None) -> bool:
+    return nxt is not None and nxt.word in _PLACE_WORDS
 
 
 def _candidate(toks: list[_Tok], i: int) -> tuple[tuple[int, int] | None, int]:

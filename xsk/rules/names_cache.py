@@ -5,7 +5,8 @@ little from one run to the next. With a cache file (``use_cache``, set by the wo
 public view to ``.xsk/names-cache.json``) the spans found for a text are remembered by the
 text's hash, and jieba is loaded only for a text never seen. The file is local state: written
 at exit when something was added (atomically, by rename), ignored when unreadable, and keyed
-by this module's rules version and jieba's version.
+by the rules' code (a digest of ``names.py``, so a change to the rules never meets results
+found by the old ones) and jieba's version.
 """
 
 from __future__ import annotations
@@ -14,7 +15,18 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
-RULES_VERSION = 1  # bump when a change to the rules of xsk/rules/names.py changes what is found
+RULES_VERSION = 2  # the cache file's layout; the rules themselves are keyed by their digest
+
+
+def _rules_digest() -> str:
+    import hashlib
+    from pathlib import Path
+
+    try:
+        code = Path(__file__).with_name("names.py").read_bytes()
+    except OSError:
+        return "?"
+    return hashlib.blake2b(code, digest_size=8).hexdigest()
 
 
 class DiskCache:
@@ -34,7 +46,7 @@ class DiskCache:
             jieba_version = version("jieba")
         except Exception:
             jieba_version = "?"
-        return f"{self.rules_version}:{jieba_version}"
+        return f"{self.rules_version}:{_rules_digest()}:{jieba_version}"
 
     def _load(self) -> None:
         import json
