@@ -197,7 +197,9 @@ def test_a_git_lock_left_by_another_git_is_said_in_chinese():
     ]
     said = _git_reason(lines, 128)
     assert "锁文件 /w/.git/index.lock" in said and "remove" not in said
-    assert _git_reason(["fatal: something else"], 1) == "git 返回（英文原文）：fatal: something else"
+    assert (
+        _git_reason(["fatal: something else"], 1) == "git 返回（英文原文）：fatal: something else"
+    )
     assert _git_reason([], 1) == "退出码 1"
     said = _git_reason(["fatal: unable to access 'https://x/': Could not resolve host: x"], 128)
     assert said == "无法连接服务器 x（请检查网络）"

@@ -501,7 +501,28 @@ def _find_cached(text: str) -> tuple[tuple[int, int], ...]:
 # a word that, right after what looks like a name, makes it a place's name (柳石路, 文昌大道,
 # 建华村): a road, a lane, a village, an estate
 _PLACE_WORDS = frozenset(
-    "路 路口 大道 大街 街 巷 弄 胡同 里弄 村 屯 寨 镇 乡 小区 花园 新村 家园 山庄 苑".split()
+    [
+        "路",
+        "路口",
+        "大道",
+        "大街",
+        "街",
+        "巷",
+        "弄",
+        "胡同",
+        "里弄",
+        "村",
+        "屯",
+        "寨",
+        "镇",
+        "乡",
+        "小区",
+        "花园",
+        "新村",
+        "家园",
+        "山庄",
+        "苑",
+    ]
 )
 
 
