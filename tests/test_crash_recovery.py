@@ -241,3 +241,42 @@ def test_a_live_gits_lock_is_left_alone(ws_path: Path) -> None:
     assert not (ws_path / "cases" / "2026-002").exists()
     r = run_xsk("-C", str(ws_path), "new", "--title", "路灯", "--no-input")
     assert r.returncode == 0, r.stderr
+
+
+def test_ctrl_c_while_git_holds_the_index_lock(closed_case: Path, tmp_path: Path) -> None:
+    """CI, seed 20260304: Ctrl-C reached xsk while its ``git add`` held index.lock;
+    subprocess.run killed that git, whose lock stayed, and the rollback's ``git reset`` failed on
+    it. The git this process killed is remembered, and the rollback clears its lock first."""
+    import signal
+    import sys
+    import time
+
+    root = closed_case
+    before = git(root, "rev-parse", "HEAD")
+    d = tmp_path / "slowadd"
+    d.mkdir()
+    body = 'if [ "$1" = add ]; then : > .git/index.lock; sleep 30; exit 1; fi\n'
+    (d / "git").write_text(f'#!/bin/sh\n{body}exec {REAL_GIT} "$@"\n')
+    (d / "git").chmod(0o755)
+    env = dict(os.environ)
+    env["PATH"] = f"{d}{os.pathsep}{env['PATH']}"
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    p = subprocess.Popen(
+        [sys.executable, "-m", "xsk", "-C", str(root), "event", "2026-001", "objection",
+         "--text", "有异议"],
+        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not (root / ".git" / "index.lock").exists():
+        assert p.poll() is None and time.monotonic() < deadline, p.communicate()
+        time.sleep(0.02)
+    os.killpg(p.pid, signal.SIGINT)  # as a terminal's Ctrl-C: xsk and its git
+    _out, err = p.communicate(timeout=60)
+    assert p.returncode != 0
+    assert "git reset 失败" not in err and "Traceback" not in err, err
+    assert not (root / ".git" / "index.lock").exists()
+    assert git(root, "rev-parse", "HEAD") == before
+    settled(root)
+    r = run_xsk("-C", str(root), "event", "2026-001", "objection", "--text", "有异议")
+    assert r.returncode == 0, r.stderr

@@ -5,7 +5,7 @@ little from one run to the next. With a cache file (``use_cache``, set by the wo
 public view to ``.xsk/names-cache.json``) the spans found for a text are remembered by the
 text's hash, and jieba is loaded only for a text never seen. The file is local state: written
 at exit when something was added (atomically, by rename), ignored when unreadable, and keyed
-by the rules' code (a digest of ``names.py``, so a change to the rules never meets results
+by the rules' code (a digest of ``names.py`` and ``name_words.py``, so a change to the rules never meets results
 found by the old ones) and jieba's version.
 """
 
@@ -22,11 +22,13 @@ def _rules_digest() -> str:
     import hashlib
     from pathlib import Path
 
-    try:
-        code = Path(__file__).with_name("names.py").read_bytes()
-    except OSError:
-        return "?"
-    return hashlib.blake2b(code, digest_size=8).hexdigest()
+    h = hashlib.blake2b(digest_size=8)
+    for name in ("names.py", "name_words.py"):
+        try:
+            h.update(Path(__file__).with_name(name).read_bytes())
+        except OSError:
+            return "?"
+    return h.hexdigest()
 
 
 class DiskCache:

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -33,6 +34,18 @@ def find_git() -> str | None:
     return None
 
 
+# when the first git this process killed (Ctrl-C during subprocess.run) started: its lock files
+# (index.lock …) are ours to clear when the interrupted change is rolled back
+killed_since: float | None = None
+
+
+def take_killed_since() -> float | None:
+    """When a git this process killed started, once (see :data:`killed_since`)."""
+    global killed_since
+    since, killed_since = killed_since, None
+    return since
+
+
 def run_git(
     args: Sequence[str],
     cwd: Path,
@@ -52,6 +65,7 @@ def run_git(
     full_env.update({"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"})
     if env:
         full_env.update(env)
+    started = time.time()
     try:
         proc = subprocess.run(
             [git, *args],
@@ -66,6 +80,10 @@ def run_git(
         )
     except subprocess.TimeoutExpired:
         raise GitError(f"git {args[0]} 超时（{timeout:g} 秒内没有完成）") from None
+    except BaseException:  # Ctrl-C: subprocess.run kills the git it waited for
+        global killed_since
+        killed_since = min(killed_since or started, started)
+        raise
     if check and proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()
         raise GitError(f"git {args[0]} 失败：{reason(detail, proc.returncode)}")

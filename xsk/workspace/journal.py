@@ -125,11 +125,12 @@ class Transaction:
 def recover(root: Path, state_dir: Path) -> list[str]:
     """Roll back an interrupted change (under the lock); returns the paths restored."""
     with lock.hold(root):
-        since = lock.crashed_since(root)
-        if since is not None:
-            # the last writer died holding the lock, maybe with no journal yet (a ``git status``
-            # refreshing the index before ``sync`` records anything): its git's lock files
-            _clear_git_locks(root, since=since, settle=1.0)
+        # the last writer died holding the lock, maybe with no journal yet (a ``git status``
+        # refreshing the index before ``sync`` records anything), or this process killed its
+        # own git (Ctrl-C): the lock files that git left
+        found = [t for t in (lock.crashed_since(root), vcs.take_killed_since()) if t is not None]
+        if found:
+            _clear_git_locks(root, since=min(found), settle=1.0)
         restored = recover_sync(root, state_dir)
         return restored + _recover_paths(root, state_dir)
 
