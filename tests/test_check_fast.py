@@ -198,6 +198,17 @@ def test_remembered_file_results_are_the_checks_of_the_files_as_they_are_now(gen
     assert any("评分应为" in x for x in warm) and any(event.name in x for x in warm)
     assert any("错误的名字" in x for x in warm)
     assert _check(gen_ws) == warm
+    # a case folder is remembered whole: a file removed from it, or edited in place, counts
+    broken = event.read_text("utf-8")
+    event.unlink()
+    assert not any(event.name in x for x in _check(gen_ws))
+    event.write_text(broken, encoding="utf-8")
+    outcomes = next(p / "outcomes.toml" for p in cases if (p / "outcomes.toml").is_file())
+    kept = outcomes.read_text("utf-8")
+    outcomes.write_text(kept + "\n[[[broken\n", encoding="utf-8")
+    assert any(f"{outcomes.parent.name}/outcomes.toml" in x for x in _check(gen_ws))
+    outcomes.write_text(kept, encoding="utf-8")
+    assert _check(gen_ws) == warm
     # a procedure of the workspace's own without the step an open case is at
     import tomllib
 

@@ -412,3 +412,58 @@ def test_a_clean_point_git_does_not_know_vouches_for_nothing(built, cli, monkeyp
     assert _build_rebuilds_what_a_full_plan_would(built, cli)
     assert sorted(seen) == [CLOSED, OPEN]
     assert json.loads(path.read_text("utf-8"))["rev"] != "0" * 40  # a new one is recorded
+
+
+# --- the changed log after a build ---------------------------------------------------------------
+
+
+def _changed_units(ws: Path) -> list[str]:
+    found = []
+    for log in sorted((ws / ".xsk" / "docs").glob("changed*")):
+        found += log.read_text("utf-8").split()
+    return found
+
+
+def test_a_build_takes_its_own_lines_out_of_the_changed_log(built, cli, monkeypatch):
+    """After a first build, the log listed every unit that build wrote (11,929 at 10,000
+    cases) and every ``check`` re-read each unit file; the summary holds them already."""
+    assert _changed_units(built) == []
+    from xsk.workspace import settings
+
+    ws = settings.load(built)
+    read: list[str] = []
+    real = uptodate.UnitManifest.unit
+
+    def spy(self, unit):
+        read.append(unit)
+        return real(self, unit)
+
+    monkeypatch.setattr(uptodate.UnitManifest, "unit", spy)
+    assert uptodate.built_outputs(ws)
+    assert read == []  # the outputs' names came from outputs.json alone
+
+
+def test_lines_a_step_logged_around_a_builds_own_stay(built, cli, monkeypatch):
+    """docs build runs without the workspace lock: a step's lines, appended before or after
+    the build's own, stay in the log; only the build's own bytes go."""
+    docs = built / ".xsk" / "docs"
+    real = uptodate._log_changed
+
+    def around(folder, units):
+        with open(folder / "changed", "a", encoding="utf-8") as fh:
+            fh.write("2026-before\n")  # a step in another process, just before
+        got = real(folder, units)
+        with open(folder / "changed", "a", encoding="utf-8") as fh:
+            fh.write("2026-after\n")  # and just after
+        return got
+
+    monkeypatch.setattr(uptodate, "_log_changed", around)
+    r = cli("-C", str(built), "docs", "build", "--force")
+    assert r.code == 0, r.err
+    assert sorted(_changed_units(built)) == ["2026-after", "2026-before"]
+    monkeypatch.undo()
+    monkeypatch.setattr(uptodate, "RACY_NS", 0)
+    # the next build reads those two (unknown units: nothing to re-read) and clears the log
+    r = cli("-C", str(built), "docs", "build")
+    assert r.code == 0, r.err
+    assert _changed_units(built) == [] and (docs / "summary.json").is_file()

@@ -8,9 +8,11 @@ parts' own ``validate``), so a file ``check`` passes is a file ``report``, ``due
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from xsk.core.errors import DataError, Problem
 from xsk.parts import events, meetings, outcomes
@@ -26,11 +28,7 @@ def check_records(ws: Workspace) -> list[Problem]:
         for folder, names, event_files, csvs in _case_folders(ws.cases_dir):
             if store.CASE_FILE not in names:
                 continue
-            problems.extend(_outcome_problems(ws, folder))
-            for path in event_files:
-                problems.extend(_remembered("event", path, events.check_file, ws.root))
-            for path in csvs:
-                problems.extend(_remembered("ballots", path, _csv_file(ws), ws.root))
+            problems.extend(_folder_problems(ws, folder, event_files, csvs))
     if ws.meetings_dir.is_dir():
         for path in sorted(ws.meetings_dir.glob("*.toml")):
             found = _remembered("meeting", str(path), meetings.check_file, ws.root)
@@ -45,6 +43,26 @@ def check_records(ws: Workspace) -> list[Problem]:
     problems.extend(_register_problems(ws))
     problems.extend(_template_problems(ws))
     return problems
+
+
+def _folder_problems(
+    ws: Workspace, folder: str, event_files: list[str], csvs: list[str]
+) -> list[Problem]:
+    """A case folder's outcomes, events and ballots, remembered as one while none of those
+    files changed and the folder lists the same ones (10,000 lookups, not 56,000)."""
+    listing = hashlib.blake2b("\0".join([*event_files, *csvs]).encode(), digest_size=8)
+
+    def make() -> list[list[Any]]:
+        found = _outcome_problems(ws, folder)
+        for path in event_files:
+            found.extend(_remembered("event", path, events.check_file, ws.root))
+        for path in csvs:
+            found.extend(_remembered("ballots", path, _csv_file(ws), ws.root))
+        return filememo.problems_out(found)
+
+    deps = [os.path.join(folder, outcomes.FILE), *event_files, *csvs]
+    rows = filememo.remember("casefolder", f"{folder}\0{listing.hexdigest()}", make, deps=deps)
+    return filememo.problems_in(rows)
 
 
 def _case_folders(cases_dir: Path) -> Iterator[tuple[str, set[str], list[str], list[str]]]:

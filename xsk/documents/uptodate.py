@@ -448,6 +448,7 @@ class UnitManifest:
         self._dirty: set[str] = set()
         self._new: set[str] = set()
         self.saved: set[str] = set()  # units written by this manifest
+        self.logged: list[tuple[int, int, bytes]] = []  # (log inode, offset, lines) appended
         self._plans: dict[str, _Plan] = {}
         self._legacy: dict[str, str] | None = None
         self._out_resolved: Path | None = None
@@ -531,25 +532,31 @@ class UnitManifest:
             data["global"] = plan.global_
         self._plans.clear()
         written: list[Path] = []
-        if self._dirty:
-            _log_changed(
-                docs_dir(self.ws), sorted(self._dirty)
-            )  # first: the summary must not trust them
+        appended = None
+        if self._dirty:  # first: the summary must not trust them
+            appended = _log_changed(docs_dir(self.ws), sorted(self._dirty))
+            if appended is not None:
+                self.logged.append(appended)
         now = time.time_ns()
         for unit in sorted(self._dirty):
             data = self._units.get(unit)
             if data is not None:
                 data["dir"] = _dir_key(self.out, unit, now)
+        failed = False
         for unit in sorted(self._dirty):
             data = self._units.get(unit)
             if data is None:
                 continue
             path = self.path_of(unit)
             text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-            with contextlib.suppress(OSError):  # a read-only workspace only loses the cache
+            try:  # a read-only workspace only loses the cache
                 atomic.write_bytes(path, text.encode("utf-8"), durable=False)
                 written.append(path)
+            except OSError:
+                failed = True
             self.saved.add(unit)
+        if failed and appended is not None:
+            self.logged.remove(appended)  # a unit file is not what the summary will hold
         self._dirty.clear()
         atomic.sync_all(written)
 
@@ -586,12 +593,24 @@ def _dir_key(out: Path | str, unit: str, started_ns: int) -> list[int] | None:
     return [st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
-def _log_changed(folder: Path, units: Sequence[str]) -> None:
-    """Units rewritten since the summary was made (appended; read and cleared by a build)."""
-    with contextlib.suppress(OSError):
+def _log_changed(folder: Path, units: Sequence[str]) -> tuple[int, int, bytes] | None:
+    """Units rewritten since the summary was made (appended; read and cleared by a build).
+
+    Returns where the lines went (the log's inode, their offset, the lines), so the build that
+    wrote them can take them out again once its summary holds those units."""
+    block = "".join(f"{u}\n" for u in units).encode("utf-8")
+    try:
         folder.mkdir(parents=True, exist_ok=True)
-        with open(folder / CHANGED_FILE, "a", encoding="utf-8") as fh:
-            fh.write("".join(f"{u}\n" for u in units))
+        fd = os.open(folder / CHANGED_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            written = os.write(fd, block)  # one write: appends from other processes go around it
+            end = os.lseek(fd, 0, os.SEEK_CUR)
+            ino = os.fstat(fd).st_ino
+        finally:
+            os.close(fd)
+    except OSError:
+        return None
+    return (ino, end - written, block) if written == len(block) else None
 
 
 class Summary:
@@ -660,9 +679,10 @@ class Summary:
             self.units[unit] = _meta(data)
             self.outputs[unit] = sorted(data["jobs"])
 
-    def save(self) -> None:
+    def save(self) -> bool:
+        """Write the summary (and the outputs' names) if anything changed; True when written."""
         if not self.dirty:
-            return
+            return False
         for unit in self.changed:  # listed as changed and not read: not to be trusted
             self.units.pop(unit, None)
             self.outputs[unit] = None
@@ -681,10 +701,39 @@ class Summary:
             text = json.dumps({"v": VERSION, "units": self.units}, separators=(",", ":"))
             atomic.write_bytes(self.path, text.encode("utf-8"))
         except OSError:
-            return  # a read-only workspace only loses the cache
+            return False  # a read-only workspace only loses the cache
         for path in self.logs:
             with contextlib.suppress(OSError):
                 path.unlink(missing_ok=True)
+        return True
+
+
+def prune_changed_log(ws: Workspace, manifest: UnitManifest) -> None:
+    """Take out of the ``changed`` log the lines this process appended, once the summary it
+    wrote holds those units (else a check re-reads every unit file a first build wrote).
+
+    Exactly those bytes, where they were appended: lines a step appended before or after (docs
+    build runs without the workspace lock) stay, and so does the whole log when it is not the
+    file this process appended to (another build took it aside meanwhile)."""
+    if not manifest.logged:
+        return
+    folder = docs_dir(ws)
+    aside = folder / f"{CHANGED_FILE}.{os.getpid()}.{time.time_ns()}"
+    try:
+        os.replace(folder / CHANGED_FILE, aside)  # a step appending now starts a new log
+        ino = os.stat(aside).st_ino
+        data = aside.read_bytes()
+    except OSError:
+        return
+    for log_ino, offset, block in sorted(manifest.logged, key=lambda x: -x[1]):
+        if log_ino == ino and data[offset : offset + len(block)] == block:
+            data = data[:offset] + data[offset + len(block) :]
+    manifest.logged.clear()
+    with contextlib.suppress(OSError):
+        if data.strip():  # kept aside: every reader of the log reads ``changed*``
+            atomic.write_bytes(aside, data)
+        else:
+            aside.unlink()
 
 
 def _read_outputs(folder: Path) -> dict[str, Any] | None:
@@ -843,7 +892,10 @@ class Check:
         for unit in self.manifest.saved:
             self.summary.update(unit, self.manifest.unit(unit))
             self.summary.changed.discard(unit)
-        self.summary.save()
+        if self.summary.save():
+            # what this build logged as changed, the summary now holds: a check that read the
+            # log would re-read every unit file it wrote (11,929 after a first build)
+            prune_changed_log(self.ws, self.manifest)
         if whole and self.rev and (self.clean is None or self.changed):
             record_clean(self.ws, self.rev, self.started_ns)  # vouches for the next build
         if (whole and self.register_checked) or self.register == _trusted_register(self.ws):
