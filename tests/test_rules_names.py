@@ -61,3 +61,40 @@ def test_looks_like_name() -> None:
     assert looks_like_name("张建国") and looks_like_name("欧阳娜娜") and looks_like_name("李娜")
     assert not looks_like_name("张某") and not looks_like_name("王书记")
     assert not looks_like_name("兴全小苑") and not looks_like_name("abc")
+
+
+def test_processes_saving_the_names_cache_at_once_lose_nothing(tmp_path) -> None:
+    """A build's workers save the cache at their exit, side by side (CI: a second build of the
+    same texts had to load jieba). Each merges under a file lock what the others saved."""
+    import subprocess
+    import sys
+    import time
+
+    from conftest import ROOT
+
+    path = tmp_path / "names-cache.json"
+    go = tmp_path / "go"
+    code = (
+        "import sys, time, pathlib\n"
+        "from xsk.rules.names_cache import DiskCache, RULES_VERSION\n"
+        "n = int(sys.argv[1]); go = pathlib.Path(sys.argv[3])\n"
+        "c = DiskCache(pathlib.Path(sys.argv[2]), RULES_VERSION)\n"
+        "for i in range(300):\n"
+        "    c.find(f'p{n}-{i}', lambda t: ((0, 1),))\n"
+        "while not go.exists():\n"
+        "    time.sleep(0.001)\n"
+        "c.save()\n"
+    )
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, str(n), str(path), str(go)], env=env)
+        for n in range(6)
+    ]
+    time.sleep(1.0)
+    go.touch()
+    assert all(p.wait(timeout=60) == 0 for p in procs)
+    from xsk.rules.names_cache import RULES_VERSION, DiskCache
+
+    c = DiskCache(path, RULES_VERSION)
+    c._load()
+    assert len(c.found) == 6 * 300

@@ -87,20 +87,25 @@ class DiskCache:
             return
         self.dirty = False
         mine = self.found
-        self.loaded = False
-        self._load()  # what another process (a build's worker) saved meanwhile
-        self.found = {**self.found, **mine}
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(
-                json.dumps({"stamp": self._stamp(), "found": self.found}, separators=(",", ":")),
-                "utf-8",
-            )
-            os.replace(tmp, self.path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+        from xsk.core.filelock import file_lock
+
+        # a build's workers save at their exit, side by side: each merges under the lock what
+        # the others saved, else the last rename would drop the entries of the one before
+        with file_lock(self.path.with_name(f"{self.path.name}.lock")):
+            self.loaded = False
+            self._load()
+            self.found = {**self.found, **mine}
+            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                text = json.dumps(
+                    {"stamp": self._stamp(), "found": self.found}, separators=(",", ":")
+                )
+                tmp.write_text(text, "utf-8")
+                os.replace(tmp, self.path)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
 
 
 disk: DiskCache | None = None

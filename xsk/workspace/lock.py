@@ -27,23 +27,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from xsk.core.errors import XskError
+from xsk.core.filelock import BACKEND, fcntl, msvcrt, pid_alive, release
 
 LOCK_FILE = "lock"
 PID_FILE = "lock.pid"
 EXCL_FILE = "lock.excl"
 DEFAULT_WAIT = 8.0
 POLL = 0.05
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
-try:
-    import msvcrt
-except ImportError:
-    msvcrt = None  # type: ignore[assignment]
-
-BACKEND = "fcntl" if fcntl is not None else "msvcrt" if msvcrt is not None else "excl"
 
 
 class WorkspaceBusy(XskError):
@@ -92,7 +82,7 @@ def hold(
         yield
     finally:
         del _held[key]
-        release(handle, root)
+        release_held(handle, root)
 
 
 def crashed_since(root: Path) -> float | None:
@@ -122,7 +112,7 @@ def try_hold(root: Path) -> contextlib.AbstractContextManager[bool]:
             yield True
         finally:
             del _held[_key(root)]
-            release(handle, root)
+            release_held(handle, root)
 
     return cm()
 
@@ -160,25 +150,12 @@ def acquire(
         time.sleep(POLL)
 
 
-def release(handle: object, root: Path | None = None) -> None:
+def release_held(handle: object, root: Path | None = None) -> None:
     """Let the lock go; with ``root``, first remove the PID file (a clean end, not a crash)."""
     if root is not None:
         with contextlib.suppress(OSError):
             (_state(root) / PID_FILE).unlink()
-    backend, obj = handle  # type: ignore[misc]
-    if backend == "excl":
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(obj)
-        return
-    fd = obj
-    try:
-        if backend == "fcntl":
-            fcntl.flock(fd, fcntl.LOCK_UN)
-        else:  # pragma: no cover - Windows
-            os.lseek(fd, 0, os.SEEK_SET)
-            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-    finally:
-        os.close(fd)
+    release(handle)
 
 
 def owner(root: Path) -> int | None:
@@ -259,19 +236,3 @@ def _mtime(path: Path) -> float:
         return path.stat().st_mtime
     except OSError:
         return 0.0
-
-
-def pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    if pid == os.getpid() or os.name == "nt":  # (os.kill would terminate it on Windows)
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:  # pragma: no cover - Windows raises OSError for a gone process
-        return False
-    return True
