@@ -455,3 +455,43 @@ def test_reopen_event_writes_one_event_in_one_commit(ws_path, cli, tmp_path):
     assert show(cli, ws_path, cid)["status"] == "open"
     subject = git(ws_path, "log", "-1", "--format=%s").strip()
     assert subject.count("重新办理") == 1, subject
+
+
+def test_a_refused_close_in_the_walk_goes_back_to_the_review_for_a_reason(
+    ws_path, cli, tmp_path, monkeypatch
+):
+    """Reviewer (7): the walk said the refusal and ended, exit 0, the reason left blank. It
+    now goes back to the review, where the reason (unanswered) is offered; filled, it closes."""
+    import datetime as dt
+    import tomllib
+
+    from xsk.prompts.base import ScriptedPrompter
+    from xsk.walk import walk
+    from xsk.workspace import settings
+
+    cid = new(cli, ws_path)
+    f = answers(tmp_path)
+    refused_all_then_steps(cli, ws_path, cid, f)
+    raw = {k: v for k, v in tomllib.loads(f.read_text("utf-8"))["evaluate"].items() if k != "_meta"}
+    monkeypatch.setattr(walk, "ask_step", lambda *a, **k: dict(raw))
+    ws = settings.load(ws_path)
+    from xsk.procedure import loader
+
+    step = loader.load(show(cli, ws_path, cid)["procedure"], ws_path).step("evaluate")
+    shown = [q for q in step.questions if q.id in raw or q.id == "close_reason"]
+    n = next(i for i, q in enumerate(shown, 1) if q.id == "close_reason")
+    p = ScriptedPrompter(
+        [
+            True,  # save: refused (item 2 办理中, an unsatisfied visit)
+            False,  # not as it is
+            f"修改 {n}. {step.question('close_reason').prompt}",
+            "电网公司验收排期至年底，居民同意先行结案",
+            True,  # save
+        ]
+    )
+    walk.walk_case(ws, p, cid, now=lambda: dt.datetime(2026, 5, 6, 9, 0))
+    assert any(s.startswith("未能保存：") and "事项 2" in s for s in p.said), p.said
+    assert any("（未填写）" in s for s in p.said)
+    view = show(cli, ws_path, cid)
+    assert view["status"] == "closed" and view["result"] == "closed_with_reason", view
+    assert not p.answers

@@ -11,7 +11,7 @@ the facilitator confirms.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from xsk.actions import workflow
@@ -169,14 +169,20 @@ def walk_case(
         if step.help:
             p.say(step.help)
         raw = ask_step(ws, p, case, proc, step, when.date())
-        if not review(ws, p, case, proc, step, when.date(), raw):
-            p.say("未保存；已填写的内容保留为草稿，下次继续。")
-            return
-        try:
-            report = run_step(ws, cid, raw, when=when, render=False)
-        except GuardError as exc:
-            p.say(exc.message)
-            return
+        also: tuple[str, ...] = ()
+        while True:
+            if not review(ws, p, case, proc, step, when.date(), raw, also=also):
+                p.say("未保存；已填写的内容保留为草稿，下次继续。")
+                return
+            try:
+                report = run_step(ws, cid, raw, when=when, render=False)
+                break
+            except GuardError as exc:
+                # refused (an unfinished case may not close): said, and back to the review,
+                # where the override (a reason to close) can be filled in, or the draft kept
+                save_draft(ws, cid, step.id, raw)
+                p.say(f"未能保存：{exc.message}" + (f"。{exc.hint}。" if exc.hint else "。"))
+                also = tuple(g.override for g in step.exit_guards if g.override)
         clear_draft(ws, cid)  # committed: a Ctrl-C from here on must not speak of a draft
         _RENDERING.add(cid)
         report.documents = render_step(ws, cid, report)
@@ -269,21 +275,27 @@ def review(
     step: Step,
     today: dt.date,
     raw: dict[str, Any],
+    *,
+    also: Sequence[str] = (),
 ) -> bool:
     """Show the answers, then confirm; on 否 pick one to change (or leave, keeping the draft).
+    ``also``: questions offered for change even when unanswered (a refused close's reason).
 
     Returns True to save ``raw`` (changed in place)."""
     ctx = steps.context(ws, proc, today)
     while True:
-        shown = [q for q in step.questions if q.id in raw]
+        shown = [q for q in step.questions if q.id in raw or q.id in also]
         p.say(f"请核对“{step.name}”的填写：")
         rule_names = {rid: name for name, rid in ctx.vote_rule_names.items()}
         for n, q in enumerate(shown, 1):
+            if q.id not in raw:
+                p.say(f"  {n}. {q.prompt.rstrip('？?：:')}：（未填写）")
+                continue
             value = raw[q.id]
             if q.choices_from == "vote_rules" and isinstance(value, str):
                 value = rule_names.get(value, value)  # stored by id, shown by name
             p.say(f"  {n}. {q.prompt.rstrip('？?：:')}：{_brief(value)}")
-        if p.confirm(f"确认保存“{step.name}”并提交？", default=True):
+        if p.confirm(f"确认保存“{step.name}”并提交？", default=not also):
             return True
         labels = {f"修改 {n}. {q.prompt}": q for n, q in enumerate(shown, 1)}
         pick = p.select("要修改哪一项？", [*labels, SAVE, LEAVE], default=LEAVE)
@@ -292,7 +304,7 @@ def review(
         if pick == LEAVE:
             return False
         q = labels[pick]
-        value = ask_question(ws, p, case, step, q, ctx, raw[q.id], lambda _partial: None)
+        value = ask_question(ws, p, case, step, q, ctx, raw.get(q.id), lambda _partial: None)
         if value is None:
             raw.pop(q.id, None)
         else:
