@@ -46,3 +46,15 @@ def test_import_dry_run_fails_like_an_import(ws_path, tmp_path):
     dry = run_xsk("-C", str(ws_path), "import", str(bad), "--dry-run")
     real = run_xsk("-C", str(ws_path), "import", str(bad))
     assert dry.returncode == real.returncode == 2, (dry.stderr, real.stderr)
+
+
+def test_status_names_the_procedure_as_people_call_it(ws_path, cli):
+    """Reviewer: the 程序 column showed the id (dongguan-6), which is for --procedure."""
+    import json
+
+    cli("-C", str(ws_path), "new", "--title", "三号楼加装电梯", "--no-input")
+    r = cli("-C", str(ws_path), "status")
+    assert r.code == 0, r.err
+    assert "东莞“六步走”" in r.out and "dongguan-6" not in r.out
+    rows = json.loads(cli("-C", str(ws_path), "status", "--json").out)
+    assert rows[0]["procedure"] == "dongguan-6" and rows[0]["procedure_name"] == "东莞“六步走”"

@@ -49,6 +49,7 @@ def rows(
                 "id": rec["id"],
                 "title": rec["title"],
                 "procedure": procedure,
+                "procedure_name": names[procedure].get("", procedure),
                 "step": rec["step"],
                 "step_name": names[procedure].get(rec["step"], ""),
                 "status": status,

@@ -164,7 +164,7 @@ def status(
             [
                 r["id"],
                 r["title"],
-                r["procedure"],
+                r.get("procedure_name") or r["procedure"],
                 r.get("step_name") or r["step"],
                 _status_zh(r["status"]),
                 r["level"],

@@ -313,7 +313,8 @@ def _ref_ok(ref: str, step_id: str, qids: Mapping[str, set[str]]) -> bool:
 
 
 def step_names(pid: str, ws_root: Path | None, cache_dir: Path | None = None) -> dict[str, str]:
-    """Step id -> Chinese name, without validating the whole file (for listings).
+    """Step id -> Chinese name, without validating the whole file (for listings); the
+    procedure's own name under the key ``""`` (no step has an empty id).
 
     Kept in ``cache_dir/steps.json`` keyed by the file's path, mtime and size, so ``xsk
     status`` does not parse five procedure files on every run. Unknown procedure: ``{}``.
@@ -324,7 +325,7 @@ def step_names(pid: str, ws_root: Path | None, cache_dir: Path | None = None) ->
     if path is None:
         return {}
     st = path.stat()
-    key = f"{path}|{st.st_mtime_ns}|{st.st_size}"
+    key = f"{path}|{st.st_mtime_ns}|{st.st_size}|2"  # 2: with the procedure's name
     cache_file = cache_dir / "steps.json" if cache_dir else None
     cache: dict[str, Any] = {}
     if cache_file and cache_file.exists():
@@ -345,6 +346,8 @@ def step_names(pid: str, ws_root: Path | None, cache_dir: Path | None = None) ->
         for s in data.get("steps", [])
         if isinstance(s, Mapping) and "id" in s
     }
+    names.pop("", None)
+    names[""] = str(data.get("name") or pid)
     if cache_file:
         from xsk.store import atomic
 
