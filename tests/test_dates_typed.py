@@ -162,3 +162,18 @@ def test_a_deadline_typed_as_a_date_is_not_asked_again(ws):
     p = ScriptedPrompter([True, "修灯", "物业公司", "下周", "2026-06-30", False])
     ask_outcomes(ws, p, ctx, None)
     assert p.errors and "工作日数" in p.errors[0]
+
+
+def test_report_from_and_to_take_dates_as_date_does(ws_path, cli):
+    """Reviewer (15): --from/--to took ISO dates only, --date also 3月5日 and 2026/3/5."""
+    import json
+
+    cli("-C", str(ws_path), "new", "--title", "楼道灯不亮", "--no-input", "--date", "2026-03-05")
+    iso = cli("-C", str(ws_path), "report", "--json", "--from", "2026-03-01", "--to", "2026-03-31")
+    typed = cli(
+        "-C", str(ws_path), "report", "--json", "--from", "2026/3/1", "--to", "2026年3月31日"
+    )
+    assert iso.code == typed.code == 0, typed.err
+    assert json.loads(iso.out) == json.loads(typed.out)
+    bad = cli("-C", str(ws_path), "report", "--from", "13月1日")
+    assert bad.code == 2 and "--from" in bad.err and "13月1日" in bad.err

@@ -41,14 +41,12 @@ def register(app: typer.Typer) -> None:
 
 
 def _parse_date(value: str | None, name: str) -> dt.date | None:
+    """``--from``/``--to``: a date typed as ``--date`` takes it (2026-03-05, 3月5日 …)."""
     if value is None:
         return None
-    from xsk.core.errors import UsageError
+    from xsk.cli.common import _parse_date as parse
 
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{name} 日期格式不对：“{value}”", hint="例如 2026-11-23") from None
+    return parse(value, name)
 
 
 def _current_ws() -> Any:
@@ -68,7 +66,8 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
 
 def report(
     from_: Annotated[
-        str | None, typer.Option("--from", help="统计起始日期（含），如 2026-01-01", metavar="日期")
+        str | None,
+        typer.Option("--from", help="统计起始日期（含），如 2026-01-01 或 1月1日", metavar="日期"),
     ] = None,
     to: Annotated[
         str | None, typer.Option("--to", help="统计截止日期（含），如 2026-12-31", metavar="日期")
