@@ -249,3 +249,32 @@ def test_ctrl_c_while_documents_are_built_after_the_commit_leaves_no_draft(
     assert not walk._draft_path(ws, cid).exists()
     assert walk.rendering() == [cid] and not walk.drafted()
     walk._RENDERING.clear()
+
+
+def test_vote_totals_are_counted_when_typed(at_meeting) -> None:
+    """Reviewer (5): 7 votes with 5 present was refused only after the whole meeting had been
+    typed. The totals are counted at once; typed again, or kept for the check at saving."""
+    from xsk.casework import steps
+    from xsk.parts import answer_meeting
+
+    ws, case, proc, _step = at_meeting
+    ctx = steps.context(ws, proc, TODAY)
+    attendees = [
+        {"name": n, "unit": "居民", "attendance": "出席", "vote": True}
+        for n in ("甲一", "乙二", "丙三", "丁四", "戊五")
+    ]
+    p = ScriptedPrompter(
+        [
+            None, None, None,  # rule, motion, 应到 (5)
+            "只录合计",
+            "7", "0", "0",  # more votes than voters present
+            answer_meeting.AGAIN,
+            "4", "1", "0",
+        ]
+    )  # fmt: skip
+    vote = answer_meeting.ask_vote(ws, p, case, ctx, attendees)
+    assert (vote["yes"], vote["no"], vote["abstain"]) == (4, 1, 0)
+    assert any(s.startswith("表决票数有误：") for s in p.said), p.said
+    assert not p.answers
+    kept = ScriptedPrompter([None, None, None, "只录合计", "7", "0", "0", answer_meeting.KEEP])
+    assert answer_meeting.ask_vote(ws, kept, case, ctx, attendees)["yes"] == 7

@@ -309,10 +309,12 @@ def ask_vote(
             path = p.text("选票 CSV 文件路径", validate=readable)
             vote["ballots"] = meetings.read_ballots_csv(Path(path.strip()).expanduser())
             return vote
-        for key, label in (("yes", "同意"), ("no", "反对"), ("abstain", "弃权")):
-            vote[key] = int(_ask_typed(p, f"{label}人数", "number", 0, ctx))
-            vote[f"{key}_area"] = str(_ask_typed(p, f"{label}面积（㎡）", "number", 0, ctx))
-        return vote
+        while True:
+            for key, label in (("yes", "同意"), ("no", "反对"), ("abstain", "弃权")):
+                vote[key] = int(_ask_typed(p, f"{label}人数", "number", 0, ctx))
+                vote[f"{key}_area"] = str(_ask_typed(p, f"{label}面积（㎡）", "number", 0, ctx))
+            if _counts_ok(ws, p, vote, attendees):
+                return vote
     vote["entitled"] = int(
         _ask_typed(p, "应到（有表决权）人数", "number", len(voters) or None, ctx)
     )
@@ -325,9 +327,27 @@ def ask_vote(
             for a in voters
         ]
         return vote
-    for key, label in (("yes", "同意"), ("no", "反对"), ("abstain", "弃权")):
-        vote[key] = int(_ask_typed(p, f"{label}票数", "number", 0, ctx))
-    return vote
+    while True:
+        for key, label in (("yes", "同意"), ("no", "反对"), ("abstain", "弃权")):
+            vote[key] = int(_ask_typed(p, f"{label}票数", "number", 0, ctx))
+        if _counts_ok(ws, p, vote, attendees):
+            return vote
+
+
+AGAIN = "重新录入票数"
+KEEP = "保留（保存时按整场会议的到会人员核对）"
+
+
+def _counts_ok(ws: Workspace, p: Prompter, vote: dict[str, Any], attendees: list[dict]) -> bool:
+    """The totals counted at once with the attendees typed (a vote of 7 with 5 present is
+    said now, not after the resolutions). A meeting joined by several cases has attendees
+    recorded before, so the facilitator may keep the counts for the check at saving."""
+    try:
+        meetings.tally(vote, attendees, vote_rules(ws))
+    except (ValueError, KeyError) as exc:
+        p.say(f"表决票数有误：{exc}")
+        return p.select("怎么办？", [AGAIN, KEEP], default=AGAIN) == KEEP
+    return True
 
 
 def _meeting_id(
