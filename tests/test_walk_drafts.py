@@ -278,3 +278,24 @@ def test_vote_totals_are_counted_when_typed(at_meeting) -> None:
     assert not p.answers
     kept = ScriptedPrompter([None, None, None, "只录合计", "7", "0", "0", answer_meeting.KEEP])
     assert answer_meeting.ask_vote(ws, kept, case, ctx, attendees)["yes"] == 7
+
+
+def test_a_drafted_visit_is_shown_and_kept_on_resume(at_meeting) -> None:
+    """Reviewer (5): a visit kept in the draft was not shown on resume, and answering 否 to
+    "添加一条回访记录？" dropped it. It is shown, kept, and each new one is kept as typed."""
+    from xsk.casework import steps
+    from xsk.parts import answer_visits
+
+    ws, _case, proc, _step = at_meeting
+    ctx = steps.context(ws, proc, TODAY)
+    drafted = [{"date": dt.date(2026, 5, 6), "visitor": "王丽", "method": "入户回访",
+                "satisfaction": "不满意", "comment": "还有积水"}]  # fmt: skip
+    p = ScriptedPrompter([None, None])  # keep them (是), add another (否)
+    got = answer_visits.ask_visits(ws, p, ctx, drafted, None)
+    assert got == drafted
+    assert any("入户回访" in s and "不满意" in s and "还有积水" in s for s in p.said), p.said
+    kept: list = []
+    p = ScriptedPrompter([False, None, "2026-05-07", "李明", "电话回访", "满意", "", False])
+    got = answer_visits.ask_visits(ws, p, ctx, drafted, kept.append)
+    assert [v["visitor"] for v in got] == ["李明"] and kept and kept[-1] == got
+    assert not p.answers

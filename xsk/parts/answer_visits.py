@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from xsk.core.cnfmt import cn_date
 from xsk.core.model import SATISFACTION
 from xsk.parts import events
-from xsk.parts.asking import _ask_typed, _loop
+from xsk.parts.asking import _ask_typed, _loop, _show
 from xsk.parts.registry import AskJob, DocSource, Part, Saved, SaveJob
 from xsk.procedure import engine
 from xsk.procedure.model import Question
@@ -15,8 +16,23 @@ from xsk.prompts.base import Prompter
 from xsk.workspace.settings import Workspace
 
 
-def ask_visits(ws: Workspace, p: Prompter, ctx: engine.Context) -> list[dict]:
+def ask_visits(
+    ws: Workspace,
+    p: Prompter,
+    ctx: engine.Context,
+    draft: Any = None,
+    keep: Callable[[Any], None] | None = None,
+) -> list[dict]:
+    """The visits, one after another; those kept in the draft (a walk interrupted, or an
+    answer being changed) are shown first and kept unless the facilitator says otherwise."""
     out: list[dict[str, Any]] = []
+    kept = [dict(v) for v in draft if isinstance(v, Mapping)] if isinstance(draft, list) else []
+    if kept:
+        p.say(f"已填写的回访记录 {len(kept)} 条：")
+        for n, v in enumerate(kept, 1):
+            p.say(f"  {n}. " + "，".join(_show(v.get(k)) for k in _SHOWN if v.get(k)))
+        if p.confirm("保留这些回访记录？", default=True):
+            out = kept
     while _loop(p, "条回访记录", not out):
         out.append(
             {
@@ -36,7 +52,12 @@ def ask_visits(ws: Workspace, p: Prompter, ctx: engine.Context) -> list[dict]:
                 ),
             }
         )
+        if keep is not None:
+            keep(out)  # Ctrl-C at the next visit loses only that one
     return out
+
+
+_SHOWN = ("date", "visitor", "method", "satisfaction", "comment")
 
 
 def save(job: SaveJob, value: Any) -> Saved:
@@ -46,7 +67,7 @@ def save(job: SaveJob, value: Any) -> Saved:
 
 
 def ask(job: AskJob) -> Any:
-    return ask_visits(job.ws, job.p, job.ctx)
+    return ask_visits(job.ws, job.p, job.ctx, job.draft, job.keep)
 
 
 def context(source: DocSource) -> dict[str, Any]:
