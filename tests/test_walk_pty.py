@@ -277,3 +277,41 @@ def test_walk_whole_case_with_ctrl_c_and_resume(tmp_path):
     assert 'host = "张华"' in meeting, meeting[:400]
     case_toml = (ws / "cases" / cid / "case.toml").read_text("utf-8")
     assert "3号楼2单元" in case_toml
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_typing_a_description_keeps_the_text(tmp_path):
+    """Reviewer (13): Ctrl-C in the middle of a multi-line description lost what was typed.
+    It is kept in the draft and offered again, typed in, on resume."""
+    from xsk.workspace import settings as workspace
+
+    ws = workspace.create(
+        tmp_path / "ws", community="红桥社区", street="潭中街道", district="柳南区",
+        procedure="dongguan-6", facilitator="王丽",
+    )  # fmt: skip
+    env = dict(os.environ, XSK_NOW="2026-03-02T09:00")
+    r = subprocess.run(
+        [sys.executable, "-m", "xsk", "-C", str(ws), "new", "--title", "楼道堆物清理",
+         "--no-input"],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    cid = r.stdout.split()[-1]
+    c = spawn(ws, "2026-03-02T10:00", cid)
+    c.expect("问题描述")
+    c.send("3号楼楼道堆放杂物\r存在消防隐患")
+    c.expect("隐患")  # (the terminal redraws wide characters in pieces)
+    c.sendcontrol("c")
+    c.expect("已保存草稿，下次办理时可继续")
+    c.expect(pexpect.EOF)
+    c.close()
+    assert c.exitstatus == 130
+    draft = (ws / ".xsk" / "drafts" / f"{cid}.toml").read_text("utf-8")
+    assert "3号楼楼道堆放杂物" in draft and "存在消防隐患" in draft
+    c = spawn(ws, "2026-03-02T10:05", cid)
+    confirm(c, "发现上次未完成的填写", True)
+    c.expect("问题描述")
+    c.expect("防隐患")  # typed in again (drawn in pieces), ready to go on
+    c.sendcontrol("c")
+    c.expect(pexpect.EOF)
+    c.close()

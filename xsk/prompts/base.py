@@ -15,6 +15,15 @@ from xsk.core.errors import UsageError
 Validator = Callable[[str], str | None]  # returns an error message, or None when valid
 
 
+class PartialText(KeyboardInterrupt):
+    """Ctrl-C while typing a text: a KeyboardInterrupt that carries what was typed, so the walk
+    keeps it in the draft (a long description is not lost)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
 class Prompter(Protocol):
     interactive: bool
 

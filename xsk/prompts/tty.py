@@ -10,7 +10,7 @@ import questionary
 import questionary.prompts.confirm as _confirm
 from prompt_toolkit.styles import Style
 
-from xsk.prompts.base import Validator
+from xsk.prompts.base import PartialText, Validator
 
 # questionary prints its own English around a yes/no question ("(Y/n)", then "Yes"/"No"):
 # the names its confirm prompt reads are set to Chinese once, here (the keys stay y and n)
@@ -27,6 +27,21 @@ def _style() -> Style | None:
 def _ask(question: questionary.Question):
     answer = question.unsafe_ask()  # raises KeyboardInterrupt on Ctrl-C
     return answer
+
+
+def _keep_text_on_ctrl_c(q: questionary.Question) -> None:
+    """Ctrl-C raises :class:`PartialText` with the text typed so far (the last binding of a
+    key wins in prompt_toolkit, so this one comes after questionary's own)."""
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+    kb = KeyBindings()
+
+    @kb.add("c-c", eager=True)
+    def _(event) -> None:
+        event.app.exit(exception=PartialText(event.app.current_buffer.text))
+
+    app = q.application
+    app.key_bindings = merge_key_bindings([app.key_bindings, kb]) if app.key_bindings else kb
 
 
 class TerminalPrompter:
@@ -61,6 +76,7 @@ class TerminalPrompter:
             style=_style(),
             qmark="?",
         )
+        _keep_text_on_ctrl_c(q)
         return _ask(q)
 
     def select(self, message: str, choices: Sequence[str], *, default: str | None = None) -> str:

@@ -24,7 +24,7 @@ from xsk.parts.answer_meeting import PARTIAL, ask_meeting  # noqa: F401  (the wa
 from xsk.parts.asking import OTHER, _ask_typed, _loop, _provisional, _suggest_rule
 from xsk.procedure import engine
 from xsk.procedure.model import Procedure, Question, Step
-from xsk.prompts.base import Prompter
+from xsk.prompts.base import PartialText, Prompter
 from xsk.store import atomic, tomlio
 from xsk.workspace import cases as store
 from xsk.workspace.settings import Workspace
@@ -234,6 +234,10 @@ def ask_step(
         ask_with = Navigating(p, can_back=bool(asked)) if _plain(q) else p
         try:
             value = ask_question(ws, ask_with, case, step, q, ctx, previous, keep)
+        except PartialText as exc:  # Ctrl-C in the middle of a text: what was typed is kept
+            if q.type in ("text", "longtext") and exc.text.strip():
+                save_draft(ws, case.id, step.id, {**raw, q.id: exc.text})
+            raise
         except GoBack:
             last = asked.pop()
             draft = {**draft, last: raw.pop(last, draft.get(last))}
