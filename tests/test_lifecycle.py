@@ -495,3 +495,20 @@ def test_a_refused_close_in_the_walk_goes_back_to_the_review_for_a_reason(
     view = show(cli, ws_path, cid)
     assert view["status"] == "closed" and view["result"] == "closed_with_reason", view
     assert not p.answers
+
+
+def test_a_time_limit_before_the_meeting_is_refused(ws_path, cli, tmp_path):
+    """Reviewer (12): an item decided at the meeting of 2026-03-09 with the time limit
+    2026-01-05 was accepted."""
+    cid = new(cli, ws_path)
+    f = tmp_path / "early.toml"
+    f.write_text(
+        ANSWERS.read_text("utf-8").replace("deadline = 2026-04-30", "deadline = 2026-01-05")
+    )
+    head = git(ws_path, "rev-parse", "HEAD")
+    r = cli("-C", str(ws_path), "step", cid, "--answers", str(f), "--all", "--no-docs")
+    assert r.code == 2, r.out + r.err
+    assert "办结时限 2026年1月5日 早于协商会议" in r.err, r.err
+    assert git(ws_path, "rev-parse", "HEAD") == head
+    r = cli("-C", str(ws_path), "step", cid, "--answers", str(ANSWERS), "--all", "--no-docs")
+    assert r.code == 0, r.err

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from xsk.core.cnfmt import cn_date
+from xsk.core.errors import AnswerError
 from xsk.parts import meetings, outcomes
 from xsk.parts.asking import OTHER, _ask_typed, _loop, _provisional
 from xsk.parts.registry import AskJob, DocSource, Part, Saved, SaveJob
@@ -64,9 +65,30 @@ def save(job: SaveJob, value: Any) -> Saved:
         (str(answers[k]) for k in SUPERVISOR_KEYS if isinstance(answers.get(k), str)), ""
     )
     mids = meetings.case_meeting_ids(job.case.answers)
+    _deadlines_after_decision(job, value, mids[-1] if mids else "")
     items = [{**it, "meeting": mids[-1] if mids else ""} for it in value]
     job.written.append(outcomes.write_items(job.case_dir, items, supervisor))
     return Saved(len(value), due_changed=True)
+
+
+def _deadlines_after_decision(job: SaveJob, items: list[dict[str, Any]], mid: str) -> None:
+    """A time limit written as a date is not before the meeting that decided the item, nor
+    before the day it is recorded (reviewer: 2026-01-05 for an item decided 2026-03-09)."""
+    floor, what = job.when.date(), "登记日期"
+    if mid and meetings.meeting_path(job.ws.meetings_dir, mid).exists():
+        held = meetings.load(job.ws.meetings_dir, mid, job.ws.root).get("time")
+        if isinstance(held, dt.datetime) and held.date() < floor:
+            floor, what = held.date(), f"协商会议（{mid}）日期"
+    for n, it in enumerate(items, 1):
+        until = it.get("deadline")
+        if isinstance(until, dt.datetime):
+            until = until.date()
+        if isinstance(until, dt.date) and until < floor:
+            raise AnswerError(
+                f"步骤 {job.step.id}（{job.step.name}）问题 {job.question.id}：第 {n} 项"
+                f"“{it.get('item', '')}”的办结时限 {cn_date(until)} 早于{what}"
+                f" {cn_date(floor)}"
+            )
 
 
 def ask(job: AskJob) -> Any:
