@@ -86,25 +86,30 @@ def _try_file(path: Path) -> object | None:
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         except FileExistsError:
-            if time.time() - _mtime(path) > 30:  # left by a process that died holding it
+            if time.time() - mtime(path) > 30:  # left by a process that died holding it
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(path)
             return None
         os.close(fd)
         return ("excl", str(path))
+    return try_os_lock(path, BACKEND)
+
+
+def try_os_lock(path: Path, backend: str) -> object | None:
+    """The OS lock (``fcntl`` or ``msvcrt``) on ``path`` if free now, else None."""
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        if BACKEND == "fcntl":
+        if backend == "fcntl":
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         else:  # pragma: no cover - Windows
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
     except OSError:
         os.close(fd)
         return None
-    return (BACKEND, fd)
+    return (backend, fd)
 
 
-def _mtime(path: Path) -> float:
+def mtime(path: Path) -> float:
     try:
         return path.stat().st_mtime
     except OSError:

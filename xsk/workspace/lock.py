@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from xsk.core.errors import XskError
-from xsk.core.filelock import BACKEND, fcntl, msvcrt, pid_alive, release
+from xsk.core.filelock import BACKEND, mtime, pid_alive, release, try_os_lock
 
 LOCK_FILE = "lock"
 PID_FILE = "lock.pid"
@@ -195,16 +195,7 @@ def _write_pid(state: Path) -> None:
 def _try(state: Path, backend: str) -> object | None:
     if backend == "excl":
         return _try_excl(state)
-    fd = os.open(state / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        if backend == "fcntl":
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        else:  # pragma: no cover - Windows
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-    except OSError:
-        os.close(fd)
-        return None
-    return (backend, fd)
+    return try_os_lock(state / LOCK_FILE, backend)
 
 
 def _try_excl(state: Path) -> object | None:
@@ -220,7 +211,7 @@ def _try_excl(state: Path) -> object | None:
                 text = ""
             if text.isdigit() and pid_alive(int(text)):
                 return None
-            if not text and time.time() - _mtime(path) < 2:
+            if not text and time.time() - mtime(path) < 2:
                 return None  # being created right now
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(path)
@@ -229,10 +220,3 @@ def _try_excl(state: Path) -> object | None:
             fh.write(str(os.getpid()))
         return ("excl", str(path))
     return None
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
