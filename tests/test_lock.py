@@ -130,3 +130,21 @@ def test_fallback_takes_over_the_file_of_a_dead_holder(tmp_path):
     (tmp_path / ".xsk" / lock.EXCL_FILE).write_text(str(dead), "ascii")
     lock.release(lock.acquire(tmp_path, wait=0, backend="excl"))
     assert not (tmp_path / ".xsk" / lock.EXCL_FILE).exists()
+
+
+@pytest.mark.parametrize("backend", [lock.BACKEND, "excl"])
+def test_the_cache_file_lock_excludes_a_second_holder(tmp_path, monkeypatch, backend) -> None:
+    """core.filelock.file_lock (the names cache's read-merge-write) on every backend: a second
+    holder waits, then goes on without it; released, it is free again."""
+    from xsk.core import filelock
+
+    monkeypatch.setattr(filelock, "BACKEND", backend)
+    path = tmp_path / "cache.lock"
+    with filelock.file_lock(path) as got:
+        assert got
+        held = filelock._try_file(path)
+        assert held is None  # (flock: a second descriptor of this process is refused too)
+        with filelock.file_lock(path, wait=0.05) as second:
+            assert not second
+    with filelock.file_lock(path, wait=0.05) as again:
+        assert again

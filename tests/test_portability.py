@@ -96,8 +96,9 @@ START_METHOD_CALLS = {"get_context", "set_start_method"}
 
 # module (relative to the repository) -> the test that exercises its Windows fallback
 ALLOWED: dict[str, str] = {
-    # issue 13's workspace lock: fcntl or msvcrt, chosen by try/except ImportError
-    "xsk/workspace/lock.py": "tests/test_lock.py",
+    # issue 13's workspace lock and the cache lock: fcntl or msvcrt (or O_EXCL), chosen by
+    # try/except ImportError
+    "xsk/core/filelock.py": "tests/test_lock.py",
     # issue 13's pool workers: PR_SET_PDEATHSIG on Linux only, else the polling thread
     "xsk/documents/orphans.py": "tests/test_orphans.py",
     # issue 19's one sync() per bulk build: os.sync where it exists, else an fsync per file
