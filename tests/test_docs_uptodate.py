@@ -467,3 +467,30 @@ def test_lines_a_step_logged_around_a_builds_own_stay(built, cli, monkeypatch):
     r = cli("-C", str(built), "docs", "build")
     assert r.code == 0, r.err
     assert _changed_units(built) == [] and (docs / "summary.json").is_file()
+
+
+def test_a_build_planned_a_slice_at_a_time_builds_what_one_plan_builds(built, cli, monkeypatch):
+    """A first build plans and builds CHUNK cases at a time (50,000 cases held GiBs of
+    contexts). One case a slice: the same documents, the same count, and a
+    manifest that leaves nothing to plan after."""
+    from xsk.documents import outputs
+
+    meeting_case = cli("-C", str(built), "new", "--title", "同一次会议的另一议题", "--no-input",
+                       "--date", "2026-03-03")  # fmt: skip
+    assert meeting_case.code == 0, meeting_case.err
+    r = cli("-C", str(built), "docs", "build", "--force")
+    assert r.code == 0, r.err
+    whole = {p: p.read_bytes() for p in (built / "out").rglob("*.docx")}
+    n_whole = _built_count(r.out)
+    monkeypatch.setattr(outputs, "CHUNK", 1)
+    planned = _spy_planner(monkeypatch)
+    r = cli("-C", str(built), "docs", "build", "--force")
+    assert r.code == 0, r.err
+    assert all(len(ids) == 1 for ids in planned) and len(planned) == 3
+    assert _built_count(r.out) == n_whole
+    sliced = {p: p.read_bytes() for p in (built / "out").rglob("*.docx")}
+    assert sliced.keys() == whole.keys()
+    planned.clear()
+    r = cli("-C", str(built), "docs", "build")
+    assert r.code == 0, r.err
+    assert planned == [] and _built_count(r.out) == 0

@@ -59,7 +59,7 @@ def build(
         ids = check.to_plan
     else:
         ids = list(ids) or store.case_ids(ws)
-    result, job_list = _plan_and_build(
+    result, job_list = _plan_and_build(  # (the planned jobs' output paths)
         ws, ids, kinds, check, force=force, jobs=jobs, traditional=traditional
     )
     unplanned: list[Path] = []  # up to date without planning (counted; paths for --pdf)
@@ -68,7 +68,7 @@ def build(
         from xsk.documents.uptodate import unit_of
 
         check.finish(whole=whole)
-        planned = {unit_of(check.manifest.key(j.out_path)) for j in job_list}
+        planned = {unit_of(check.manifest.key(p)) for p in job_list}
         n_unplanned = check.skipped_count(planned)
         if pdf:
             unplanned = check.skipped(planned)
@@ -112,27 +112,55 @@ def _plan_and_build(
     from xsk.documents import plan as documents  # the planner, imported only when used
 
     for cid in ids:
-        store.load_case(ws, cid)
-    with documents.reading_once():
-        job_list = documents.jobs_for_cases(ws, ids, kinds or None)
-        if check is not None:
-            check.planned(job_list, documents)
-    progress, done = _progress(len(job_list))
+        store.load_case(ws, cid)  # every case readable before anything is built
+    # Planned and built a slice of cases at a time: the jobs' contexts and the files read for
+    # them are let go after each slice (a first build of 50,000 cases held them all: GiBs).
+    # A unit is planned whole within one slice; a meeting of cases in two slices is planned
+    # in both, and built once (the second finds its output up to date).
+    step = CHUNK if check is not None else max(len(ids), 1)
+    result = BuildResult()
+    out_paths: list[Any] = []
+    seen: set[Any] = set()
+    done_jobs = 0
+    progress, done = _progress(len(ids) * 5)  # (about five documents a case; grows if more)
     try:
-        result = documents.run_jobs(
-            ws,
-            job_list,
-            force=force,
-            jobs_n=jobs,
-            traditional=traditional,
-            progress=progress,
-            manifest=check.manifest if check is not None else None,
-        )
-    except Exception as exc:
-        raise _map_errors(exc) from None
+        for start in range(0, len(ids), step):
+            part = list(ids[start : start + step])
+            with documents.reading_once():
+                job_list = documents.jobs_for_cases(ws, part, kinds or None)
+                if check is not None:
+                    check.planned(job_list, documents, part)
+            offset = done_jobs
+
+            def moved(n: int, total: int, offset: int = offset) -> None:
+                if progress is not None:
+                    progress(offset + n, max(offset + total, len(ids) * 5))
+
+            try:
+                got = documents.run_jobs(
+                    ws,
+                    job_list,
+                    force=force,
+                    jobs_n=jobs,
+                    traditional=traditional,
+                    progress=moved,
+                    manifest=check.manifest if check is not None else None,
+                )
+            except Exception as exc:
+                raise _map_errors(exc) from None
+            for attr in ("built", "skipped", "refused"):  # a meeting's outputs come once
+                for path in getattr(got, attr):
+                    if path not in seen:
+                        seen.add(path)
+                        getattr(result, attr).append(path)
+            out_paths += [j.out_path for j in job_list]
+            done_jobs += len(job_list)
     finally:
         done()
-    return result, job_list
+    return result, out_paths
+
+
+CHUNK = 1000  # cases planned and built at a time
 
 
 def packet(ws: Workspace, mid: str, out: Path | None = None) -> tuple[Path, list[str]]:

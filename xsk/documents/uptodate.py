@@ -869,16 +869,18 @@ class Check:
                 paths.append(Path(k) if unit_of(k) == OUTSIDE_UNIT else out / k)
         return paths
 
-    def planned(self, jobs: Sequence[Any], planner: Any) -> None:
-        """Record what planning ``to_plan`` gave, each unit whole. ``planner`` is
-        :mod:`xsk.documents.plan` (its ``gather``, ``load_meeting`` and ``_number_key``);
-        call inside its ``reading_once`` block that produced ``jobs``, so nothing is read
-        twice."""
+    def planned(
+        self, jobs: Sequence[Any], planner: Any, cases: Sequence[str] | None = None
+    ) -> None:
+        """Record what planning ``cases`` (default ``to_plan``) gave, each unit whole.
+        ``planner`` is :mod:`xsk.documents.plan` (its ``gather``, ``load_meeting`` and
+        ``_number_key``); call inside its ``reading_once`` block that produced ``jobs``, so
+        nothing is read twice."""
         record_plan(
             self.ws,
             self.manifest,
             self.keys,
-            self.to_plan,
+            self.to_plan if cases is None else cases,
             jobs,
             self.global_,
             self.started_ns,
