@@ -528,3 +528,27 @@ def test_minutes_of_a_meeting_not_yet_held_are_refused(ws_path, cli, tmp_path):
     r = cli("-C", str(ws_path), "step", cid, "--answers", str(f), "--all", "--no-docs")
     assert r.code == 2, r.out + r.err
     assert "晚于记录日期 2026-03-06，会议还没有召开" in r.err, r.err
+
+
+def test_an_objection_before_anything_was_published_is_noted(ws_path, cli, tmp_path):
+    """Reviewer (12): an objection to a case only just registered said nothing. It is
+    recorded all the same (exit 0, the same last line), with a note; after the notice, none."""
+    cid = new(cli, ws_path)
+    r = cli(
+        "-C", str(ws_path), "event", cid, "objection", "--text", "不同意", "--date", "2026-03-03"
+    )
+    assert r.code == 0, r.err
+    assert "还没有公布任何内容" in r.out and r.out.strip().splitlines()[-1].startswith("已记录异议")
+    for _ in ("collect", "screen", "announce"):
+        assert (
+            cli("-C", str(ws_path), "step", cid, "--answers", str(ANSWERS), "--no-docs").code == 0
+        )
+    r = cli(
+        "-C", str(ws_path), "event", cid, "objection", "--text", "不同意", "--date", "2026-03-05"
+    )
+    assert r.code == 0, r.err
+    assert "提示" not in r.out
+    r = cli(
+        "-C", str(ws_path), "event", cid, "objection", "--text", "不同意", "--date", "2026-03-03"
+    )
+    assert r.code == 0 and "早于议题" in r.out, r.out

@@ -49,6 +49,7 @@ def add(ws: Workspace, cid: str, kind: str, when: dt.datetime, opts: dict[str, A
     reopened = kind == "reopen" or (
         kind == "visit" and opts.get("reopen") and opts["satisfaction"] == "不满意"
     )
+    notes = _published_before(ws, case, when) if kind == "objection" else []
     step_id = ""
     if reopened or opts.get("step"):  # checked before anything is written: a bad --step
         proc = procedures.load(case.procedure, ws.root)  # changes nothing
@@ -57,7 +58,29 @@ def add(ws: Workspace, cid: str, kind: str, when: dt.datetime, opts: dict[str, A
             raise UsageError(f"程序 {proc.name} 中没有步骤“{step_id}”")
     with txn.transaction(ws.root, ws.state_dir) as tx:
         tx.track(store.case_dir(ws, cid))
-        return _record(ws, case, kind, when, opts, step_id if reopened else "")
+        return notes + _record(ws, case, kind, when, opts, step_id if reopened else "")
+
+
+def _published_before(ws: Workspace, case: Any, when: dt.datetime) -> list[str]:
+    """An objection answers something made public: a notice or a result notice of a step done
+    on or before its date. Recorded all the same (a resident may object to what was said at
+    the door), with a note (reviewer: one came for a case only just registered)."""
+    from xsk.core.kinds import PUBLIC_KINDS
+
+    proc = procedures.load(case.procedure, ws.root)
+    published = [
+        h.done.date()
+        for h in case.history
+        if (step := proc.step(h.step)) is not None and PUBLIC_KINDS & set(step.documents)
+    ]
+    if not published:
+        return [f"提示：议题 {case.id} 还没有公布任何内容（协商通知或结果公示），异议照常记录"]
+    if when.date() < min(published):
+        return [
+            f"提示：异议日期 {when.date().isoformat()} 早于议题 {case.id} 首次公布的日期"
+            f" {min(published).isoformat()}，请核对日期"
+        ]
+    return []
 
 
 def _record(
