@@ -34,6 +34,7 @@ def status_row(case, step_name: str = ""):
         "id": case.id,
         "title": case.title,
         "procedure": case.procedure,
+        "procedure_name": "",
         "step": case.step,
         "step_name": step_name,
         "status": case.status,
@@ -55,6 +56,7 @@ def direct_rows(ws, on: dt.date, include_closed=True):
             continue
         proc = loader.load(case.procedure, ws.root)
         row = status_row(case, {s.id: s.name for s in proc.steps}.get(case.step, ""))
+        row["procedure_name"] = proc.name
         row["overdue"] = bool(case.is_open and case.due and case.due < on)
         # the sample's years all have official data (tests/test_frozen_docs.py covers 2027)
         row["due_provisional"] = False

@@ -404,30 +404,12 @@ def _check_vote(ws: Workspace, mid: str, value: Mapping[str, Any], step: Step, q
 
 def save(job: SaveJob, value: Any) -> Saved:
     mid = _meeting_id(job.ws, job.case, job.proc, value, job.when)
-    _held_by_then(job, mid, value)
     if "vote" in value:
         _check_vote(job.ws, mid, value, job.step, job.question.id)
     job.tx.track(meetings.meeting_path(job.ws.meetings_dir, mid))
     job.written.append(meetings.save(job.ws.meetings_dir, mid, job.case.id, value))
     job.meeting_ids.append(mid)
     return Saved(mid)
-
-
-def _held_by_then(job: SaveJob, mid: str, value: Mapping[str, Any]) -> None:
-    """Attendees, speeches or a vote record a meeting held: not one whose time (its own, or
-    the announced meeting's it joins) is after the day the step is recorded."""
-    if not any(value.get(k) for k in ("attendees", "speeches", "vote", "resolutions")):
-        return  # an announcement: the meeting is ahead
-    held = value.get("time")
-    if not isinstance(held, dt.datetime):
-        path = meetings.meeting_path(job.ws.meetings_dir, mid)
-        if path.exists():
-            held = meetings.load(job.ws.meetings_dir, mid, job.ws.root).get("time")
-    if isinstance(held, dt.datetime) and held.date() > job.when.date():
-        raise AnswerError(
-            f"步骤 {job.step.id}（{job.step.name}）问题 {job.question.id}：会议 {mid} 的时间"
-            f" {held:%Y-%m-%d %H:%M} 晚于记录日期 {job.when:%Y-%m-%d}，会议还没有召开"
-        )
 
 
 def ask(job: AskJob) -> Any:
