@@ -299,3 +299,16 @@ def test_a_drafted_visit_is_shown_and_kept_on_resume(at_meeting) -> None:
     got = answer_visits.ask_visits(ws, p, ctx, drafted, kept.append)
     assert [v["visitor"] for v in got] == ["李明"] and kept and kept[-1] == got
     assert not p.answers
+
+
+def test_the_review_shows_a_joined_meeting_and_times_without_seconds(at_meeting) -> None:
+    """Reviewer (16): the review showed a joined meeting by its number only, and a time kept
+    in the draft with its seconds."""
+    ws, _case, _proc, _step = at_meeting
+    shown = walk._brief({"id": "2026-M001"}, ws)
+    assert shown.startswith("加入会议 2026-M001，") and "协商议事会" in shown, shown
+    assert ":00:00" not in shown and "14:30" in shown
+    assert (
+        walk._brief({"title": "议事会", "time": "2026-03-09T14:30:00"})
+        == "议事会，2026-03-09 14:30"
+    )

@@ -10,6 +10,7 @@ the facilitator confirms.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -298,7 +299,7 @@ def review(
             value = raw[q.id]
             if q.choices_from == "vote_rules" and isinstance(value, str):
                 value = rule_names.get(value, value)  # stored by id, shown by name
-            p.say(f"  {n}. {q.prompt.rstrip('？?：:')}：{_brief(value)}")
+            p.say(f"  {n}. {q.prompt.rstrip('？?：:')}：{_brief(value, ws)}")
         if p.confirm(f"确认保存“{step.name}”并提交？", default=not also):
             return True
         labels = {f"修改 {n}. {q.prompt}": q for n, q in enumerate(shown, 1)}
@@ -316,12 +317,23 @@ def review(
         save_draft(ws, case.id, step.id, raw)
 
 
-def _brief(value: Any) -> str:
+def _brief(value: Any, ws: Workspace | None = None) -> str:
     from xsk.parts.asking import _show
 
     if isinstance(value, Mapping):
-        parts = [str(value.get(k)) for k in ("id", "title", "time", "host") if value.get(k)]
-        return "，".join(_show(v) if not isinstance(v, str) else v for v in parts) or "（已填写）"
+        shown = dict(value)
+        if ws is not None and set(shown) <= {"id"} and shown.get("id"):
+            # a meeting joined by its number: what it is, not just the number
+            from xsk.parts import meetings
+
+            mid = str(shown["id"])
+            with contextlib.suppress(Exception):
+                held = meetings.load(ws.meetings_dir, mid, ws.root)
+                shown = {"id": f"加入会议 {mid}", **{k: held.get(k) for k in ("title", "time")}}
+        parts = [shown.get(k) for k in ("id", "title", "time", "host") if shown.get(k)]
+        return (
+            "，".join(_when(v) if isinstance(v, str) else _show(v) for v in parts) or "（已填写）"
+        )
     if isinstance(value, list):
         return (
             f"{len(value)} 项"
@@ -333,6 +345,14 @@ def _brief(value: Any) -> str:
     text = _show(value) if not isinstance(value, str) else value
     text = text.replace("\n", " ")
     return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _when(text: str) -> str:
+    """An ISO date-time typed or kept in a draft, as the walk shows times (no seconds)."""
+    with contextlib.suppress(ValueError):
+        if "T" in text or (len(text) > 10 and text[10] == " "):
+            return dt.datetime.fromisoformat(text).strftime("%Y-%m-%d %H:%M")
+    return text
 
 
 BACK_KEY = "<"
