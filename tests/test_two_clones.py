@@ -322,3 +322,21 @@ def test_field_merge_of_parsed_values():
     assert conflicts == [(("h",), [1, 2], [1, 3])]
     _, conflicts = merge_values({"t": "o"}, {}, {"t": "x"})  # deleted here, changed there
     assert len(conflicts) == 1
+
+
+def test_the_walk_asks_for_the_series_before_any_question(clones):
+    """Reviewer (17): in a fresh clone the walk asked the whole new case (or step) and only
+    then said the series was missing. It says so before the first question."""
+    import pytest
+
+    from xsk.core.errors import UsageError
+    from xsk.prompts.base import ScriptedPrompter
+    from xsk.walk import walk
+    from xsk.workspace import settings
+
+    _remote, _a, b = clones
+    ws = settings.load(b)
+    p = ScriptedPrompter([walk.NEW])
+    with pytest.raises(UsageError, match="编号序列"):
+        walk.home(ws, p)
+    assert not p.answers and p.asked == ["要做什么？"]

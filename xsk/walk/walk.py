@@ -114,6 +114,9 @@ def home(ws: Workspace, p: Prompter, now: Callable[[], dt.datetime] = workflow.n
         if choice == QUIT:
             return
         if choice == NEW:
+            from xsk.workspace import numbering
+
+            numbering.require_series(ws.root)  # a clone without its series: said before asking
             case = workflow.new_case(ws, p, title=None, when=now())
             p.say(f"已登记议题 {case.id}")
             cid = case.id
@@ -166,6 +169,7 @@ def walk_case(
         if failures:
             p.say(f"暂不能办理“{step.name}”：{failures[0]}")
             return
+        _series_first(ws, case, proc, step)
         p.say(f"当前步骤：{step.name}")
         if step.help:
             p.say(step.help)
@@ -197,6 +201,18 @@ def walk_case(
             return
         if not p.confirm("继续办理下一步？", default=True):
             return
+
+
+def _series_first(ws: Workspace, case: Case, proc: Procedure, step: Step) -> None:
+    """A step that may open a new meeting needs this computer's numbering series: in a clone
+    without one, say so before the questions, not after the whole step is typed."""
+    if not any(q.type == "meeting" for q in step.questions):
+        return
+    from xsk.parts.answer_meeting import planned_meeting
+    from xsk.workspace import numbering
+
+    if planned_meeting(case, proc) is None:
+        numbering.require_series(ws.root)
 
 
 def ask_step(
