@@ -165,10 +165,10 @@ def _register_problems(ws: Workspace) -> list[Problem]:
     """A 文号 register file (register/*.toml) that cannot be read stops every build of a
     numbered document: its syntax, with the line. Remembered while the file is unchanged:
     at 10,000 cases the register holds tens of thousands of entries."""
-    from xsk.workspace.docnumbers import REGISTER_DIR
+    from xsk.workspace.docnumbers import REGISTER_DIR, REGISTER_MAX_BYTES
 
     def syntax(path: Path, root: Path) -> list[Problem]:
-        return tomlio.check_file(path, root, lambda _d, _r: None)
+        return tomlio.check_file(path, root, lambda _d, _r: None, max_bytes=REGISTER_MAX_BYTES)
 
     folder = ws.root / REGISTER_DIR
     paths = sorted(folder.glob("*.toml")) if folder.is_dir() else []

@@ -82,15 +82,18 @@ def once(tag: str, path: Path, make: Callable[[], T]) -> T:
     return memo[key]
 
 
-def read(path: Path, root: Path | None = None) -> tuple[dict[str, Any], str]:
-    """Parse ``path``; a syntax error becomes a DataError naming file and line."""
+def read(
+    path: Path, root: Path | None = None, *, max_bytes: int = MAX_BYTES
+) -> tuple[dict[str, Any], str]:
+    """Parse ``path``; a syntax error becomes a DataError naming file and line. ``max_bytes``:
+    larger is refused (E005); files xsk itself grows with the workspace pass a higher one."""
     filememo.record_read(path)
     if _MEMO.get() is None:
-        return _read(path, root)
+        return _read(path, root, max_bytes)
 
     def make() -> tuple[dict[str, Any], str] | DataError:
         try:
-            return _read(path, root)
+            return _read(path, root, max_bytes)
         except DataError as exc:
             return exc
 
@@ -100,7 +103,7 @@ def read(path: Path, root: Path | None = None) -> tuple[dict[str, Any], str]:
     return found
 
 
-def _read(path: Path, root: Path | None) -> tuple[dict[str, Any], str]:
+def _read(path: Path, root: Path | None, max_bytes: int = MAX_BYTES) -> tuple[dict[str, Any], str]:
     shown = display_path(path, root)
     try:
         raw = path.read_bytes()
@@ -108,8 +111,8 @@ def _read(path: Path, root: Path | None) -> tuple[dict[str, Any], str]:
         raise DataError(Problem(shown, 0, "E001", "文件不存在")) from None
     except OSError as exc:
         raise DataError(Problem(shown, 0, "E001", f"无法读取文件：{exc.strerror}")) from None
-    if len(raw) > MAX_BYTES:
-        raise DataError(Problem(shown, 0, "E005", f"文件过大（超过 {MAX_BYTES // 2**20} MB）"))
+    if len(raw) > max_bytes:
+        raise DataError(Problem(shown, 0, "E005", f"文件过大（超过 {max_bytes // 2**20} MB）"))
     text = decode(raw, shown)
     return parse(text, shown), text
 
@@ -153,13 +156,17 @@ def _too_deep(data: Any, text: str) -> int | None:
 
 
 def check_file(
-    path: Path, root: Path | None, validate: Callable[[dict[str, Any], Any], None]
+    path: Path,
+    root: Path | None,
+    validate: Callable[[dict[str, Any], Any], None],
+    *,
+    max_bytes: int = MAX_BYTES,
 ) -> list[Problem]:
     """Read one TOML file and run ``validate(data, reader)`` on it: the problems, with lines."""
     from xsk.core.model import Reader
 
     try:
-        data, text = read(path, root)
+        data, text = read(path, root, max_bytes=max_bytes)
     except DataError as exc:
         return [exc.problem]
     r = Reader(display_path(path, root), text)
@@ -268,14 +275,16 @@ def write_new(path: Path, data: Any, header: str = "") -> None:
     atomic.write_text(path, text)
 
 
-def update(path: Path, mutate: Callable[[Any], None]) -> None:
+def update(path: Path, mutate: Callable[[Any], None], *, max_bytes: int = MAX_BYTES) -> None:
     """Load ``path`` with tomlkit, let ``mutate`` change the document, write it atomically.
 
     Comments, key order and formatting of untouched parts are kept.
     """
     import tomlkit
 
-    read(path)  # the same checks (encoding, syntax, depth) as every reader, as a DataError
+    read(
+        path, max_bytes=max_bytes
+    )  # the same checks (encoding, syntax, depth) as every reader, as a DataError
     doc = tomlkit.parse(decode(path.read_bytes(), str(path)))
     mutate(doc)
     atomic.write_text(path, tomlkit.dumps(doc))
