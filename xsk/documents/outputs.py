@@ -59,7 +59,7 @@ def build(
         ids = check.to_plan
     else:
         ids = list(ids) or store.case_ids(ws)
-    result, job_list = _plan_and_build(  # (the planned jobs' output paths)
+    result, planned_paths = _plan_and_build(
         ws, ids, kinds, check, force=force, jobs=jobs, traditional=traditional
     )
     unplanned: list[Path] = []  # up to date without planning (counted; paths for --pdf)
@@ -68,7 +68,7 @@ def build(
         from xsk.documents.uptodate import unit_of
 
         check.finish(whole=whole)
-        planned = {unit_of(check.manifest.key(p)) for p in job_list}
+        planned = {unit_of(check.manifest.key(p)) for p in planned_paths}
         n_unplanned = check.skipped_count(planned)
         if pdf:
             unplanned = check.skipped(planned)
@@ -102,7 +102,8 @@ def _plan_and_build(
     jobs: int,
     traditional: bool | None,
 ) -> tuple[Any, list[Any]]:
-    """Plan ``ids`` (each unit whole, recorded in ``check``'s manifest) and build the jobs."""
+    """Plan ``ids`` (each unit whole, recorded in ``check``'s manifest) and build the jobs;
+    the result and the planned jobs' output paths."""
     from xsk.documents.builtin import BuildResult
 
     if not ids:  # nothing to plan: every document is up to date
@@ -121,7 +122,6 @@ def _plan_and_build(
     result = BuildResult()
     out_paths: list[Any] = []
     seen: set[Any] = set()
-    done_jobs = 0
     progress, done = _progress(len(ids) * 5)  # (about five documents a case; grows if more)
     try:
         for start in range(0, len(ids), step):
@@ -130,7 +130,7 @@ def _plan_and_build(
                 job_list = documents.jobs_for_cases(ws, part, kinds or None)
                 if check is not None:
                     check.planned(job_list, documents, part)
-            offset = done_jobs
+            offset = len(out_paths)  # the jobs of the slices before
 
             def moved(n: int, total: int, offset: int = offset) -> None:
                 if progress is not None:
@@ -154,7 +154,6 @@ def _plan_and_build(
                         seen.add(path)
                         getattr(result, attr).append(path)
             out_paths += [j.out_path for j in job_list]
-            done_jobs += len(job_list)
     finally:
         done()
     return result, out_paths

@@ -5,13 +5,14 @@ little from one run to the next. With a cache file (``use_cache``, set by the wo
 public view to ``.xsk/names-cache.json``) the spans found for a text are remembered by the
 text's hash, and jieba is loaded only for a text never seen. The file is local state: written
 at exit when something was added (atomically, by rename), ignored when unreadable, and keyed
-by the rules' code (a digest of ``names.py`` and ``name_words.py``, so a change to the rules never meets results
-found by the old ones) and jieba's version.
+by the rules' code (a digest of ``names.py`` and ``name_words.py``, so a change to the rules
+never meets results found by the old ones) and jieba's version.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -41,7 +42,9 @@ class DiskCache:
         self.dirty = False
         self.loaded = False
 
-    def _stamp(self) -> str:
+    @functools.cached_property
+    def stamp(self) -> str:
+        """The file's key (read once: it hashes the rules' code and asks for jieba's version)."""
         try:
             from importlib.metadata import version
 
@@ -58,7 +61,7 @@ class DiskCache:
             data = json.loads(self.path.read_text("utf-8"))
         except (OSError, ValueError):
             return
-        if isinstance(data, dict) and data.get("stamp") == self._stamp():
+        if isinstance(data, dict) and data.get("stamp") == self.stamp:
             found = data.get("found")
             if isinstance(found, dict):
                 self.found = found
@@ -98,9 +101,7 @@ class DiskCache:
             tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                text = json.dumps(
-                    {"stamp": self._stamp(), "found": self.found}, separators=(",", ":")
-                )
+                text = json.dumps({"stamp": self.stamp, "found": self.found}, separators=(",", ":"))
                 tmp.write_text(text, "utf-8")
                 os.replace(tmp, self.path)
             except OSError:

@@ -364,10 +364,12 @@ def _brief(value: Any, ws: Workspace | None = None) -> str:
 
 
 def _when(text: str) -> str:
-    """An ISO date-time typed or kept in a draft, as the walk shows times (no seconds)."""
+    """An ISO date-time typed or kept in a draft, shown as the walk shows a time (no seconds)."""
+    from xsk.parts.asking import _show
+
     with contextlib.suppress(ValueError):
         if "T" in text or (len(text) > 10 and text[10] == " "):
-            return dt.datetime.fromisoformat(text).strftime("%Y-%m-%d %H:%M")
+            return _show(dt.datetime.fromisoformat(text))
     return text
 
 

@@ -145,7 +145,7 @@ def _git_locks(root: Path) -> list[Path]:
     return found
 
 
-def _clear_git_locks(root: Path, *, since: float | None = None, settle: float = 0.0) -> None:
+def _clear_git_locks(root: Path, *, since: float, settle: float) -> None:
     """Lock files a git command killed with us leaves (no git runs while xsk recovers).
 
     ``since``: only those made after that time (the dead writer took the lock then; an older
@@ -161,7 +161,7 @@ def _clear_git_locks(root: Path, *, since: float | None = None, settle: float = 
                 made = path.stat().st_mtime
             except OSError:
                 continue
-            if since is None or made >= since - 1.0:  # (file-system time stamps are coarse)
+            if made >= since - 1.0:  # (file-system time stamps are coarse)
                 out.append(path)
         return out
 

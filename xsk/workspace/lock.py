@@ -150,11 +150,10 @@ def acquire(
         time.sleep(POLL)
 
 
-def release_held(handle: object, root: Path | None = None) -> None:
-    """Let the lock go; with ``root``, first remove the PID file (a clean end, not a crash)."""
-    if root is not None:
-        with contextlib.suppress(OSError):
-            (_state(root) / PID_FILE).unlink()
+def release_held(handle: object, root: Path) -> None:
+    """Let the lock go, removing the PID file first (a clean end, not a crash)."""
+    with contextlib.suppress(OSError):
+        (_state(root) / PID_FILE).unlink()
     release(handle)
 
 
