@@ -280,3 +280,40 @@ def test_ctrl_c_while_git_holds_the_index_lock(closed_case: Path, tmp_path: Path
     settled(root)
     r = run_xsk("-C", str(root), "event", "2026-001", "objection", "--text", "有异议")
     assert r.returncode == 0, r.stderr
+
+
+def test_sync_killed_while_its_checkout_wrote_a_new_file(
+    two_clones: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """CI, seed 20260302, sync trial 5: a rebase killed while checking out the remote's commit
+    had written the remote's new case file but not yet the index; the reset back to the
+    pre-sync HEAD left it untracked, and the next ``check`` did not put it away."""
+    _remote, a, b = two_clones
+    for ws, title in ((a, "甲议题"), (b, "乙议题")):
+        assert run_xsk("-C", str(ws), "new", "--title", title, "--no-input").returncode == 0
+    assert run_xsk("-C", str(a), "sync").returncode == 0
+    before = git(b, "rev-parse", "HEAD")
+    d = tmp_path / "shim-checkout"
+    d.mkdir()
+    new = "cases/2026-001/case.toml"
+    body = (
+        f'if [ "$1" = pull ]; then {REAL_GIT} fetch -q "$4" "$5"; mkdir -p cases/2026-001; '
+        f"{REAL_GIT} show FETCH_HEAD:{new} | head -c 40 > {new}; : > .git/index.lock; "
+        "kill -9 $PPID; exit 1; fi\n"
+    )
+    (d / "git").write_text(f'#!/bin/sh\n{body}exec {REAL_GIT} "$@"\n')
+    (d / "git").chmod(0o755)
+    r = run_xsk("-C", str(b), "sync", env={"PATH": f"{d}{os.pathsep}{os.environ['PATH']}"})
+    assert r.returncode == -9
+    assert (b / new).exists() and (b / ".git" / "index.lock").exists()
+    (b / "notes.txt").write_text("a file of the facilitator's own, made after the crash")
+    r = run_xsk("-C", str(b), "check")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert git(b, "rev-parse", "HEAD") == before
+    assert not (b / new).exists() and not (b / "cases" / "2026-001").exists()
+    assert (b / "notes.txt").exists()  # not the sync's: left alone
+    (b / "notes.txt").unlink()
+    settled(b)
+    assert run_xsk("-C", str(b), "sync").returncode == 0
+    names = sorted(p.parent.name for p in b.glob("cases/*/case.toml"))
+    assert names == ["2026-001", "2026-B001"]

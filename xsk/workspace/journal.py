@@ -235,6 +235,37 @@ def _synced_back(root: Path, head: str) -> bool:
 def _reset_to(root: Path, branch: str, head: str) -> None:
     vcs.run_git(["checkout", "-q", "-f", "-B", branch, head], root, check=False)
     vcs.run_git(["reset", "-q", "--hard", head], root, check=False)
+    _remove_fetched_leftovers(root, branch)
+
+
+def _remove_fetched_leftovers(root: Path, branch: str) -> None:
+    """Files a killed checkout of the fetched commits wrote before its index: a hard reset
+    leaves them untracked. The tree was clean when the sync began (it refuses otherwise), so an
+    untracked file at a path of the fetched tree is the sync's; any other is left alone."""
+    listed = vcs.run_git(["ls-files", "--others", "--exclude-standard", "-z"], root, check=False)
+    others = [p for p in listed.stdout.split("\0") if p]
+    if not others:
+        return
+    refs = vcs.run_git(["for-each-ref", "--format=%(refname)", "refs/remotes"], root, check=False)
+    fetched = [r for r in refs.stdout.split() if r.endswith(f"/{branch}")]
+    theirs: set[str] = set()
+    for ref in ("FETCH_HEAD", *fetched):
+        tree = vcs.run_git(["ls-tree", "-r", "-z", "--name-only", ref], root, check=False)
+        if tree.returncode == 0:
+            theirs.update(p for p in tree.stdout.split("\0") if p)
+    for rel in others:
+        if rel not in theirs:
+            continue
+        path = root / rel
+        with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+            path.unlink()
+        for parent in path.parents:  # the folders it made, once empty
+            if parent == root:
+                break
+            try:
+                parent.rmdir()
+            except OSError:
+                break
 
 
 def _abort_and_reset(root: Path, branch: str, head: str) -> None:
