@@ -276,3 +276,36 @@ def test_a_result_made_from_a_file_changed_a_moment_ago_is_not_kept(tmp_path, mo
 
     assert run() == 1 and run() == 1
     assert len(calls) == 2  # a.toml is 0 s old: its stat may not show the next change
+
+
+def test_a_cold_check_parses_each_file_once_and_keeps_no_parsed_files(gen_ws, monkeypatch):
+    """Every TOML file of the cases is parsed at most once by a cold ``check`` (the case is
+    made once and shared by its passes), and no parsed file is kept beyond what the passes
+    share: at 10,000 cases keeping them all doubled the peak memory."""
+    from collections import Counter
+
+    from xsk.store import tomlio
+
+    parsed: Counter[str] = Counter()
+    real_read = tomlio._read
+
+    def counting(path, root=None, max_bytes=tomlio.MAX_BYTES):
+        parsed[str(path)] += 1
+        return real_read(path, root, max_bytes)
+
+    kept: list[dict] = []
+    real_once = tomlio.once
+
+    def watching(tag, path, make):
+        memo = tomlio._MEMO.get()
+        kept.append(memo if memo is not None else {})
+        return real_once(tag, path, make)
+
+    monkeypatch.setattr(tomlio, "_read", counting)
+    monkeypatch.setattr(tomlio, "once", watching)
+    assert workflow.check_workspace(gen_ws) == []
+    cases = {p: n for p, n in parsed.items() if "/cases/" in p}
+    assert len(cases) > 100
+    assert max(cases.values()) == 1, [p for p, n in cases.items() if n > 1][:5]
+    memo = kept[-1]
+    assert memo and {key[0].split(":")[0] for key in memo} == {"case"}
