@@ -81,6 +81,18 @@ with open(f"{root}/bench-floor.txt", "a", encoding="utf-8") as fh:
 subprocess.run(["git", "add", "--", "bench-floor.txt"], cwd=root, check=True)
 subprocess.run(["git", "commit", "-q", "--no-verify", "-m", "floor"], cwd=root, check=True)
 """
+# the git floor, then the rendering of one stepped case's own documents (xsk's renderer, in the
+# same process): the floor the issue states for ``xsk step`` with its documents
+GIT_RENDER = (
+    GIT
+    + """
+from xsk.documents import plan
+from xsk.workspace import settings
+from pathlib import Path
+ws = settings.load(Path(root))
+plan.run_jobs(ws, plan.jobs_for_cases(ws, [sys.argv[2]]), force=True)
+"""
+)
 IMPORT = """
 import os, subprocess, sys
 from openpyxl import load_workbook
@@ -111,6 +123,7 @@ subprocess.run(["git", "commit", "-q", "--no-verify", "-m", "floor"], cwd=root, 
 GOAL_BUILD = "docs build（无变化）对热 status"
 GOAL_CHECK = "check（已生成文书）对热 report --json"
 GOAL_XLSX = "report --xlsx（热）对热 report --json"
+GOAL_STEP = "xsk step（含文书）对 git + 渲染本步文书"
 
 
 def run(args: list[str], cwd: Path) -> tuple[float, float]:
@@ -273,8 +286,15 @@ def docs_rows(root: Path, n: int, reps: int) -> list[Row]:
     status = lambda: run(xsk(root, "status"), root)  # noqa: E731
     rows.append(paired(Row(GOAL_BUILD, "status", n), build, status, reps))
     step = stepper(root, reps, docs=True)
+    new_case(root, 2 * 10**6)  # the case whose documents the render floor builds again
+    rendered = last_case(root)
+    run(xsk(root, "step", rendered, "--answers", str(ANSWERS)), root)
     run(xsk(root, "docs", "build"), root)  # the fresh cases' documents: out/ is complete
     rows.append(paired(Row("xsk step（含文书，out/ 已生成）", "git", n), step, git, reps))
+    step = stepper(root, reps, docs=True)
+    run(xsk(root, "docs", "build"), root)
+    render = lambda: run(py(GIT_RENDER, root, rendered), root)  # noqa: E731
+    rows.append(paired(Row(GOAL_STEP, "git + 渲染本步文书", n), step, render, reps))
     return rows
 
 
@@ -335,7 +355,7 @@ def report(rows: list[Row]) -> None:
         )
     by_name: dict[str, list[tuple[int, float]]] = {}
     for r in rows:
-        if r.name not in (GOAL_BUILD, GOAL_CHECK, GOAL_XLSX):  # the same figures again
+        if r.name not in (GOAL_BUILD, GOAL_CHECK, GOAL_XLSX, GOAL_STEP):  # the same figures again
             by_name.setdefault(r.name, []).append((r.n, r.figure))
     fits = [(name, exponent(points), points) for name, points in by_name.items()]
     fits = [(name, e, points) for name, e, points in fits if e is not None]
