@@ -9,11 +9,13 @@ community's repository: clones get a push URL that cannot work, and nothing here
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from xsk.core.errors import DataError, UsageError
 from xsk.core.model import Reader
@@ -119,8 +121,13 @@ def add(street: Street, name: str, url: str) -> Community:
     url = url.strip()
     if not url or any(ch.isspace() for ch in url):
         raise UsageError(f"仓库地址不对：“{url}”", hint="例如 https://git.example/红桥社区.git")
+    if url.startswith("-"):  # git would read it as an option
+        raise UsageError(f"仓库地址不能以“-”开头：“{url}”")
     if any(c.name == name for c in street.communities):
         raise UsageError(f"社区“{name}”已在街道汇总中")
+    same = next((c for c in street.communities if _same_repo(c.url, url, street.root)), None)
+    if same is not None:  # counted twice in every figure otherwise
+        raise UsageError(f"仓库地址 {url} 已登记为社区“{same.name}”")
 
     def mutate(doc: object) -> None:
         import tomlkit
@@ -136,6 +143,24 @@ def add(street: Street, name: str, url: str) -> Community:
 
     tomlio.update(street.root / STREET_FILE, mutate)
     return Community(name, url)
+
+
+def _same_repo(a: str, b: str, root: Path) -> bool:
+    """The same repository written two ways: a trailing slash or ``.git``, a relative local
+    path."""
+
+    def norm(url: str) -> str:
+        url = url.rstrip("/\\")
+        url = url[:-4] if url.endswith(".git") else url
+        if "://" not in url and not _SCP_LIKE.match(url):  # a local path
+            path = Path(url).expanduser()
+            url = str(path if path.is_absolute() else (root / path).resolve())
+        return url
+
+    return norm(a) == norm(b)
+
+
+_SCP_LIKE = re.compile(r"^[\w.-]+@[\w.-]+:")
 
 
 def _cases(folder: Path) -> int:
@@ -160,11 +185,35 @@ def pull_one(street: Street, c: Community, timeout: float = PULL_TIMEOUT) -> Pul
             message = "已克隆"
         else:
             git.run_git(["fetch", "--quiet", "--prune", "origin"], dest, timeout=timeout)
-            git.run_git(["reset", "--quiet", "--hard", "@{upstream}"], dest)
             message = "已更新"
+        # the remote's default branch as it is now (it may have been renamed since the clone)
+        head = git.run_git(
+            ["ls-remote", "--symref", "origin", "HEAD"], dest, timeout=timeout
+        ).stdout
+        branch = next(
+            (
+                x.split()[1]
+                for x in head.splitlines()
+                if x.startswith("ref:") and len(x.split()) > 1
+            ),
+            None,
+        )
+        tip = f"refs/remotes/origin/{branch.removeprefix('refs/heads/')}" if branch else None
+        if (
+            tip is None
+            or git.run_git(["rev-parse", "-q", "--verify", tip], dest, check=False).returncode
+        ):
+            return Pulled(c, False, "仓库是空的（社区还没有推送任何内容）", 0)
+        git.run_git(["checkout", "--quiet", "--force", "-B", "main", tip], dest)
+        git.run_git(
+            ["branch", "--quiet", "--set-upstream-to", tip.removeprefix("refs/remotes/"), "main"],
+            dest,
+        )
     except Exception as exc:  # one community's failure must not stop the others
         reason = getattr(exc, "message", None) or str(exc)
         return Pulled(c, False, f"无法更新：{reason}", _cases(dest))
+    if not (dest / "xsk.toml").is_file():
+        return Pulled(c, False, "不是 xsk 工作区（仓库中没有 xsk.toml）", 0)
     return Pulled(c, True, message, _cases(dest))
 
 
@@ -229,3 +278,26 @@ def pulled(street: Street) -> tuple[list[tuple[Community, Path]], list[Community
         else:
             missing.append(c)
     return have, missing
+
+
+def open_communities(
+    street: Street,
+) -> tuple[list[tuple[Community, Any]], list[tuple[Community, str]]]:
+    """The pulled communities' workspaces, loaded, with each one that cannot be read and why:
+    one community's broken data leaves it out of the figures, never the whole street."""
+    from xsk.reports import stats
+    from xsk.workspace import settings as wsmod
+
+    have, missing = pulled(street)
+    left_out: list[tuple[Community, str]] = [(c, "未能拉取") for c in missing]
+    pin_clones(have)
+    opened: list[tuple[Community, Any]] = []
+    for c, folder in have:
+        try:
+            ws = wsmod.load(folder)
+            stats.load_dataset(ws)  # every case file read (through the index) once here
+        except DataError as exc:
+            left_out.append((c, f"数据有误：{exc.format()}"))
+            continue
+        opened.append((c, ws))
+    return opened, left_out

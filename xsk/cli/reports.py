@@ -74,13 +74,13 @@ def report(
     ] = None,
     json_: JsonOpt = False,
     docx: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--docx", help="生成统计报告（.docx，含图表）；只写文件名时存入 out/", metavar="文件"
         ),
     ] = None,
     xlsx: Annotated[
-        Path | None,
+        str | None,
         typer.Option("--xlsx", help="导出台账（.xlsx）；只写文件名时存入 out/", metavar="文件"),
     ] = None,
     workspaces: Annotated[
@@ -115,10 +115,19 @@ def report(
     print_report(loaded, period, json_=json_, docx=docx, xlsx=xlsx, reveal=reveal)
 
 
-def _write_ledger(loaded: list[Any], period: Any, today: Any, xlsx: Path, *, reveal: bool) -> None:
+def _write_ledger(
+    loaded: list[Any],
+    period: Any,
+    today: Any,
+    xlsx: Path,
+    *,
+    reveal: bool,
+    labels: list[str] | None = None,
+) -> None:
     from xsk.reports import ledger, ledger_privacy, stats
 
     datasets = [stats.load_dataset(w, ledger=True) for w in loaded]
+    _relabel(datasets, labels)
     if reveal:
         for w, d in zip(loaded, datasets, strict=True):
             ledger_privacy.reveal_proposers(w, d)
@@ -126,24 +135,38 @@ def _write_ledger(loaded: list[Any], period: Any, today: Any, xlsx: Path, *, rev
     ledger.write_ledger(datasets, xlsx, period=period, today=today, scrubber=scrubber)
 
 
+def _relabel(datasets: list[Any], labels: list[str] | None) -> None:
+    """A street names each community as registered there (two workspaces may call
+    themselves the same)."""
+    if labels is not None:
+        for d, label in zip(datasets, labels, strict=True):
+            d.name = label
+
+
 def print_report(
     loaded: list[Any],
     period: Any,
     *,
     json_: bool = False,
-    docx: Path | None = None,
-    xlsx: Path | None = None,
+    docx: str | None = None,
+    xlsx: str | None = None,
     extra_json: dict[str, Any] | None = None,
     reveal: bool = False,
+    street: Any = None,
 ) -> None:
     """Figures of one or more workspaces (per-workspace columns when several), on screen or as
-    JSON, and the .docx report / .xlsx ledger when asked (``xsk report``, ``xsk street report``)."""
+    JSON, and the .docx report / .xlsx ledger when asked (``xsk report``, ``xsk street
+    report``). ``street`` (:class:`xsk.reports.report_doc.StreetScope`): the street's name,
+    each community's registered name, the communities left out, and its output folder."""
     from xsk.cli.output import echo, emit_json, table, warn
     from xsk.reports import stats
 
     today = _today()
-    xlsx, docx = _in_out(loaded[0], xlsx), _in_out(loaded[0], docx)
+    out_dir = street.out_dir if street is not None else loaded[0].out_dir
+    xlsx_path, docx_path = _in_out(out_dir, xlsx), _in_out(out_dir, docx)
+    labels = list(street.labels) if street is not None else None
     datasets = [stats.load_dataset(w) for w in loaded]
+    _relabel(datasets, labels)
     figures = stats.compute(datasets, period, today)
     names: dict[str, str] = {}
     for d in datasets:
@@ -155,23 +178,23 @@ def print_report(
     labels = [d.name for d in datasets]
     signature = datasets[0].signature
     del datasets  # the ledger reads its own, fuller records: not both in memory at once
-    if xlsx is not None:
+    if xlsx_path is not None:
         from xsk.reports import ledger_cache
 
-        _check_suffix(xlsx, ".xlsx")
+        _check_suffix(xlsx_path, ".xlsx")
         key = None
-        if not reveal and len(loaded) == 1:
+        if not reveal and len(loaded) == 1 and street is None:
             key = ledger_cache.key(loaded[0], signature, period, today)
-        if not ledger_cache.restore(loaded[0], key, xlsx):
-            _write_ledger(loaded, period, today, xlsx, reveal=reveal)
-            ledger_cache.store(loaded[0], key, xlsx)
-    if docx is not None:
+        if not ledger_cache.restore(loaded[0], key, xlsx_path):
+            _write_ledger(loaded, period, today, xlsx_path, reveal=reveal, labels=labels)
+            ledger_cache.store(loaded[0], key, xlsx_path)
+    if docx_path is not None:
         from xsk.reports import report_doc
 
-        _check_suffix(docx, ".docx")
+        _check_suffix(docx_path, ".docx")
         doc_tables = report_doc.doc_tables(figures, names, per_ws)
         _path, warnings = report_doc.write_report(
-            loaded, figures, doc_tables, docx, period=period, today=today
+            loaded, figures, doc_tables, docx_path, period=period, today=today, street=street
         )
         for w in warnings:
             warn(w)
@@ -195,10 +218,13 @@ def print_report(
         for i, d in enumerate(DEFINITIONS, 1):
             echo(f"  {i}. {d}")
     say = _stderr if json_ else echo
-    if xlsx is not None:
-        say(f"已导出台账：{xlsx}" + ("（内部台账，未脱敏，勿外传）" if reveal else "（已脱敏）"))
-    if docx is not None:
-        say(f"已生成统计报告：{docx}")
+    if xlsx_path is not None:
+        say(
+            f"已导出台账：{xlsx_path}"
+            + ("（内部台账，未脱敏，勿外传）" if reveal else "（已脱敏）")
+        )
+    if docx_path is not None:
+        say(f"已生成统计报告：{docx_path}")
 
 
 def _stderr(text: str) -> None:
@@ -207,13 +233,17 @@ def _stderr(text: str) -> None:
     sys.stderr.write(text + "\n")
 
 
-def _in_out(ws, path: Path | None) -> Path | None:
-    """A bare file name goes into the workspace's output folder (``out/``, kept out of git);
-    a path with a folder (``./台账.xlsx``, ``~/报告.docx``) is used as given."""
-    if path is None or path.is_absolute() or str(path) != path.name:
+def _in_out(out_dir: Path, given: str | None) -> Path | None:
+    """A bare file name goes into the output folder (a workspace's ``out/``, kept out of git);
+    a path with a folder (``./台账.xlsx``, ``~/报告.docx``) is used as given, from the current
+    folder (``given`` is the text typed: pathlib would turn ``./x`` into ``x``)."""
+    if given is None:
+        return None
+    path = Path(given).expanduser()
+    if path.is_absolute() or "/" in given or "\\" in given or given.startswith("~"):
         return path
-    ws.out_dir.mkdir(parents=True, exist_ok=True)
-    return ws.out_dir / path.name
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return out_dir / path.name
 
 
 def _check_suffix(path: Path, suffix: str) -> None:

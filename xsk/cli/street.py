@@ -92,42 +92,73 @@ def street_pull(
 @street_app.command("report")
 def street_report(
     from_: Annotated[
-        str | None, typer.Option("--from", help="统计起始日期 YYYY-MM-DD（含）", metavar="DATE")
+        str | None,
+        typer.Option("--from", help="统计起始日期（含），如 2026-01-01 或 1月1日", metavar="日期"),
     ] = None,
     to: Annotated[
-        str | None, typer.Option("--to", help="统计截止日期 YYYY-MM-DD（含）", metavar="DATE")
+        str | None, typer.Option("--to", help="统计截止日期（含），如 2026-12-31", metavar="日期")
     ] = None,
     json_: JsonOpt = False,
     docx: Annotated[
-        Path | None, typer.Option("--docx", help="生成统计报告（.docx，含图表）", metavar="FILE")
+        str | None,
+        typer.Option(
+            "--docx", help="生成统计报告（.docx，含图表）；只写文件名时存入 out/", metavar="文件"
+        ),
     ] = None,
     xlsx: Annotated[
-        Path | None, typer.Option("--xlsx", help="导出台账（.xlsx）", metavar="FILE")
+        str | None,
+        typer.Option("--xlsx", help="导出台账（.xlsx）；只写文件名时存入 out/", metavar="文件"),
     ] = None,
 ) -> None:
     """跨社区统计（每个社区一列），基于最近一次 xsk street pull。"""
-    from xsk.actions import street
-    from xsk.cli.output import warn
     from xsk.cli.reports import _parse_date, print_report
     from xsk.core.errors import UsageError
     from xsk.reports import stats
-    from xsk.workspace import settings as wsmod
 
-    st = _street()
-    have, missing = street.pulled(st)
-    if not have:
-        raise UsageError("还没有拉取到任何社区的工作区", hint="先运行 xsk street pull")
     start, end = _parse_date(from_, "--from"), _parse_date(to, "--to")
     if start and end and start > end:
         raise UsageError("--from 不能晚于 --to")
-    for c in missing:
-        warn(f"社区“{c.name}”尚未拉取，不在统计中")
-    street.pin_clones(have)
-    loaded = [wsmod.load(folder) for _c, folder in have]
-    extra = {"street": st.name, "missing": [c.name for c in missing]}
-    print_report(
-        loaded, stats.Period(start, end), json_=json_, docx=docx, xlsx=xlsx, extra_json=extra
+    st, opened, left_out = _opened()
+    scope = stats.StreetScope(
+        st.name,
+        tuple(c.name for c, _ws in opened),
+        tuple(f"{c.name}（{why.split('：')[0]}）" for c, why in left_out),
+        st.root / "out",
     )
+    extra = {
+        "street": st.name,
+        "missing": [c.name for c, _why in left_out],
+        "left_out": [{"name": c.name, "reason": why} for c, why in left_out],
+    }
+    print_report(
+        [ws for _c, ws in opened],
+        stats.Period(start, end),
+        json_=json_,
+        docx=docx,
+        xlsx=xlsx,
+        extra_json=extra,
+        street=scope,
+    )
+
+
+def _opened():
+    """The street, its readable communities, and those left out (each said on stderr)."""
+    from xsk.actions import street
+    from xsk.cli.output import warn
+    from xsk.core.errors import UsageError
+
+    st = _street()
+    if not st.communities:
+        raise UsageError("街道汇总中还没有社区", hint="xsk street add 名称 仓库地址")
+    opened, left_out = street.open_communities(st)
+    for c, why in left_out:
+        if why == "未能拉取":
+            warn(f"社区“{c.name}”尚未拉取，不在汇总中")
+        else:
+            warn(f"社区“{c.name}”{why}；不在汇总中")
+    if not opened:
+        raise UsageError("还没有可汇总的社区工作区", hint="先运行 xsk street pull")
+    return st, opened, left_out
 
 
 @street_app.command("due")
@@ -138,25 +169,26 @@ def street_due(
     json_: JsonOpt = False,
 ) -> None:
     """跨社区列出逾期（及即将到期）的事项，按社区、责任单位分组。"""
-    from xsk.actions import street
     from xsk.casework import status
-    from xsk.cli.output import echo, emit_json, table, warn
+    from xsk.cli.output import echo, emit_json, table
     from xsk.reports import stats
-    from xsk.workspace import settings as wsmod
 
-    st = _street()
-    have, missing = street.pulled(st)
-    street.pin_clones(have)
+    st, opened, left_out = _opened()
     today = status.today()
     out: dict[str, dict] = {}
-    for c, folder in have:
-        ws = wsmod.load(folder)
+    for c, ws in opened:
         groups = stats.due_by_unit(ws, today, within) if within is not None else None
         out[c.name] = groups if groups is not None else stats.overdue_by_unit(ws, today)
-    for c in missing:
-        warn(f"社区“{c.name}”尚未拉取，不在汇总中")
+    missing = [c.name for c, _why in left_out]
     if json_:
-        emit_json({"street": st.name, "communities": out, "missing": [c.name for c in missing]})
+        emit_json(
+            {
+                "street": st.name,
+                "communities": out,
+                "missing": missing,
+                "left_out": [{"name": c.name, "reason": why} for c, why in left_out],
+            }
+        )
         return
     rows = [
         [
@@ -171,9 +203,18 @@ def street_due(
         for unit, items in groups.items()
         for i in items
     ]
+    scope = f"已汇总的 {len(out)} 个社区" if missing else "各社区"
     if not rows:
-        echo("各社区均没有逾期事项。" if within is None else f"{within} 个工作日内没有到期事项。")
+        echo(
+            f"{scope}均没有逾期事项。"
+            if within is None
+            else f"{scope} {within} 个工作日内没有到期事项。"
+        )
+        if missing:
+            echo("未纳入：" + "、".join(missing))
         return
     late = sum(r[5] == "逾期" for r in rows)
     echo(f"{st.name}：{len(out)} 个社区共 {len(rows)} 项事项，其中逾期 {late} 项")
     table(["社区", "责任单位", "议题编号", "事项", "办结时限", "状态"], rows)
+    if missing:
+        echo("未纳入：" + "、".join(missing))

@@ -37,9 +37,17 @@ def period_text(period: stats.Period, today: dt.date) -> str:
     return f"统计期间：{period.label()}；统计日期：{cn_date(today)}"
 
 
-def title_and_issuer(workspaces: Sequence[Any]) -> tuple[str, str]:
-    """Document title and issuing body: the community's, or the street's for several."""
+def title_and_issuer(
+    workspaces: Sequence[Any], street: stats.StreetScope | None = None
+) -> tuple[str, str]:
+    """Document title and issuing body: the community's, or the street's for several (or
+    for ``xsk street report``, whatever the communities call their street)."""
     first = workspaces[0].settings
+    if street is not None:
+        office = (
+            street.name if street.name.endswith(("办事处", "街道办")) else f"{street.name}办事处"
+        )
+        return f"{street.name}社区协商议事工作统计报告", office
     if len(workspaces) == 1:
         return f"{first.community}协商议事工作统计报告", first.issuing_body
     streets = {ws.settings.street for ws in workspaces}
@@ -56,10 +64,17 @@ def context(
     charts: Sequence[Mapping[str, str]],
     period: stats.Period,
     today: dt.date,
+    street: stats.StreetScope | None = None,
 ) -> dict[str, Any]:
     """The ``report`` template's context."""
-    title, issuer = title_and_issuer(workspaces)
-    community = "、".join(ws.settings.community for ws in workspaces)
+    title, issuer = title_and_issuer(workspaces, street)
+    if street is not None:
+        community = "、".join(street.labels)
+    else:
+        community = "、".join(ws.settings.community for ws in workspaces)
+    lines = stats.summary_lines(report, office=True)
+    if street is not None and street.left_out:  # a reader must see the report is incomplete
+        lines.append("未纳入本次统计的社区：" + "、".join(street.left_out) + "。")
     return {
         "doc_title": title,
         "issuer": issuer,
@@ -67,7 +82,7 @@ def context(
         "case_ids": _id_span(workspaces),
         "community": community,
         "period": period_text(period, today),
-        "summary_lines": stats.summary_lines(report, office=True),
+        "summary_lines": lines,
         "tables": [dict(t) for t in tables],
         "charts": [dict(c) for c in charts],
         "definitions": list(REPORT_DEFINITIONS),
@@ -100,6 +115,7 @@ def write_report(
     period: stats.Period,
     today: dt.date,
     charts: bool = True,
+    street: stats.StreetScope | None = None,
 ) -> tuple[Path, list[str]]:
     """Render the report to ``out_path``; returns the path and warnings (e.g. no CJK font)."""
     from xsk.core.errors import UsageError
@@ -112,7 +128,7 @@ def write_report(
             from xsk.reports import charts as chartmod
 
             images, warnings = chartmod.make_charts(report, Path(tmp))
-        ctx = context(workspaces, report, tables, images, period, today)
+        ctx = context(workspaces, report, tables, images, period, today, street)
         try:
             docx.render_document(
                 "report",
