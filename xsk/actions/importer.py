@@ -130,6 +130,8 @@ class ImportResult:
     dry_run: bool = False
     # rows given a number from the workspace's series: {"row", "original", "id"}, in row order
     numbered: list[dict[str, Any]] = field(default_factory=list)
+    # totals rows under the table, not imported: {"row", "text"}
+    skipped: list[dict[str, Any]] = field(default_factory=list)
 
 
 # --- reading the file ------------------------------------------------------------------------
@@ -215,16 +217,31 @@ def _read_csv(path: Path) -> list[list[Any]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(text.splitlines(), dialect)
+    # strict: a quote left open swallows every later line into one cell (without strict,
+    # silently, as the last row's title)
+    reader = csv.reader(text.splitlines(), dialect, strict=True)
     rows: list[list[Any]] = []
+    started = 1  # the line the row being read began on
     try:
         for r in reader:
             rows.append(list(r))
+            started = reader.line_num + 1
     except csv.Error as exc:  # a cell over the field limit, a NUL, a broken quote
         if "field limit" in str(exc):
             raise UsageError(_too_long(path, reader.line_num)) from None
-        raise UsageError(f"{path.name} 第 {reader.line_num} 行：CSV 格式有误（{exc}）") from None
+        raise UsageError(f"{path.name} 第 {started} 行：{_csv_problem(str(exc))}") from None
     return rows
+
+
+def _csv_problem(text: str) -> str:
+    """The csv module's error in Chinese."""
+    if "unexpected end of data" in text or "EOF" in text:
+        return "引号没有闭合（这一行的某个单元格以英文引号开头，到文件末尾也没有结束引号）"
+    if "expected" in text and "after" in text:
+        return "引号用法有误（单元格中的英文引号应写成两个引号，或整个单元格用引号括起）"
+    if "NUL" in text or "null byte" in text:
+        return "含有空字符（NUL），不是文本格式的 CSV"
+    return "CSV 格式有误"
 
 
 def load_mapping(path: Path | None) -> dict[str, str]:
@@ -406,8 +423,10 @@ def plan_rows(
     xlsx: bool,
     mapping: Mapping[str, str] | None = None,
     now: dt.datetime | None = None,
+    skipped: list[dict[str, Any]] | None = None,
 ) -> tuple[list[Planned], list[RowError], list[str]]:
-    """Validate every data row; returns (planned cases, errors, unknown headers)."""
+    """Validate every data row; returns (planned cases, errors, unknown headers). The rows
+    taken for totals and skipped ({"row", "text"}) are appended to ``skipped``."""
     from xsk.procedure import loader
 
     now = now or _now()
@@ -426,11 +445,21 @@ def plan_rows(
     seen: dict[str, int] = {}
     seen_own: dict[str, int] = {}
     planned: list[Planned] = []
+    skipped = [] if skipped is None else skipped
     for i in range(head + 1, len(rows)):
         values = rows[i]
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
         r = _Row(values, cols, headers, i + 1, xlsx)
+        if _is_total(r, values):  # "合计：4 件" under the table is no case
+            skipped.append({"row": i + 1, "text": _total_text(values)})
+            continue
+        for j, v in enumerate(values):
+            if (j >= len(headers) or not headers[j]) and _text(v):
+                r.errors.append(
+                    RowError(i + 1, "", _letter(j, xlsx), f"“{_text(v)[:20]}”所在的列没有表头"
+                             "（这一行是否多了分隔符，或表头少了一列？）")
+                )  # fmt: skip
         p = _plan_row(r, ws, proc.id, final_step, progress_step, file_name, now)
         cid = p.case["id"] if p else r.text("id")
         if cid and numbering.is_series_id(cid):
@@ -456,6 +485,21 @@ def plan_rows(
     if not errors:
         _number(ws, planned, {p.case["id"] for p in planned if p.case["id"]})
     return planned, errors, unknown
+
+
+_TOTAL = re.compile(r"^\s*(合\s*计|总\s*计|小\s*计|共\s*计)")
+
+
+def _is_total(r: _Row, values: Sequence[Any]) -> bool:
+    """A totals row: its title, or (no title) any of its cells, starts with 合计/总计/小计."""
+    title = r.text("title")
+    if title:
+        return bool(_TOTAL.match(title))
+    return any(_TOTAL.match(_text(v)) for v in values if v is not None)
+
+
+def _total_text(values: Sequence[Any]) -> str:
+    return next((_text(v) for v in values if _TOTAL.match(_text(v))), "")[:30]
 
 
 def _known_originals(ws: Workspace) -> dict[str, str]:
@@ -517,6 +561,18 @@ def _plan_row(
             r.error("participants", f"参与人数应为整数，实际为“{_text(raw_people)}”")
     if status == "open" and closed is not None and not r.text("state"):
         status, result = "closed", "resolved"
+    today = now.date()
+    for fld, value in (("created", created), ("closed", closed), ("visit_date", visit_date)):
+        if value is not None and value > today:
+            r.error(fld, f"{FIELD_NAMES[fld]} {value.isoformat()} 晚于今天（{today.isoformat()}）")
+    if created is not None and closed is not None and closed < created:
+        r.error("closed", f"办结日期 {closed.isoformat()} 早于登记日期 {created.isoformat()}")
+    if r.text("phone"):
+        from xsk.rules.phones import phone_problem
+
+        problem = phone_problem(r.text("phone"))
+        if problem:
+            r.error("phone", problem)
     if r.errors:
         return None
     created = created or (meeting_time.date() if meeting_time else None) or deadline or closed
@@ -764,11 +820,13 @@ def _planned_result(
     dry_run: bool,
 ) -> tuple[ImportResult, list[Planned]]:
     """Plan every row; a real import with errors (or no rows) raises, a dry run reports."""
+    skipped: list[dict[str, Any]] = []
     planned, errors, unknown = plan_rows(
-        ws, rows, file_name=path.name, xlsx=xlsx, mapping=mapping, now=now
+        ws, rows, file_name=path.name, xlsx=xlsx, mapping=mapping, now=now, skipped=skipped
     )
     result = ImportResult(path.name, len(planned) + len({e.row for e in errors}))
     result.unknown_columns = unknown
+    result.skipped = skipped
     result.errors = [e.format(path.name) for e in errors]
     result.cases = len(planned)
     result.closed = sum(p.case["status"] == "closed" for p in planned)

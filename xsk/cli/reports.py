@@ -290,6 +290,8 @@ def import_ledger(
         return
     if result.unknown_columns:
         echo(f"未识别的列（已忽略）：{'、'.join(result.unknown_columns)}")
+    for row in result.skipped:
+        echo(f"第 {row['row']} 行是合计行（{row['text']}），未导入")
     if dry_run:
         for line in importer.iter_errors(result):
             echo(line)

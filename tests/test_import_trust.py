@@ -1,0 +1,66 @@
+"""Ledgers as a hostile tester wrote them (reviewer, stop 15): a quote left open, a row
+shifted by an extra comma, a totals row, dates in the future or out of order, a phone that is
+no phone. Each is refused (exit 2, file, row and column named) or, for a totals row, skipped
+and said; nothing is silently lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+HEAD = "序号,议题名称,登记日期,办理情况,办结日期,联系电话\n"
+
+
+@pytest.fixture
+def importing(ws_path, cli):
+    def run(text: str, *extra: str):
+        path = ws_path.parent / "台账.csv"
+        path.write_text(text, "utf-8")
+        return cli("-C", str(ws_path), "import", str(path), *extra)
+
+    return run
+
+
+def _cases(ws_path: Path) -> list[Path]:
+    return sorted((ws_path / "cases").glob("*/case.toml")) if (ws_path / "cases").is_dir() else []
+
+
+def test_a_quote_left_open_is_refused_at_the_line_it_opened(importing, ws_path):
+    text = HEAD + '1,甲,2026-01-01,,,\n2,"丙,未闭合引号,2026-01-01,,,\n3,丁,2026-01-04,,,\n'
+    for extra in (("--dry-run",), ()):
+        r = importing(text, *extra)
+        assert r.code == 2, r.out + r.err
+        assert "台账.csv 第 3 行" in r.err and "引号没有闭合" in r.err
+        assert "unexpected" not in r.err
+    assert _cases(ws_path) == []
+
+
+def test_a_cell_outside_the_header_is_refused(importing, ws_path):
+    r = importing(HEAD + "1,甲,2026-01-01,已办结,2026-01-05,,多余列\n")
+    assert r.code == 2 and "第 2 行" in r.err and "没有表头" in r.err and "多余列" in r.err
+    assert _cases(ws_path) == []
+
+
+def test_a_totals_row_is_skipped_and_said(importing, ws_path):
+    r = importing(HEAD + "1,甲,2026-01-01,,,\n2,乙,2026-01-02,,,\n,合计：2 件,,,,\n")
+    assert r.code == 0, r.err
+    assert "第 4 行是合计行" in r.out
+    titles = [p.read_text("utf-8") for p in _cases(ws_path)]
+    assert len(titles) == 2 and not any("合计" in t for t in titles)
+
+
+@pytest.mark.parametrize(
+    "row, where, what",
+    [
+        ("1,甲,2099-01-01,,,", "登记日期", "晚于今天"),
+        ("1,甲,2026-03-01,已办结,2026-02-01,", "办结日期", "早于登记日期"),
+        ("1,甲,2026-03-01,,,@cmd", "联系电话", "数字以外的字符"),
+        ("1,甲,2026-03-01,,,1391234", "联系电话", "应为 11 位"),
+    ],
+)
+def test_impossible_dates_and_phones_are_refused(importing, ws_path, row, where, what):
+    r = importing(HEAD + row + "\n")
+    assert r.code == 2, r.out
+    assert f"“{where}”列" in r.err and what in r.err, r.err
+    assert _cases(ws_path) == []
