@@ -64,3 +64,30 @@ def test_impossible_dates_and_phones_are_refused(importing, ws_path, row, where,
     assert r.code == 2, r.out
     assert f"“{where}”列" in r.err and what in r.err, r.err
     assert _cases(ws_path) == []
+
+
+def test_files_that_are_no_ledger_are_named_in_chinese(ws_path, cli, tmp_path):
+    empty_xlsx = tmp_path / "空.xlsx"
+    empty_xlsx.write_bytes(b"")
+    empty_csv = tmp_path / "空.csv"
+    empty_csv.write_bytes(b"")
+    no_title = tmp_path / "表头.csv"
+    no_title.write_text("序号,来源,类别\n1,热线,环境\n", "utf-8")
+    cases = [
+        (empty_xlsx, "空.xlsx：不是有效的 .xlsx 文件"),
+        (empty_csv, "空.csv 是空的"),
+        (no_title, "表头.csv 的前 10 行中找不到表头：缺少“议题名称”列"),
+        (tmp_path, "是文件夹"),
+    ]
+    for path, said in cases:
+        r = cli("-C", str(ws_path), "import", str(path))
+        assert r.code == 2 and said in r.err, (path, r.err)
+        assert "zip" not in r.err and "File" not in r.err and "Error" not in r.err
+
+
+def test_option_errors_and_open_periods_read_right(ws_path, cli, tmp_path):
+    assert cli("street", "init", str(tmp_path / "街道")).code == 0
+    r = cli("-C", str(tmp_path / "街道"), "street", "pull", "-j", "0")
+    assert r.code == 2 and "参数 --jobs / -j 的值无效" in r.err and "'" not in r.err, r.err
+    r = cli("-C", str(ws_path), "report", "--from", "2026/3/5")
+    assert r.code == 0 and "2026年3月5日至今" in r.out and "至至今" not in r.out

@@ -140,6 +140,8 @@ class ImportResult:
 def read_table(path: Path) -> tuple[list[list[Any]], bool]:
     """All rows of the first sheet (xlsx) or the CSV; the bool tells whether it was xlsx."""
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise UsageError(f"“{path}”是文件夹，请指定台账文件（.xlsx 或 .csv）")
     if not path.is_file():
         raise UsageError(f"找不到文件：{path}")
     if suffix in (".xlsx", ".xlsm"):
@@ -183,8 +185,18 @@ def _xlsx_rows(path: Path, *, data_only: bool) -> list[list[Any]]:
 
     try:
         wb = load_workbook(path, read_only=True, data_only=data_only)
-    except Exception as exc:
-        raise UsageError(f"无法打开 Excel 文件 {path.name}：{exc}") from None
+    except Exception as exc:  # openpyxl's own words are English
+        import zipfile
+
+        why = (
+            "不是有效的 .xlsx 文件（可能是空文件、改了扩展名的 .xls，或文件已损坏）"
+            if isinstance(exc, (zipfile.BadZipFile, KeyError, EOFError))
+            else "文件已损坏或格式不对"
+        )
+        raise UsageError(
+            f"无法打开 Excel 文件 {path.name}：{why}",
+            hint="请在 Excel 或 WPS 中另存为 .xlsx 后再导入",
+        ) from None
     try:
         sheet = wb.worksheets[0]
         rows = [list(r) for r in sheet.iter_rows(values_only=True)]
@@ -275,7 +287,7 @@ def _letter(index: int, xlsx: bool) -> str:
 
 
 def find_header(
-    rows: Sequence[Sequence[Any]], mapping: Mapping[str, str]
+    rows: Sequence[Sequence[Any]], mapping: Mapping[str, str], file_name: str = "台账"
 ) -> tuple[int, dict[str, int], list[str]]:
     """(row index of the header, field -> column index, unknown headers)."""
     lookup = {h: f for f, names in COLUMNS.items() for h in names}
@@ -294,8 +306,18 @@ def find_header(
                 cols[fld] = j
         if "title" in cols or "id" in cols:
             return i, cols, unknown
+    filled = [
+        (i, [_clean_header(c) for c in row if _clean_header(c)])
+        for i, row in enumerate(rows[:HEADER_SCAN])
+    ]
+    filled = [(i, cells) for i, cells in filled if cells]
+    if not filled:
+        raise UsageError(f"{file_name} 是空的（前 {HEADER_SCAN} 行没有任何内容）")
+    i, cells = max(filled, key=lambda x: len(x[1]))  # the likeliest header row
+    shown = "、".join(f"“{c[:12]}”" for c in cells[:8]) + ("等" if len(cells) > 8 else "")
     raise UsageError(
-        f"前 {HEADER_SCAN} 行中找不到表头（需要“议题编号”和“议题名称”等列）",
+        f"{file_name} 的前 {HEADER_SCAN} 行中找不到表头：缺少“议题名称”列（或“议题编号”列）；"
+        f"第 {i + 1} 行的列为 {shown}",
         hint="表头名称不同时，用 --mapping 指定对应关系",
     )
 
@@ -430,7 +452,7 @@ def plan_rows(
     from xsk.procedure import loader
 
     now = now or _now()
-    head, cols, unknown = find_header(rows, mapping or {})
+    head, cols, unknown = find_header(rows, mapping or {}, file_name)
     headers = [_text(c) for c in rows[head]]
     errors: list[RowError] = []
     if "title" not in cols:

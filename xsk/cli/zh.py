@@ -155,6 +155,8 @@ _TYPE_WORDS = {
     "number": "数字",
 }
 
+_QUOTED = re.compile(r"'([^']+)'")
+
 # click's usage errors, in the order tried; each pattern may match part of the message
 _USAGE = [
     (re.compile(r"No such command '(.+?)'\.?"), r"没有命令“\1”（xsk --help 查看全部命令）"),
@@ -168,7 +170,11 @@ _USAGE = [
     (re.compile(r"Option '(.+)' requires an argument\."), r"选项 \1 需要一个值"),
     (re.compile(r"Option '(.+)' requires (\d+) arguments\."), r"选项 \1 需要 \2 个值"),
     (re.compile(r"Option '(.+)' does not take a value\."), r"选项 \1 不需要值"),
-    (re.compile(r"Invalid value for '(.+?)': "), r"参数 \1 的值无效："),
+    # "Invalid value for '--jobs' / '-j': …" names an option by all its spellings
+    (
+        re.compile(r"Invalid value for ((?:'[^']+'(?: / )?)+): "),
+        lambda m: f"参数 {' / '.join(_QUOTED.findall(m[1]))} 的值无效：",
+    ),
     (re.compile(r"Invalid value: "), "值无效："),
     (
         re.compile(r"Input should be a valid (\w+)(, unable to parse string as an? \w+)?"),

@@ -112,8 +112,9 @@ class Period:
         if self.start is None and self.end is None:
             return "全部议题"
         start = cn_date(self.start) if self.start else "建档以来"
-        end = cn_date(self.end) if self.end else "至今"
-        return f"{start}至{end}"
+        if self.end is None:
+            return f"{start}至今"
+        return f"{start}至{cn_date(self.end)}"
 
 
 @dataclass
