@@ -128,7 +128,7 @@ def test_every_kind_of_value_reads_back_the_same(tmp_path, monkeypatch):
     """Odd values in every column of a sheet, through both writers."""
     rows = [[f"2026-{i:03d}", v, v, v, v, v, v] for i, v in enumerate(ODD, start=1)]
 
-    def rating_rows(_datasets, _period, kind):
+    def rating_rows(_datasets, _period, kind, _community=False):
         return [list(r) for r in rows] if kind == "rating" else []
 
     monkeypatch.setattr(ledger, "_event_rows", rating_rows)

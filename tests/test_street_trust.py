@@ -78,10 +78,13 @@ def test_figures_are_labelled_by_the_registered_name(street, tmp_path, cli):
     assert r.code == 0, r.err
     from openpyxl import load_workbook
 
-    sheet = load_workbook(street / "out" / "汇总.xlsx", read_only=True)["议题台账"]
-    rows = list(sheet.iter_rows(values_only=True))
+    book = load_workbook(street / "out" / "汇总.xlsx", read_only=True)
+    rows = list(book["议题台账"].iter_rows(values_only=True))
     col = rows[0].index("所属社区")
     assert {row[col] for row in rows[1:]} == {"红桥社区", "青石社区", "东门社区"}
+    for sheet in book.worksheets:  # case numbers repeat across communities: every sheet says whose
+        header = next(sheet.iter_rows(values_only=True))
+        assert header[-1] == "所属社区", (sheet.title, header)
 
 
 def test_the_same_repository_or_an_option_cannot_be_added(street, tmp_path, cli):

@@ -242,18 +242,30 @@ def write_ledger(
     today = today or dt.date.today()
     many = len(datasets) > 1
     wb = Workbook(write_only=True)
-    columns = (*CASE_COLUMNS, COMMUNITY) if many else CASE_COLUMNS
+
+    # several communities: every sheet says whose each row is (case numbers repeat across them)
+    def cols(columns: tuple[str, ...]) -> tuple[str, ...]:
+        return (*columns, COMMUNITY) if many else columns
+
     # each sheet's rows made when it is written: the unmasked rows of one sheet at a time
     sheets: list[tuple[str, Sequence[str], Callable[[], list[list[Any]]]]] = [
         (
             "议题台账",
-            columns,
+            cols(CASE_COLUMNS),
             lambda: [r for d in datasets for r in case_rows(d, period, today, community=many)],
         ),
-        ("协商会议", MEETING_COLUMNS, lambda: _meeting_rows(datasets, period)),
-        ("协商成果", OUTCOME_COLUMNS, lambda: _outcome_rows(datasets, period, today)),
-        ("回访记录", VISIT_COLUMNS, lambda: _event_rows(datasets, period, "visit")),
-        ("评议（下评上）", RATING_COLUMNS, lambda: _event_rows(datasets, period, "rating")),
+        ("协商会议", cols(MEETING_COLUMNS), lambda: _meeting_rows(datasets, period, many)),
+        (
+            "协商成果",
+            cols(OUTCOME_COLUMNS),
+            lambda: _outcome_rows(datasets, period, today, many),
+        ),
+        ("回访记录", cols(VISIT_COLUMNS), lambda: _event_rows(datasets, period, "visit", many)),
+        (
+            "评议（下评上）",
+            cols(RATING_COLUMNS),
+            lambda: _event_rows(datasets, period, "rating", many),
+        ),
     ]
     masked_cache: dict[str, str] = {}
     filled: list[tuple[int, list[list[Any]]]] = []
@@ -289,7 +301,9 @@ def _in_period(datasets: Sequence[Dataset], period: Period):
                 yield data, rec
 
 
-def _meeting_rows(datasets: Sequence[Dataset], period: Period) -> list[list[Any]]:
+def _meeting_rows(
+    datasets: Sequence[Dataset], period: Period, community: bool = False
+) -> list[list[Any]]:
     rows = []
     for data in datasets:
         for m in data.meetings:
@@ -311,12 +325,15 @@ def _meeting_rows(datasets: Sequence[Dataset], period: Period) -> list[list[Any]
                     att.get("缺席", 0),
                     att.get("出席", 0) + att.get("列席", 0),
                     sum(1 for t in m.get("topics", ()) if t.get("voted")),
+                    *([data.name] if community else []),
                 ]
             )
     return rows
 
 
-def _outcome_rows(datasets: Sequence[Dataset], period: Period, today: dt.date) -> list[list[Any]]:
+def _outcome_rows(
+    datasets: Sequence[Dataset], period: Period, today: dt.date, community: bool = False
+) -> list[list[Any]]:
     today_iso = today.isoformat()
     rows = []
     for data, rec in _in_period(datasets, period):
@@ -343,14 +360,18 @@ def _outcome_rows(datasets: Sequence[Dataset], period: Period, today: dt.date) -
                     it["supervisor"],
                     it["meeting"],
                     "按暂定节假日推算，以国务院公布为准" if _provisional(data, it) else "",
+                    *([data.name] if community else []),
                 ]
             )
     return rows
 
 
-def _event_rows(datasets: Sequence[Dataset], period: Period, kind: str) -> list[list[Any]]:
+def _event_rows(
+    datasets: Sequence[Dataset], period: Period, kind: str, community: bool = False
+) -> list[list[Any]]:
     rows = []
-    for _data, rec in _in_period(datasets, period):
+    for data, rec in _in_period(datasets, period):
+        whose = [data.name] if community else []
         for e in rec.get("events", ()):
             if e["kind"] != kind:
                 continue
@@ -364,6 +385,7 @@ def _event_rows(datasets: Sequence[Dataset], period: Period, kind: str) -> list[
                         e.get("method", ""),
                         e["satisfaction"],
                         e.get("comment", ""),
+                        *whose,
                     ]
                 )
             else:
@@ -376,6 +398,7 @@ def _event_rows(datasets: Sequence[Dataset], period: Period, kind: str) -> list[
                         e.get("by", ""),
                         e.get("comment", ""),
                         _date(e.get("date")),
+                        *whose,
                     ]
                 )
     return rows
