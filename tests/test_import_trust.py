@@ -91,3 +91,15 @@ def test_option_errors_and_open_periods_read_right(ws_path, cli, tmp_path):
     assert r.code == 2 and "参数 --jobs / -j 的值无效" in r.err and "'" not in r.err, r.err
     r = cli("-C", str(ws_path), "report", "--from", "2026/3/5")
     assert r.code == 0 and "2026年3月5日至今" in r.out and "至至今" not in r.out
+
+
+def test_a_dry_run_lists_a_repeated_number_beside_a_bad_date(ws_path, cli, tmp_path):
+    path = tmp_path / "台账.csv"
+    path.write_text(
+        "议题编号,议题名称,登记日期\n东城〔2026〕13号,甲,2026-13-40\n东城〔2026〕13号,乙,2026-03-01\n",
+        "utf-8",
+    )
+    r = cli("-C", str(ws_path), "import", str(path), "--dry-run")
+    assert r.code == 2
+    assert "第 2 行" in r.out and "登记日期" in r.out
+    assert "原编号“东城〔2026〕13号”与第 2 行重复" in r.out, r.out

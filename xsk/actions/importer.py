@@ -492,7 +492,8 @@ def plan_rows(
             elif key in existing:
                 r.error("id", f"议题编号“{cid}”在工作区中已存在")
             seen.setdefault(key, i + 1)
-        own, own_field = (p.original, p.original_field) if p else ("", "")
+        # a row with other errors is still checked for a repeated 原编号 (--dry-run lists all)
+        own, own_field = (p.original, p.original_field) if p else _own_number(r)
         if own and own_field != "no":  # a 序号 restarts in every ledger: not an identity
             if own in seen_own:
                 r.error(own_field, f"原编号“{own}”与第 {seen_own[own]} 行重复")
@@ -703,6 +704,14 @@ def _numbers(r: _Row) -> tuple[str, str, str, str]:
             why if own_field == "original" else f"{shown}不是 xsk 编号，作为原编号：{why}",
         )
     return cid, own, own_field, other
+
+
+def _own_number(r: _Row) -> tuple[str, str]:
+    """The row's 原编号 and its column, as :func:`_numbers` finds them, adding no error."""
+    kept = list(r.errors)
+    _cid, own, own_field, _other = _numbers(r)
+    r.errors = kept
+    return own, own_field
 
 
 def _now() -> dt.datetime:

@@ -37,8 +37,8 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    directory: Annotated[
-        Path | None,
+    directory: Annotated[  # text, not Path: typer would import pydantic to make a Path
+        str | None,
         typer.Option("-C", help="在指定的工作区目录中运行（如同先 cd 到该目录）", metavar="DIR"),
     ] = None,
     version: Annotated[
@@ -46,7 +46,7 @@ def _main(
     ] = False,
 ) -> None:
     """社区协商议事工具。"""
-    _state["dir"] = directory
+    _state["dir"] = Path(directory) if directory is not None else None
 
 
 def command(argv: list[str] | None = None):
@@ -56,8 +56,10 @@ def command(argv: list[str] | None = None):
     that was a third of the start-up. ``--help``, completion and unknown names get them all.
     Every tree is put into Chinese (:mod:`xsk.cli.zh`).
     """
+    from xsk.cli import lean_params
     from xsk.cli.zh import localize
 
+    lean_params.install()
     name = _subcommand(sys.argv[1:] if argv is None else argv)
     if name is None:
         return localize(typer.main.get_command(app))

@@ -256,9 +256,9 @@ def _check_suffix(path: Path, suffix: str) -> None:
 
 
 def import_ledger(
-    file: Annotated[Path, typer.Argument(help="台账文件（.xlsx 或 .csv）", metavar="FILE")],
+    file: Annotated[str, typer.Argument(help="台账文件（.xlsx 或 .csv）", metavar="FILE")],
     mapping: Annotated[
-        Path | None,
+        str | None,
         typer.Option("--mapping", help="列名对应文件（TOML：表头 = 字段名）", metavar="FILE"),
     ] = None,
     dry_run: Annotated[
@@ -282,7 +282,9 @@ def import_ledger(
     from xsk.cli.output import echo, emit_json
 
     ws = _current_ws()
-    result = importer.run_import(ws, file, mapping_file=mapping, dry_run=dry_run)
+    result = importer.run_import(
+        ws, Path(file), mapping_file=Path(mapping) if mapping else None, dry_run=dry_run
+    )
     if json_:
         emit_json(asdict(result))
         if dry_run and result.errors:

@@ -116,7 +116,8 @@ def procedures_copy(
 @app.command()
 def step(
     case_id: Annotated[str, typer.Argument(metavar="ID", help="议题编号")],
-    answers: Annotated[Path, typer.Option("--answers", help="答案文件（TOML，每个步骤一个表）")],
+    # text, not Path: typer would import pydantic to make a Path (xsk.cli.lean_params)
+    answers: Annotated[str, typer.Option("--answers", help="答案文件（TOML，每个步骤一个表）")],
     all_: Annotated[bool, typer.Option("--all", help="按答案文件一直办理下去")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只校验并显示将发生的变化")] = False,
     no_docs: Annotated[bool, typer.Option("--no-docs", help="不生成本步骤的文书")] = False,
@@ -129,7 +130,7 @@ def step(
     from xsk.cli.output import echo
 
     for line in stepcmd.run_file(
-        _ws(), case_id, answers, all_steps=all_, dry_run=dry_run, render=not no_docs
+        _ws(), case_id, Path(answers), all_steps=all_, dry_run=dry_run, render=not no_docs
     ):
         echo(line)
 

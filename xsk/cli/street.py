@@ -114,12 +114,13 @@ def street_report(
     from xsk.cli.reports import _parse_date, print_report
     from xsk.core.errors import UsageError
     from xsk.reports import stats
+    from xsk.reports.report_doc import StreetScope
 
     start, end = _parse_date(from_, "--from"), _parse_date(to, "--to")
     if start and end and start > end:
         raise UsageError("--from 不能晚于 --to")
     st, opened, left_out = _opened()
-    scope = stats.StreetScope(
+    scope = StreetScope(
         st.name,
         tuple(c.name for c, _ws in opened),
         tuple(f"{c.name}（{why.split('：')[0]}）" for c, why in left_out),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,18 @@ from xsk.reports import stats
 from xsk.reports.definitions import REPORT_DEFINITIONS
 
 MAX_ROWS = 12  # rows per table in the printed report (the ledger has every row)
+
+
+@dataclass(frozen=True)
+class StreetScope:
+    """What ``xsk street report`` adds to a report over its communities: the street's name,
+    each community's name as registered in the street (in the order of the workspaces), the
+    communities left out and why ("断网社区（未能拉取）"), and where bare file names go."""
+
+    name: str
+    labels: tuple[str, ...]
+    left_out: tuple[str, ...]
+    out_dir: Path
 
 
 def doc_tables(
@@ -38,7 +51,7 @@ def period_text(period: stats.Period, today: dt.date) -> str:
 
 
 def title_and_issuer(
-    workspaces: Sequence[Any], street: stats.StreetScope | None = None
+    workspaces: Sequence[Any], street: StreetScope | None = None
 ) -> tuple[str, str]:
     """Document title and issuing body: the community's, or the street's for several (or
     for ``xsk street report``, whatever the communities call their street)."""
@@ -64,7 +77,7 @@ def context(
     charts: Sequence[Mapping[str, str]],
     period: stats.Period,
     today: dt.date,
-    street: stats.StreetScope | None = None,
+    street: StreetScope | None = None,
 ) -> dict[str, Any]:
     """The ``report`` template's context."""
     title, issuer = title_and_issuer(workspaces, street)
@@ -115,7 +128,7 @@ def write_report(
     period: stats.Period,
     today: dt.date,
     charts: bool = True,
-    street: stats.StreetScope | None = None,
+    street: StreetScope | None = None,
 ) -> tuple[Path, list[str]]:
     """Render the report to ``out_path``; returns the path and warnings (e.g. no CJK font)."""
     from xsk.core.errors import UsageError

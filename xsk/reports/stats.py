@@ -48,7 +48,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 from xsk.core.cnfmt import cn_date
@@ -128,18 +127,6 @@ class Dataset:
     # years whose working days rest on the provisional calendar (ledger marks those deadlines)
     provisional_years: frozenset[int] = frozenset()
     signature: str = ""  # the index's (xsk.casework.index.Index.signature)
-
-
-@dataclass(frozen=True)
-class StreetScope:
-    """What ``xsk street report`` adds to a report over its communities: the street's name,
-    each community's name as registered in the street (in the order of the workspaces), the
-    communities left out and why ("断网社区（未能拉取）"), and where bare file names go."""
-
-    name: str
-    labels: tuple[str, ...]
-    left_out: tuple[str, ...]
-    out_dir: Path
 
 
 def load_dataset(ws: Any, *, ledger: bool = False) -> Dataset:
