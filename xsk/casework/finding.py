@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from xsk.core.model import STATUS_NAMES
+from xsk.rules.privacy import mask_numbers
 from xsk.workspace.settings import Workspace
 
 _EVENT_TEXT = ("text", "comment", "reason", "answer", "to")
@@ -57,7 +58,7 @@ def find(
             {
                 "id": rec["id"],
                 "original_id": rec.get("original_id", ""),
-                "title": rec["title"],
+                "title": mask_numbers(rec["title"]),  # found by the number, shown masked
                 "category": rec["category"],
                 "step": rec["step"],
                 "step_name": step_name if rec["status"] == "open" else "",

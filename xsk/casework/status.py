@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from xsk.rules.privacy import mask_numbers
 from xsk.workspace.settings import Workspace
 
 
@@ -47,7 +48,7 @@ def rows(
         out.append(
             {
                 "id": rec["id"],
-                "title": rec["title"],
+                "title": mask_numbers(rec["title"]),  # as `show` does (`show --reveal` has it)
                 "procedure": procedure,
                 "procedure_name": names[procedure].get("", procedure),
                 "step": rec["step"],
