@@ -91,6 +91,7 @@ def test_street_pulls_reports_and_due_across_communities(server, cli, tmp_path):
     assert {n: pulled[n]["cases"] for n in COMMUNITIES} == COMMUNITIES
     assert all(pulled[n]["ok"] for n in COMMUNITIES)
     assert pulled["失联社区"]["ok"] is False and "失联社区" in r.err
+    assert "连接被拒绝" in pulled["失联社区"]["message"] and "英文" not in r.err, r.err
 
     r = cli("-C", str(street), "street", "report", "--json")
     assert r.code == 0, r.err

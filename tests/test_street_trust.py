@@ -114,6 +114,9 @@ def test_the_street_report_is_signed_by_the_street_and_says_who_is_missing(stree
         cli("-C", str(street), "street", "add", "失联社区", str(tmp_path / "nowhere.git")).code == 0
     )
     assert cli("-C", str(street), "street", "pull").code == 0
+    r = cli("-C", str(street), "street", "pull", "--json")
+    lost = next(x for x in json.loads(r.out) if x["name"] == "失联社区")
+    assert "找不到远程仓库" in lost["message"] and "英文" not in r.err, r.err
     r = cli("-C", str(street), "street", "report", "--docx", "汇总.docx")
     assert r.code == 0, r.err
     from docx import Document

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -230,12 +230,12 @@ def pull(
     results: dict[str, Pulled] = {}
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(street.communities)))) as pool:
         futures = [pool.submit(pull_one, street, c, timeout) for c in street.communities]
-        for fut in futures:
+        for fut in as_completed(futures):  # the progress bar moves as each one ends
             res = fut.result()
             results[res.community.name] = res
             if on_done:
                 on_done(res)
-    return [results[c.name] for c in street.communities]
+    return [results[c.name] for c in street.communities]  # in the street's order
 
 
 def clone_pin(folder: Path) -> str | None:

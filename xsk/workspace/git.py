@@ -98,11 +98,14 @@ _REASONS = (
     (r"Could not resolve host: (\S+)", "无法连接服务器 {0}（请检查网络）"),
     (r"Authentication failed|could not read Username|Permission denied \(publickey",
      "远程仓库拒绝了登录（请检查账号或密钥）"),
-    (r"does not appear to be a git repository|repository '[^']*' not found",
+    (r"does not appear to be a git repository|repository '[^']*' (not found|does not exist)",
      "找不到远程仓库（请检查地址）"),
+    (r"Connection refused", "无法连接服务器（连接被拒绝：服务器没有开启，或地址、端口不对）"),
+    (r"[Tt]imed out|Connection timed out", "连接服务器超时（请检查网络）"),
     (r"\[rejected\]|non-fast-forward|fetch first", "远程仓库有本机没有的提交，请先 xsk sync"),
     (r"No space left on device", "磁盘空间不足"),
     (r"Permission denied", "没有权限写入（请检查文件夹权限）"),
+    (r"Could not read from remote repository", "无法读取远程仓库（请检查地址、网络和访问权限）"),
 )  # fmt: skip
 
 
