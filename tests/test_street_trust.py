@@ -6,20 +6,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
+from test_street import _git
 
 from xsk.workspace import settings as workspace
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="需要 git")
-
-
-def _git(*args: str, cwd: Path) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
-    ).stdout
 
 
 @pytest.fixture
