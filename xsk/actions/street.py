@@ -282,9 +282,10 @@ def pulled(street: Street) -> tuple[list[tuple[Community, Path]], list[Community
 
 def open_communities(
     street: Street,
-) -> tuple[list[tuple[Community, Any]], list[tuple[Community, str]]]:
-    """The pulled communities' workspaces, loaded, with each one that cannot be read and why:
-    one community's broken data leaves it out of the figures, never the whole street."""
+) -> tuple[list[tuple[Community, Any, Any]], list[tuple[Community, str]]]:
+    """The pulled communities' workspaces and report datasets, loaded, with each one that
+    cannot be read and why: one community's broken data leaves it out of the figures, never
+    the whole street."""
     from xsk.reports import stats
     from xsk.workspace import settings as wsmod
 
@@ -295,9 +296,9 @@ def open_communities(
     for c, folder in have:
         try:
             ws = wsmod.load(folder)
-            stats.load_dataset(ws)  # every case file read (through the index) once here
+            data = stats.load_dataset(ws)  # every case file read (through the index) here
         except DataError as exc:
             left_out.append((c, f"数据有误：{exc.format()}"))
             continue
-        opened.append((c, ws))
+        opened.append((c, ws, data))
     return opened, left_out

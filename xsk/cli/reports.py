@@ -153,6 +153,7 @@ def print_report(
     extra_json: dict[str, Any] | None = None,
     reveal: bool = False,
     street: Any = None,
+    datasets: list[Any] | None = None,
 ) -> None:
     """Figures of one or more workspaces (per-workspace columns when several), on screen or as
     JSON, and the .docx report / .xlsx ledger when asked (``xsk report``, ``xsk street
@@ -165,7 +166,8 @@ def print_report(
     out_dir = street.out_dir if street is not None else loaded[0].out_dir
     xlsx_path, docx_path = _in_out(out_dir, xlsx), _in_out(out_dir, docx)
     labels = list(street.labels) if street is not None else None
-    datasets = [stats.load_dataset(w) for w in loaded]
+    if datasets is None:  # (the street has loaded them to see which it can read)
+        datasets = [stats.load_dataset(w) for w in loaded]
     _relabel(datasets, labels)
     figures = stats.compute(datasets, period, today)
     names: dict[str, str] = {}

@@ -122,7 +122,7 @@ def street_report(
     st, opened, left_out = _opened()
     scope = StreetScope(
         st.name,
-        tuple(c.name for c, _ws in opened),
+        tuple(c.name for c, _ws, _data in opened),
         tuple(f"{c.name}（{why.split('：')[0]}）" for c, why in left_out),
         st.root / "out",
     )
@@ -132,13 +132,14 @@ def street_report(
         "left_out": [{"name": c.name, "reason": why} for c, why in left_out],
     }
     print_report(
-        [ws for _c, ws in opened],
+        [ws for _c, ws, _data in opened],
         stats.Period(start, end),
         json_=json_,
         docx=docx,
         xlsx=xlsx,
         extra_json=extra,
         street=scope,
+        datasets=[data for _c, _ws, data in opened],
     )
 
 
@@ -177,7 +178,7 @@ def street_due(
     st, opened, left_out = _opened()
     today = status.today()
     out: dict[str, dict] = {}
-    for c, ws in opened:
+    for c, ws, _data in opened:
         groups = stats.due_by_unit(ws, today, within) if within is not None else None
         out[c.name] = groups if groups is not None else stats.overdue_by_unit(ws, today)
     missing = [c.name for c, _why in left_out]
