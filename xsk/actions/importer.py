@@ -493,7 +493,7 @@ def plan_rows(
                 r.error("id", f"议题编号“{cid}”在工作区中已存在")
             seen.setdefault(key, i + 1)
         # a row with other errors is still checked for a repeated 原编号 (--dry-run lists all)
-        own, own_field = (p.original, p.original_field) if p else _own_number(r)
+        own, own_field = (p.original, p.original_field) if p else _numbers(r, report=False)[1:3]
         if own and own_field != "no":  # a 序号 restarts in every ledger: not an identity
             if own in seen_own:
                 r.error(own_field, f"原编号“{own}”与第 {seen_own[own]} 行重复")
@@ -681,12 +681,13 @@ def _plan_row(
     return Planned(r.lineno, case, outcomes, visit, own, own_field)
 
 
-def _numbers(r: _Row) -> tuple[str, str, str, str]:
+def _numbers(r: _Row, *, report: bool = True) -> tuple[str, str, str, str]:
     """(xsk number kept or "", 原编号, the column it came from, another own number).
 
     A 议题编号 of xsk's form (2026-007) is kept; any other (DC-2026-0001, 东城〔2026〕12号)
     is the row's 原编号 unless a 原编号 column gives one (then it is kept in the import
-    record). A ledger with neither column keeps its 序号 as the 原编号.
+    record). A ledger with neither column keeps its 序号 as the 原编号. ``report``: a 原编号
+    xsk cannot keep is an error of the row.
     """
     raw, own, own_field, other = r.text("id"), r.text("original"), "original", ""
     cid = raw if raw and numbering.is_series_id(raw) else ""
@@ -697,21 +698,13 @@ def _numbers(r: _Row) -> tuple[str, str, str, str]:
             own, own_field = raw, "id"
     if not raw and not own and "id" not in r.cols and "original" not in r.cols:
         own, own_field = r.text("no"), "no"
-    if own and (why := original_id_problem(own)):
+    if report and own and (why := original_id_problem(own)):
         shown = FIELD_NAMES[own_field]
         r.error(
             own_field,
             why if own_field == "original" else f"{shown}不是 xsk 编号，作为原编号：{why}",
         )
     return cid, own, own_field, other
-
-
-def _own_number(r: _Row) -> tuple[str, str]:
-    """The row's 原编号 and its column, as :func:`_numbers` finds them, adding no error."""
-    kept = list(r.errors)
-    _cid, own, own_field, _other = _numbers(r)
-    r.errors = kept
-    return own, own_field
 
 
 def _now() -> dt.datetime:

@@ -29,6 +29,7 @@ PULL_TIMEOUT = 120.0  # seconds for one community's clone or fetch
 _BAD_NAME = set('<>:"/\\|?*')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10))}
 _RESERVED |= {f"LPT{i}" for i in range(1, 10)}
+_SCP_LIKE = re.compile(r"^[\w.-]+@[\w.-]+:")  # git@host:path, a remote and not a local path
 
 
 @dataclass(frozen=True)
@@ -160,9 +161,6 @@ def _same_repo(a: str, b: str, root: Path) -> bool:
     return norm(a) == norm(b)
 
 
-_SCP_LIKE = re.compile(r"^[\w.-]+@[\w.-]+:")
-
-
 def _cases(folder: Path) -> int:
     cases = folder / "cases"
     return sum(1 for p in cases.iterdir() if (p / "case.toml").is_file()) if cases.is_dir() else 0
@@ -292,7 +290,7 @@ def open_communities(
     have, missing = pulled(street)
     left_out: list[tuple[Community, str]] = [(c, "未能拉取") for c in missing]
     pin_clones(have)
-    opened: list[tuple[Community, Any]] = []
+    opened: list[tuple[Community, Any, Any]] = []
     for c, folder in have:
         try:
             ws = wsmod.load(folder)

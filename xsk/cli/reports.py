@@ -165,10 +165,9 @@ def print_report(
     today = _today()
     out_dir = street.out_dir if street is not None else loaded[0].out_dir
     xlsx_path, docx_path = _in_out(out_dir, xlsx), _in_out(out_dir, docx)
-    labels = list(street.labels) if street is not None else None
     if datasets is None:  # (the street has loaded them to see which it can read)
         datasets = [stats.load_dataset(w) for w in loaded]
-    _relabel(datasets, labels)
+    _relabel(datasets, list(street.labels) if street is not None else None)
     figures = stats.compute(datasets, period, today)
     names: dict[str, str] = {}
     for d in datasets:
