@@ -153,3 +153,43 @@ def test_a_renamed_default_branch_an_empty_and_a_plain_repository(street, tmp_pa
         assert not got["空社区"]["ok"] and "空的" in got["空社区"]["message"]
         assert not got["普通仓库"]["ok"] and "不是 xsk 工作区" in got["普通仓库"]["message"]
         assert "英文" not in r.err
+
+
+def test_a_pull_or_report_never_runs_beside_another_pull(street, tmp_path, cli, monkeypatch):
+    """Two pulls cloning the same community would remove each other's half-made clone, and a
+    report read during a pull's checkout would count a half-written community: the street
+    folder's lock lets one run; the other is refused in Chinese, with nothing changed."""
+    import subprocess
+    import sys
+
+    from xsk.actions import street as street_mod
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time\n"
+         "from pathlib import Path\n"
+         "from xsk.core.filelock import file_lock\n"
+         "with file_lock(Path(sys.argv[1]), wait=0) as held:\n"
+         "    print('held' if held else 'free', flush=True)\n"
+         "    sys.stdin.readline()\n",
+         str(street / street_mod.LOCK_FILE)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        before = sorted(p.name for p in (street / "communities").iterdir())
+        r = cli("-C", str(street), "street", "pull")
+        assert r.code == 2
+        assert "另一个 xsk street 命令正在使用" in r.err and "拉取未执行" in r.err
+        assert "Traceback" not in r.err
+        monkeypatch.setattr(street_mod, "READ_WAIT", 0.2)
+        for args in (("report", "--json"), ("due",), ("add", "白塔社区", str(tmp_path / "x"))):
+            r = cli("-C", str(street), "street", *args)
+            assert r.code == 2 and "另一个 xsk street 命令正在使用" in r.err, (args, r.err)
+        assert sorted(p.name for p in (street / "communities").iterdir()) == before
+        assert "白塔社区" not in (street / "street.toml").read_text("utf-8")
+    finally:
+        holder.communicate("\n", timeout=30)
+    assert cli("-C", str(street), "street", "pull").code == 0
+    r = cli("-C", str(street), "street", "report", "--json")
+    assert r.code == 0 and json.loads(r.out)["total"]["cases"] == 3

@@ -9,14 +9,16 @@ community's repository: clones get a push URL that cannot work, and nothing here
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from xsk.core import filelock
 from xsk.core.errors import DataError, UsageError
 from xsk.core.model import Reader
 from xsk.store import atomic, tomlio
@@ -26,6 +28,8 @@ STREET_FILE = "street.toml"
 COMMUNITIES = "communities"
 NO_PUSH = "只读-街道汇总不向社区推送"
 PULL_TIMEOUT = 120.0  # seconds for one community's clone or fetch
+LOCK_FILE = ".xsk-street.lock"
+READ_WAIT = 60.0  # seconds a report or ``add`` waits for a pull to end
 _BAD_NAME = set('<>:"/\\|?*')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10))}
 _RESERVED |= {f"LPT{i}" for i in range(1, 10)}
@@ -56,6 +60,21 @@ class Pulled:
     ok: bool
     message: str  # 已克隆 / 已更新 / why it failed
     cases: int = 0
+
+
+@contextlib.contextmanager
+def holding(street: Street, *, wait: float, doing: str) -> Iterator[None]:
+    """The street folder's one lock, held while ``pull`` rewrites the clones and while a
+    report or ``add`` reads them or ``street.toml``: two pulls would remove each other's
+    half-made clone, and a report read during a checkout would count (and let the index
+    remember) a half-written community."""
+    with filelock.file_lock(street.root / LOCK_FILE, wait=wait) as held:
+        if not held:
+            raise UsageError(
+                f"另一个 xsk street 命令正在使用街道汇总目录 {street.root}，{doing}未执行",
+                hint="等它结束后再运行（通常是 xsk street pull）",
+            )
+        yield
 
 
 def init(directory: Path, name: str | None = None) -> Path:
@@ -118,6 +137,11 @@ def check_name(name: str) -> str:
 
 
 def add(street: Street, name: str, url: str) -> Community:
+    with holding(street, wait=READ_WAIT, doing="登记"):
+        return _add(load(street.root), name, url)  # read again under the lock
+
+
+def _add(street: Street, name: str, url: str) -> Community:
     name = check_name(name)
     url = url.strip()
     if not url or any(ch.isspace() for ch in url):
@@ -226,7 +250,10 @@ def pull(
     if not street.communities:
         raise UsageError("街道汇总中还没有社区", hint="xsk street add 名称 仓库地址")
     results: dict[str, Pulled] = {}
-    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(street.communities)))) as pool:
+    with (
+        holding(street, wait=0, doing="拉取"),
+        ThreadPoolExecutor(max_workers=max(1, min(jobs, len(street.communities)))) as pool,
+    ):
         futures = [pool.submit(pull_one, street, c, timeout) for c in street.communities]
         for fut in as_completed(futures):  # the progress bar moves as each one ends
             res = fut.result()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -119,32 +121,34 @@ def street_report(
     start, end = _parse_date(from_, "--from"), _parse_date(to, "--to")
     if start and end and start > end:
         raise UsageError("--from 不能晚于 --to")
-    st, opened, left_out = _opened()
-    scope = StreetScope(
-        st.name,
-        tuple(c.name for c, _ws, _data in opened),
-        tuple(f"{c.name}（{why.split('：')[0]}）" for c, why in left_out),
-        st.root / "out",
-    )
-    extra = {
-        "street": st.name,
-        "missing": [c.name for c, _why in left_out],
-        "left_out": [{"name": c.name, "reason": why} for c, why in left_out],
-    }
-    print_report(
-        [ws for _c, ws, _data in opened],
-        stats.Period(start, end),
-        json_=json_,
-        docx=docx,
-        xlsx=xlsx,
-        extra_json=extra,
-        street=scope,
-        datasets=[data for _c, _ws, data in opened],
-    )
+    with _opened() as (st, opened, left_out):
+        scope = StreetScope(
+            st.name,
+            tuple(c.name for c, _ws, _data in opened),
+            tuple(f"{c.name}（{why.split('：')[0]}）" for c, why in left_out),
+            st.root / "out",
+        )
+        extra = {
+            "street": st.name,
+            "missing": [c.name for c, _why in left_out],
+            "left_out": [{"name": c.name, "reason": why} for c, why in left_out],
+        }
+        print_report(
+            [ws for _c, ws, _data in opened],
+            stats.Period(start, end),
+            json_=json_,
+            docx=docx,
+            xlsx=xlsx,
+            extra_json=extra,
+            street=scope,
+            datasets=[data for _c, _ws, data in opened],
+        )
 
 
-def _opened():
-    """The street, its readable communities, and those left out (each said on stderr)."""
+@contextlib.contextmanager
+def _opened() -> Iterator[tuple]:
+    """The street, its readable communities, and those left out (each said on stderr), with
+    the street's lock held so that no pull rewrites a clone while it is read."""
     from xsk.actions import street
     from xsk.cli.output import warn
     from xsk.core.errors import UsageError
@@ -152,15 +156,16 @@ def _opened():
     st = _street()
     if not st.communities:
         raise UsageError("街道汇总中还没有社区", hint="xsk street add 名称 仓库地址")
-    opened, left_out = street.open_communities(st)
-    for c, why in left_out:
-        if why == "未能拉取":
-            warn(f"社区“{c.name}”尚未拉取，不在汇总中")
-        else:
-            warn(f"社区“{c.name}”{why}；不在汇总中")
-    if not opened:
-        raise UsageError("还没有可汇总的社区工作区", hint="先运行 xsk street pull")
-    return st, opened, left_out
+    with street.holding(st, wait=street.READ_WAIT, doing="汇总"):
+        opened, left_out = street.open_communities(st)
+        for c, why in left_out:
+            if why == "未能拉取":
+                warn(f"社区“{c.name}”尚未拉取，不在汇总中")
+            else:
+                warn(f"社区“{c.name}”{why}；不在汇总中")
+        if not opened:
+            raise UsageError("还没有可汇总的社区工作区", hint="先运行 xsk street pull")
+        yield st, opened, left_out
 
 
 @street_app.command("due")
@@ -175,48 +180,48 @@ def street_due(
     from xsk.cli.output import echo, emit_json, table
     from xsk.reports import stats
 
-    st, opened, left_out = _opened()
-    today = status.today()
-    out: dict[str, dict] = {}
-    for c, ws, _data in opened:
-        groups = stats.due_by_unit(ws, today, within) if within is not None else None
-        out[c.name] = groups if groups is not None else stats.overdue_by_unit(ws, today)
-    missing = [c.name for c, _why in left_out]
-    if json_:
-        emit_json(
-            {
-                "street": st.name,
-                "communities": out,
-                "missing": missing,
-                "left_out": [{"name": c.name, "reason": why} for c, why in left_out],
-            }
-        )
-        return
-    rows = [
-        [
-            name,
-            unit,
-            i["case_id"],
-            i["item"],
-            i["deadline"].isoformat(),
-            "逾期" if i["overdue"] else i["status"],
+    with _opened() as (st, opened, left_out):
+        today = status.today()
+        out: dict[str, dict] = {}
+        for c, ws, _data in opened:
+            groups = stats.due_by_unit(ws, today, within) if within is not None else None
+            out[c.name] = groups if groups is not None else stats.overdue_by_unit(ws, today)
+        missing = [c.name for c, _why in left_out]
+        if json_:
+            emit_json(
+                {
+                    "street": st.name,
+                    "communities": out,
+                    "missing": missing,
+                    "left_out": [{"name": c.name, "reason": why} for c, why in left_out],
+                }
+            )
+            return
+        rows = [
+            [
+                name,
+                unit,
+                i["case_id"],
+                i["item"],
+                i["deadline"].isoformat(),
+                "逾期" if i["overdue"] else i["status"],
+            ]
+            for name, groups in out.items()
+            for unit, items in groups.items()
+            for i in items
         ]
-        for name, groups in out.items()
-        for unit, items in groups.items()
-        for i in items
-    ]
-    scope = f"已汇总的 {len(out)} 个社区" if missing else "各社区"
-    if not rows:
-        echo(
-            f"{scope}均没有逾期事项。"
-            if within is None
-            else f"{scope} {within} 个工作日内没有到期事项。"
-        )
+        scope = f"已汇总的 {len(out)} 个社区" if missing else "各社区"
+        if not rows:
+            echo(
+                f"{scope}均没有逾期事项。"
+                if within is None
+                else f"{scope} {within} 个工作日内没有到期事项。"
+            )
+            if missing:
+                echo("未纳入：" + "、".join(missing))
+            return
+        late = sum(r[5] == "逾期" for r in rows)
+        echo(f"{st.name}：{len(out)} 个社区共 {len(rows)} 项事项，其中逾期 {late} 项")
+        table(["社区", "责任单位", "议题编号", "事项", "办结时限", "状态"], rows)
         if missing:
             echo("未纳入：" + "、".join(missing))
-        return
-    late = sum(r[5] == "逾期" for r in rows)
-    echo(f"{st.name}：{len(out)} 个社区共 {len(rows)} 项事项，其中逾期 {late} 项")
-    table(["社区", "责任单位", "议题编号", "事项", "办结时限", "状态"], rows)
-    if missing:
-        echo("未纳入：" + "、".join(missing))
