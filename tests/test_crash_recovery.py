@@ -61,7 +61,7 @@ def closed_case(ws_path: Path) -> Path:
     return ws_path
 
 
-@pytest.mark.parametrize("sub", ["add", "commit"])
+@pytest.mark.parametrize("sub", ["add", "write-tree", "commit-tree", "update-ref"])
 def test_event_killed_at_git_is_rolled_back(closed_case: Path, tmp_path: Path, sub: str) -> None:
     root = closed_case
     before = git(root, "rev-parse", "HEAD")
@@ -93,7 +93,7 @@ def test_step_all_killed_at_second_commit(ws_path: Path, tmp_path: Path) -> None
                 "--no-input")  # fmt: skip
     assert r.returncode == 0
     r = run_xsk("-C", str(ws_path), "step", "2026-001", "--answers", str(ANSWERS), "--all",
-                "--no-docs", env=shim(tmp_path, "commit", after=True))  # fmt: skip
+                "--no-docs", env=shim(tmp_path, "update-ref", after=True))  # fmt: skip
     assert r.returncode == -9
     settled(ws_path)
 

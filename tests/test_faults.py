@@ -415,7 +415,7 @@ def test_ctrl_c_during_step(prepared: Prepared) -> None:
 def test_ctrl_c_says_interrupted(prepared: Prepared, tmp_path: Path) -> None:
     """A Ctrl-C in the middle of a step: "已中断", exit 130. ``step --all`` is one unit and
     prints its lines at the end, so the moment is made certain by a git that waits at
-    ``git commit`` (and says so in a file) rather than by reading the output."""
+    ``git commit-tree`` (and says so in a file) rather than by reading the output."""
     d = trial_dir(prepared, prepared.fresh, "sigint-message")
     real = shutil.which("git")
     assert real is not None
@@ -423,7 +423,7 @@ def test_ctrl_c_says_interrupted(prepared: Prepared, tmp_path: Path) -> None:
     shim.mkdir()
     mark = tmp_path / "committing"
     (shim / "git").write_text(
-        f'#!/bin/sh\nif [ "$1" = commit ]; then : > "{mark}"; sleep 30; fi\nexec "{real}" "$@"\n'
+        f'#!/bin/sh\nif [ "$1" = commit-tree ]; then : > "{mark}"; sleep 30; fi\nexec "{real}" "$@"\n'
     )
     (shim / "git").chmod(0o755)
     env = {**ENV, "PYTHONUNBUFFERED": "1", "PATH": f"{shim}{os.pathsep}{os.environ['PATH']}"}

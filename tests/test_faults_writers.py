@@ -89,7 +89,12 @@ def settled(root: Path, note: str) -> None:
     assert code == 0, f"{note}: {out}{err}"
     assert_fsck(root)
     status = git(root, "status", "--porcelain", "--untracked-files=all")
-    assert status == "", f"{note}: {status[:500]}"
+    if status:  # what a replay needs: was the crash rolled back at all, did git leave locks
+        journal = root / ".xsk" / "journal"
+        left = journal.read_text("utf-8") if journal.exists() else "（无）"
+        locks = sorted(str(p.relative_to(root)) for p in (root / ".git").rglob("*.lock"))
+        pytest.fail(f"{note}: {status[:500]}; journal: {left!r}; git locks: {locks}; "
+                    f"HEAD: {git(root, 'log', '--oneline', '-2')}")  # fmt: skip
     assert not (root / ".xsk" / "journal").exists(), note
     assert git(root, "symbolic-ref", "HEAD").strip() == "refs/heads/main", note
     case_numbers_once(root)

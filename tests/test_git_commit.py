@@ -1,6 +1,7 @@
 """``git.commit`` commits exactly the paths it is given: the index as it is when nothing
-else is staged (fast at 10,000 cases), ``commit -- PATHS`` when a person staged something
-else, and from a workspace inside a larger repository."""
+else is staged (with write-tree, commit-tree and a compare-and-swap of HEAD: fast at 10,000
+cases), ``commit -- PATHS`` when a person staged something else, during a merge and in a
+repository without a commit yet, and from a workspace inside a larger repository."""
 
 from __future__ import annotations
 
@@ -51,10 +52,22 @@ def test_nothing_else_staged_commits_the_index(repo, monkeypatch):
     calls = _spy(monkeypatch)
     (repo / "cases" / "2026-001").mkdir(parents=True)
     (repo / "cases" / "2026-001" / "case.toml").write_text('title = "楼道灯"\n', "utf-8")
+    head = _git(repo, "rev-parse", "HEAD").strip()
     assert git.commit(repo, [repo / "cases" / "2026-001"], "登记议题")
-    commit = [c for c in calls if c[0] == "commit"]
-    assert commit and "--" not in commit[0]
+    assert not [c for c in calls if c[0] == "commit"]  # no lstat of every tracked file
+    assert [c[0] for c in calls if c[0] in ("commit-tree", "update-ref")] == [
+        "commit-tree",
+        "update-ref",
+    ]
     assert _last_commit_files(repo) == ["cases/2026-001/case.toml"]
+    # what ``git commit`` would have made: parent, author, message, reflog, a clean tree
+    assert _git(repo, "rev-parse", "HEAD~1").strip() == head
+    who = "--format=%an <%ae>|%cn <%ce>"
+    assert _git(repo, "log", "-1", who, "HEAD") == _git(repo, "log", "-1", who, "HEAD~1")
+    assert _git(repo, "log", "-1", "--format=%B", "HEAD") == "登记议题\n\n"
+    assert _git(repo, "reflog", "-1", "--format=%gs").strip() == "commit: 登记议题"
+    assert _git(repo, "rev-parse", "--abbrev-ref", "HEAD").strip() in ("master", "main")
+    assert _git(repo, "status", "--porcelain") == ""
 
 
 def test_something_else_staged_stays_staged_and_out_of_the_commit(repo, monkeypatch):
@@ -92,3 +105,50 @@ def test_a_workspace_inside_a_larger_repository(repo, monkeypatch):
     (ws / "roster.toml").write_text("# 名册\n", "utf-8")
     assert git.commit(ws, [ws], "全部")
     assert _last_commit_files(repo) == ["社区/红桥/roster.toml"]
+
+
+def test_the_message_is_stored_as_git_commit_m_stores_it(repo):
+    message = "\n\n标题  \n\n\n正文第一行\t\n第二行\n\n"
+    (repo / "b.toml").write_text("b = 1\n", "utf-8")
+    assert git.commit(repo, [repo / "b.toml"], message)
+    ours = _git(repo, "log", "-1", "--format=%B")
+    (repo / "c.toml").write_text("c = 1\n", "utf-8")
+    _git(repo, "add", "c.toml")
+    _git(repo, "commit", "-q", "-m", message)
+    assert ours == _git(repo, "log", "-1", "--format=%B")
+
+
+def test_no_commit_yet_and_a_merge_in_progress_use_git_commit(tmp_path, monkeypatch):
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "config", "user.name", "测试")
+    _git(tmp_path, "config", "user.email", "t@example.org")
+    calls = _spy(monkeypatch)
+    (tmp_path / "a.toml").write_text("a = 1\n", "utf-8")
+    assert git.commit(tmp_path, [tmp_path / "a.toml"], "first")
+    assert [c for c in calls if c[0] == "commit"]
+    assert _last_commit_files(tmp_path) == ["a.toml"]
+    # a merge stopped by a conflict elsewhere: ``git commit`` makes the merge commit
+    _git(tmp_path, "checkout", "-q", "-b", "other")
+    (tmp_path / "a.toml").write_text("a = 2\n", "utf-8")
+    _git(tmp_path, "commit", "-qam", "other")
+    _git(tmp_path, "checkout", "-q", "-")
+    (tmp_path / "b.toml").write_text("b = 1\n", "utf-8")
+    _git(tmp_path, "add", "b.toml")
+    _git(tmp_path, "commit", "-qm", "b")
+    _git(tmp_path, "merge", "-q", "--no-commit", "--no-ff", "other")
+    calls.clear()
+    head = _git(tmp_path, "rev-parse", "HEAD")
+    (tmp_path / "c.toml").write_text("c = 1\n", "utf-8")
+    with pytest.raises(git.GitError, match="merge"):  # as before: git refuses, nothing moves
+        git.commit(tmp_path, [tmp_path / "c.toml"], "c")
+    assert not [c for c in calls if c[0] == "commit-tree"]
+    assert _git(tmp_path, "rev-parse", "HEAD") == head
+
+
+def test_nothing_staged_at_all_commits_nothing_and_moves_nothing(repo, monkeypatch):
+    calls = _spy(monkeypatch)
+    head = _git(repo, "rev-parse", "HEAD")
+    (repo / "a.toml").write_text("a = 1\n", "utf-8")  # the same bytes
+    assert not git.commit(repo, [repo / "a.toml"], "nothing")
+    assert _git(repo, "rev-parse", "HEAD") == head
+    assert not [c for c in calls if c[0] in ("commit", "commit-tree", "update-ref")]
