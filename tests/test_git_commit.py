@@ -152,3 +152,31 @@ def test_nothing_staged_at_all_commits_nothing_and_moves_nothing(repo, monkeypat
     assert not git.commit(repo, [repo / "a.toml"], "nothing")
     assert _git(repo, "rev-parse", "HEAD") == head
     assert not [c for c in calls if c[0] in ("commit", "commit-tree", "update-ref")]
+
+
+def test_signed_commits_are_left_to_git_commit(repo, monkeypatch):
+    """commit-tree does not sign: where commit.gpgSign asks for signatures, git commit (which
+    signs) makes the commit; here a fake signing program records that it was asked."""
+    signer = repo.parent / "fake-gpg"
+    signer.write_text('#!/bin/sh\necho called >> "$0.log"\nexit 1\n', "utf-8")
+    signer.chmod(0o755)
+    _git(repo, "config", "commit.gpgSign", "true")
+    _git(repo, "config", "gpg.program", str(signer))
+    calls = _spy(monkeypatch)
+    (repo / "b.toml").write_text("b = 2\n", "utf-8")
+    with pytest.raises(git.GitError):  # the fake signer refuses: git commit tried to sign
+        git.commit(repo, [repo / "b.toml"], "签名")
+    assert [c[0] for c in calls if c[0] in ("commit", "commit-tree")] == ["commit"]
+    assert (repo.parent / "fake-gpg.log").read_text("utf-8").strip() == "called"
+
+
+def test_identity_read_in_one_config_call(repo, monkeypatch):
+    _git(repo, "config", "--unset", "user.name")
+    _git(repo, "config", "--unset", "user.email")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    calls = _spy(monkeypatch)
+    (repo / "b.toml").write_text("b = 2\n", "utf-8")
+    assert git.commit(repo, [repo / "b.toml"], "无作者配置", fallback_name="王丽")
+    assert len([c for c in calls if c[0] == "config"]) == 1
+    assert _git(repo, "log", "-1", "--format=%an <%ae>").strip() == "王丽 <xsk@localhost>"

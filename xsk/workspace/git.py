@@ -139,15 +139,40 @@ def config_set_local(root: Path, key: str, value: str) -> None:
     run_git(["config", "--local", key, value], root)
 
 
-def _identity_env(root: Path, fallback_name: str) -> dict[str, str]:
+# the settings a commit depends on, read in one ``git config`` call
+_COMMIT_KEYS = r"^(user\.name|user\.email|commit\.gpgsign)$"
+
+
+def _commit_config(root: Path) -> dict[str, str]:
+    """user.name, user.email and commit.gpgsign as git sees them here (lower-case keys;
+    a key written without a value maps to "")."""
+    proc = run_git(["config", "-z", "--get-regexp", _COMMIT_KEYS], root, check=False)
+    found: dict[str, str] = {}
+    for entry in proc.stdout.split("\0"):
+        if entry:
+            key, _sep, value = entry.partition("\n")
+            found[key.lower()] = value
+    return found
+
+
+def _identity_env(
+    root: Path, fallback_name: str, config: dict[str, str] | None = None
+) -> dict[str, str]:
     """Author from git config, else the facilitator named in xsk.toml."""
+    config = _commit_config(root) if config is None else config
     env: dict[str, str] = {}
-    if not config_get(root, "user.name"):
+    if not config.get("user.name"):
         name = fallback_name or "xsk"
         env["GIT_AUTHOR_NAME"] = env["GIT_COMMITTER_NAME"] = name
-    if not config_get(root, "user.email"):
+    if not config.get("user.email"):
         env["GIT_AUTHOR_EMAIL"] = env["GIT_COMMITTER_EMAIL"] = "xsk@localhost"
     return env
+
+
+def _signs(config: dict[str, str]) -> bool:
+    """Whether ``commit.gpgSign`` asks for signed commits (only ``git commit`` signs them)."""
+    value = config.get("commit.gpgsign")
+    return value is not None and value.strip().lower() in ("", "true", "yes", "on", "1")
 
 
 def commit(
@@ -165,10 +190,11 @@ def commit(
     """
     rel = [os.path.relpath(p, root) for p in paths]
     run_git(["add", "--all", "--", *rel], root)
-    env = _identity_env(root, fallback_name)
+    config = _commit_config(root)
+    env = _identity_env(root, fallback_name, config)
     if date:
         env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
-    fast = _commit_index(root, rel, message, env)
+    fast = None if _signs(config) else _commit_index(root, rel, message, env)
     if fast is not None:
         return fast
     # everything staged, not only ours: when nothing else is, the index is committed as it
