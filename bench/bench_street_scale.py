@@ -126,20 +126,47 @@ GOAL_XLSX = "report --xlsx（热）对热 report --json"
 GOAL_STEP = "xsk step（含文书）对 git + 渲染本步文书"
 
 
+def _gnu_time() -> str | None:
+    """GNU ``time`` (it reports its child's own peak RSS), if this machine has it."""
+    found = shutil.which("time") or ("/usr/bin/time" if os.path.exists("/usr/bin/time") else None)
+    if not found:
+        return None
+    probe = subprocess.run([found, "-f", "%M", "true"], capture_output=True, text=True)
+    return found if probe.returncode == 0 and probe.stderr.strip().isdigit() else None
+
+
+GNU_TIME = _gnu_time()
+MEM_MARK = "" if GNU_TIME else "≤"
+
+
 def run(args: list[str], cwd: Path) -> tuple[float, float]:
-    """(seconds, peak RSS in MiB) of one subprocess; a failure stops the benchmark."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        args, cwd=cwd, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
-    proc.stderr and proc.stderr.close()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"命令失败（{' '.join(map(str, args))}）：{err.strip()[-800:]}")
-    return elapsed, usage.ru_maxrss / 1024
+    """(seconds, peak RSS in MiB) of one subprocess; a failure stops the benchmark.
+
+    The peak comes from GNU ``time`` started in between: a child this (large) benchmark
+    process starts directly inherits its high-water mark through vfork/exec, so ``wait4``'s
+    max RSS would show the benchmark's own size for every small command. Without GNU time it
+    is that upper bound (printed with "≤").
+    """
+    fd, out = tempfile.mkstemp(prefix="xsk-bench-rss-")
+    os.close(fd)
+    wrapped = [GNU_TIME, "-f", "%M", "-o", out, *args] if GNU_TIME else args
+    try:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            wrapped, cwd=cwd, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+        proc.stderr and proc.stderr.close()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            raise SystemExit(f"命令失败（{' '.join(map(str, args))}）：{err.strip()[-800:]}")
+        lines = Path(out).read_text().split() if GNU_TIME else []
+        kib = int(lines[-1]) if lines and lines[-1].isdigit() else usage.ru_maxrss
+        return elapsed, kib / 1024
+    finally:
+        os.unlink(out)
 
 
 def xsk(root: Path, *args: str) -> list[str]:
@@ -180,7 +207,7 @@ def paired(row: Row, a, b, reps: int) -> Row:
         row.b.append(b()[0])
     print(
         f"  {row.n:>6} {row.name}: {row.figure:.2f} 秒，底线 {row.base:.2f} 秒，"
-        f"{row.figure / row.base:.2f} 倍，峰值内存 {row.mem:.0f} MiB",
+        f"{row.figure / row.base:.2f} 倍，峰值内存 {MEM_MARK}{row.mem:.0f} MiB",
         flush=True,
     )
     return row
@@ -351,7 +378,7 @@ def report(rows: list[Row]) -> None:
     for r in rows:
         print(
             f"| {r.n:,} | {r.name} | {r.figure:.2f} 秒 | {r.floor} {r.base:.2f} 秒 | "
-            f"{r.figure / r.base:.2f} | {r.mem:.0f} MiB |"
+            f"{r.figure / r.base:.2f} | {MEM_MARK}{r.mem:.0f} MiB |"
         )
     by_name: dict[str, list[tuple[int, float]]] = {}
     for r in rows:
