@@ -61,12 +61,20 @@ def closed_case(ws_path: Path) -> Path:
     return ws_path
 
 
-@pytest.mark.parametrize("sub", ["add", "write-tree", "commit-tree", "update-ref"])
-def test_event_killed_at_git_is_rolled_back(closed_case: Path, tmp_path: Path, sub: str) -> None:
+@pytest.mark.parametrize(
+    "sub, after",
+    [("update-index", False), ("update-index", True), ("hash-object", False), ("ls-tree", False),
+     ("mktree", False), ("mktree", True), ("commit-tree", False), ("update-ref", False)],
+)  # fmt: skip
+def test_event_killed_at_git_is_rolled_back(
+    closed_case: Path, tmp_path: Path, sub: str, after: bool
+) -> None:
+    """Killed before (or just after) each git command of a commit: nothing of it lands."""
     root = closed_case
     before = git(root, "rev-parse", "HEAD")
     r = run_xsk("-C", str(root), "event", "2026-001", "progress", "--no", "1",
-                "--status", "已办结", "--text", "已恢复供水", env=shim(tmp_path, sub))  # fmt: skip
+                "--status", "已办结", "--text", "已恢复供水",
+                env=shim(tmp_path, sub, after=after))  # fmt: skip
     assert r.returncode == -9
     settled(root)
     assert git(root, "rev-parse", "HEAD") == before
@@ -80,7 +88,7 @@ def test_event_killed_at_git_is_rolled_back(closed_case: Path, tmp_path: Path, s
 
 def test_new_killed_at_git_leaves_no_folder(ws_path: Path, tmp_path: Path) -> None:
     r = run_xsk("-C", str(ws_path), "new", "--title", "楼道灯", "--no-input",
-                env=shim(tmp_path, "add"))  # fmt: skip
+                env=shim(tmp_path, "update-index", after=True))  # fmt: skip
     assert r.returncode == -9
     settled(ws_path)
     assert not (ws_path / "cases" / "2026-001").exists()
@@ -244,7 +252,7 @@ def test_a_live_gits_lock_is_left_alone(ws_path: Path) -> None:
 
 
 def test_ctrl_c_while_git_holds_the_index_lock(closed_case: Path, tmp_path: Path) -> None:
-    """CI, seed 20260304: Ctrl-C reached xsk while its ``git add`` held index.lock;
+    """CI, seed 20260304: Ctrl-C reached xsk while its ``git add`` (now ``update-index``) held index.lock;
     subprocess.run killed that git, whose lock stayed, and the rollback's ``git reset`` failed on
     it. The git this process killed is remembered, and the rollback clears its lock first."""
     import signal
@@ -255,7 +263,7 @@ def test_ctrl_c_while_git_holds_the_index_lock(closed_case: Path, tmp_path: Path
     before = git(root, "rev-parse", "HEAD")
     d = tmp_path / "slowadd"
     d.mkdir()
-    body = 'if [ "$1" = add ]; then : > .git/index.lock; sleep 30; exit 1; fi\n'
+    body = 'if [ "$1" = update-index ]; then : > .git/index.lock; sleep 30; exit 1; fi\n'
     (d / "git").write_text(f'#!/bin/sh\n{body}exec {REAL_GIT} "$@"\n')
     (d / "git").chmod(0o755)
     env = dict(os.environ)

@@ -1,7 +1,10 @@
-"""``git.commit`` commits exactly the paths it is given: the index as it is when nothing
-else is staged (with write-tree, commit-tree and a compare-and-swap of HEAD: fast at 10,000
-cases), ``commit -- PATHS`` when a person staged something else, during a merge and in a
-repository without a commit yet, and from a workspace inside a larger repository."""
+"""``git.commit`` commits exactly the paths it is given. Named files: a commit built from
+HEAD's trees (update-index, hash-object, ls-tree, mktree, commit-tree and a compare-and-swap
+of HEAD: fast at 10,000 cases), the same tree ``git add`` + ``git commit`` would make
+(property-tested), a person's own staged change left staged. Folders: ``git add`` and the
+index as it is when nothing else is staged (write-tree …), ``commit -- PATHS`` when a person
+staged something else. During a merge and in a repository without a commit yet: ``git
+commit``. Also from a workspace inside a larger repository."""
 
 from __future__ import annotations
 
@@ -76,9 +79,17 @@ def test_something_else_staged_stays_staged_and_out_of_the_commit(repo, monkeypa
     _git(repo, "add", "a.toml")  # a person's own staged change
     (repo / "b.toml").write_text("b = 1\n", "utf-8")
     assert git.commit(repo, [repo / "b.toml"], "b")
-    commit = [c for c in calls if c[0] == "commit"]
-    assert commit[0][-2:] == ["--", "b.toml"]
+    assert not [c for c in calls if c[0] == "commit"]  # built from HEAD's trees
     assert _last_commit_files(repo) == ["b.toml"]
+    assert _git(repo, "diff", "--cached", "--name-only").split() == ["a.toml"]
+    # a folder is staged with git add: the person's change still stays out
+    (repo / "d").mkdir()
+    (repo / "d" / "x.toml").write_text("x = 1\n", "utf-8")
+    calls.clear()
+    assert git.commit(repo, [repo / "d"], "d")
+    commit = [c for c in calls if c[0] == "commit"]
+    assert commit[0][-2:] == ["--", "d"]
+    assert _last_commit_files(repo) == ["d/x.toml"]
     assert _git(repo, "diff", "--cached", "--name-only").split() == ["a.toml"]
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from xsk.core.errors import GitError, ToolMissingError, UsageError
 from xsk.core.winpath import path_problem
+from xsk.workspace import gittree
+from xsk.workspace.gittree import joined as _joined
 
 INSTALL_HINT = (
     "请先安装 git：Windows 从 https://git-scm.com/download/win 下载 Git for Windows"
@@ -53,10 +55,12 @@ def run_git(
     check: bool = True,
     env: dict[str, str] | None = None,
     timeout: float | None = None,
+    input: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``git ARGS`` in ``cwd``; a failure becomes a GitError with git's own message.
 
     ``timeout`` (seconds) bounds commands that talk to a server (a hung remote is a GitError).
+    ``input`` is given to git on its standard input (else it reads nothing).
     """
     git = find_git()
     if git is None:
@@ -75,7 +79,8 @@ def run_git(
             encoding="utf-8",
             errors="replace",
             env=full_env,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL if input is None else None,
+            input=input,
             timeout=timeout,
         )
     except subprocess.TimeoutExpired:
@@ -140,12 +145,12 @@ def config_set_local(root: Path, key: str, value: str) -> None:
 
 
 # the settings a commit depends on, read in one ``git config`` call
-_COMMIT_KEYS = r"^(user\.name|user\.email|commit\.gpgsign)$"
+_COMMIT_KEYS = r"^(user\.name|user\.email|commit\.gpgsign|core\.filemode)$"
 
 
 def _commit_config(root: Path) -> dict[str, str]:
-    """user.name, user.email and commit.gpgsign as git sees them here (lower-case keys;
-    a key written without a value maps to "")."""
+    """user.name, user.email, commit.gpgsign and core.filemode as git sees them here
+    (lower-case keys; a key written without a value maps to "")."""
     proc = run_git(["config", "-z", "--get-regexp", _COMMIT_KEYS], root, check=False)
     found: dict[str, str] = {}
     for entry in proc.stdout.split("\0"):
@@ -171,8 +176,15 @@ def _identity_env(
 
 def _signs(config: dict[str, str]) -> bool:
     """Whether ``commit.gpgSign`` asks for signed commits (only ``git commit`` signs them)."""
-    value = config.get("commit.gpgsign")
-    return value is not None and value.strip().lower() in ("", "true", "yes", "on", "1")
+    return _true(config, "commit.gpgsign", False)
+
+
+def _true(config: dict[str, str], key: str, default: bool) -> bool:
+    """A boolean setting as git reads it (a key written without a value is true)."""
+    value = config.get(key)
+    if value is None:
+        return default
+    return value.strip().lower() in ("", "true", "yes", "on", "1")
 
 
 def commit(
@@ -189,11 +201,22 @@ def commit(
     ``date`` (ISO 8601) sets author and committer date, used by replayed sample histories.
     """
     rel = [os.path.relpath(p, root) for p in paths]
-    run_git(["add", "--all", "--", *rel], root)
     config = _commit_config(root)
     env = _identity_env(root, fallback_name, config)
     if date:
         env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
+    if not _signs(config) and not any(os.path.isdir(os.path.join(root, r)) for r in rel):
+        made = gittree.commit_files(
+            root,
+            rel,
+            filemode=_true(config, "core.filemode", True),
+            run=run_git,
+            check_names=lambda names: _refuse_windows_invalid(root, rel, names),
+            finish=lambda tree, head: commit_tree(root, tree, head, message, env),
+        )
+        if made is not None:
+            return made
+    run_git(["add", "--all", "--", *rel], root)
     fast = None if _signs(config) else _commit_index(root, rel, message, env)
     if fast is not None:
         return fast
@@ -251,14 +274,19 @@ def _commit_index(root: Path, rel: Sequence[str], message: str, env: dict[str, s
     if len(changes) != len(everything):
         return None
     _refuse_windows_invalid(root, rel, [name for status, name in changes if status != "D"])
-    text = _clean_message(message)
-    made = run_git(["commit-tree", tree_id, "-p", head, "-m", text], root, env=env)
-    new = made.stdout.strip()
-    subject = text.split("\n", 1)[0]
-    run_git(["update-ref", "-m", f"commit: {subject}", "HEAD", new, head], root)
-    # what ``git commit`` does after each commit: pack loose objects now and then
-    run_git(["maintenance", "run", "--auto", "--quiet"], root, check=False)
+    commit_tree(root, tree_id, head, message, env)
     return True
+
+
+def commit_tree(root: Path, tree: str, head: str, message: str, env: dict[str, str]) -> None:
+    """Commit ``tree`` on top of ``head`` and move HEAD there, only if HEAD is still ``head``
+    (a compare-and-swap), with the reflog line ``git commit`` writes; then what ``git commit``
+    does after each commit: pack loose objects now and then."""
+    text = _clean_message(message)
+    made = run_git(["commit-tree", tree, "-p", head, "-m", text], root, env=env)
+    subject = text.split("\n", 1)[0]
+    run_git(["update-ref", "-m", f"commit: {subject}", "HEAD", made.stdout.strip(), head], root)
+    run_git(["maintenance", "run", "--auto", "--quiet"], root, check=False)
 
 
 def _clean_message(message: str) -> str:
@@ -283,21 +311,6 @@ def _prefix(root: Path) -> str:
     if key not in _PREFIXES:
         _PREFIXES[key] = run_git(["rev-parse", "--show-prefix"], root).stdout.strip()
     return _PREFIXES[key]
-
-
-def _posix(rel: str) -> str:
-    """A relative path as git prints it (``/``, no ``./``)."""
-    path = rel.replace(os.sep, "/") if os.sep != "/" else rel
-    while path.startswith("./"):
-        path = path[2:]
-    return path.rstrip("/") or "."
-
-
-def _joined(prefix: str, rel: str) -> str:
-    path = _posix(rel)
-    if path == ".":
-        return prefix.rstrip("/") or "."
-    return prefix + path
 
 
 def _under(name: str, paths: Sequence[str]) -> bool:
