@@ -250,17 +250,10 @@ def _commit_index(root: Path, rel: Sequence[str], message: str, env: dict[str, s
     files that changed. None means "not the usual case": no commit yet, a merge or
     cherry-pick in progress, an unmerged index, or something else staged; the caller then
     commits with ``git commit``."""
-    heads = run_git(
-        ["rev-parse", "--show-prefix", "--absolute-git-dir", "--verify", "-q", "HEAD^{commit}"],
-        root,
-        check=False,
-    )
-    lines = heads.stdout.split("\n")
-    if heads.returncode or len(lines) < 3 or not lines[2]:
-        return None  # an unborn branch
-    prefix, git_dir, head = lines[0], Path(lines[1]), lines[2]
-    if any((git_dir / n).exists() for n in ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD")):
+    state = gittree.plain_head(run_git, root)
+    if state is None:
         return None
+    prefix, head = state
     tree = run_git(["write-tree"], root, check=False)
     if tree.returncode:
         return None  # unmerged entries: ``git commit`` says why

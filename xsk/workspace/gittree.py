@@ -46,6 +46,24 @@ def joined(prefix: str, rel: str) -> str:
     return prefix + path
 
 
+def plain_head(run_git: Run, root: Path) -> tuple[str, str] | None:
+    """(``root``'s folder below the top of the repository, HEAD's commit) when a plain commit
+    on top of HEAD is what ``git commit`` would make; None on an unborn branch or while a
+    merge, cherry-pick or revert is in progress (its commit has other parents)."""
+    heads = run_git(
+        ["rev-parse", "--show-prefix", "--absolute-git-dir", "--verify", "-q", "HEAD^{commit}"],
+        root,
+        check=False,
+    )
+    lines = heads.stdout.split("\n")
+    if heads.returncode or len(lines) < 3 or not lines[2]:
+        return None  # an unborn branch
+    prefix, git_dir, head = lines[0], Path(lines[1]), lines[2]
+    if any((git_dir / n).exists() for n in ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD")):
+        return None
+    return prefix, head
+
+
 def commit_files(
     root: Path,
     rel: Sequence[str],
@@ -60,17 +78,10 @@ def commit_files(
     is staged, ``finish(tree, head)`` makes the commit. True when committed, False when
     nothing changed, None when not applicable."""
     run_git = run
-    heads = run_git(
-        ["rev-parse", "--show-prefix", "--absolute-git-dir", "--verify", "-q", "HEAD^{commit}"],
-        root,
-        check=False,
-    )
-    lines = heads.stdout.split("\n")
-    if heads.returncode or len(lines) < 3 or not lines[2]:
-        return None  # an unborn branch
-    prefix, git_dir, head = lines[0], Path(lines[1]), lines[2]
-    if any((git_dir / n).exists() for n in ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD")):
+    state = plain_head(run_git, root)
+    if state is None:
         return None
+    prefix, head = state
     present: list[tuple[str, str, str]] = []  # (rel, full name, mode)
     gone: list[str] = []  # full names
     for r in dict.fromkeys(rel):
