@@ -63,7 +63,7 @@ def closed_case(ws_path: Path) -> Path:
 
 @pytest.mark.parametrize(
     "sub, after",
-    [("update-index", False), ("update-index", True), ("hash-object", False), ("ls-tree", False),
+    [("update-index", False), ("update-index", True), ("ls-files", False), ("ls-tree", False),
      ("mktree", False), ("mktree", True), ("commit-tree", False), ("update-ref", False)],
 )  # fmt: skip
 def test_event_killed_at_git_is_rolled_back(

@@ -145,12 +145,12 @@ def config_set_local(root: Path, key: str, value: str) -> None:
 
 
 # the settings a commit depends on, read in one ``git config`` call
-_COMMIT_KEYS = r"^(user\.name|user\.email|commit\.gpgsign|core\.filemode)$"
+_COMMIT_KEYS = r"^(user\.name|user\.email|commit\.gpgsign)$"
 
 
 def _commit_config(root: Path) -> dict[str, str]:
-    """user.name, user.email, commit.gpgsign and core.filemode as git sees them here
-    (lower-case keys; a key written without a value maps to "")."""
+    """user.name, user.email and commit.gpgsign as git sees them here (lower-case keys; a
+    key written without a value maps to "")."""
     proc = run_git(["config", "-z", "--get-regexp", _COMMIT_KEYS], root, check=False)
     found: dict[str, str] = {}
     for entry in proc.stdout.split("\0"):
@@ -209,7 +209,6 @@ def commit(
         made = gittree.commit_files(
             root,
             rel,
-            filemode=_true(config, "core.filemode", True),
             run=run_git,
             check_names=lambda names: _refuse_windows_invalid(root, rel, names),
             finish=lambda tree, head: commit_tree(root, tree, head, message, env),

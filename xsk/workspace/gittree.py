@@ -68,7 +68,6 @@ def commit_files(
     root: Path,
     rel: Sequence[str],
     *,
-    filemode: bool,
     run: Run,
     check_names: Callable[[list[str]], None],
     finish: Callable[[str, str], None],
@@ -76,17 +75,21 @@ def commit_files(
     """Commit the files ``rel`` (relative to ``root``; a missing one is deleted) on top of
     HEAD: ``check_names`` sees the names being added (relative to ``root``) before anything
     is staged, ``finish(tree, head)`` makes the commit. True when committed, False when
-    nothing changed, None when not applicable."""
+    nothing changed, None when not applicable.
+
+    What is committed is read back from the index after ``update-index`` (mode and blob as
+    git staged them: its filters ran once, ``core.fileMode`` and a staged ``chmod`` as git
+    sees them), so the commit and the index agree by construction."""
     run_git = run
     state = plain_head(run_git, root)
     if state is None:
         return None
     prefix, head = state
-    present: list[tuple[str, str, str]] = []  # (rel, full name, mode)
-    gone: list[str] = []  # full names
+    present: list[str] = []  # full names of files that exist
+    gone: list[str] = []  # full names of files to delete
     for r in dict.fromkeys(rel):
         full = joined(prefix, r)
-        if full == "." or "\n" in full or full.endswith("/"):
+        if full == "." or "\n" in full or "\r" in full or full.endswith("/"):
             return None
         try:
             st = os.lstat(os.path.join(root, r))
@@ -95,32 +98,30 @@ def commit_files(
             continue
         if not stat.S_ISREG(st.st_mode):
             return None  # a folder or a link: git add decides
-        executable = filemode and bool(st.st_mode & stat.S_IXUSR)
-        present.append((r, full, "100755" if executable else "100644"))
-    trees = _listings(run_git, root, head, [f for _r, f, _m in present] + gone)
+        present.append(full)
+    trees = _listings(run_git, root, head, present + gone)
     if trees is None:
         return None
-    for full in [f for _r, f, _m in present] + gone:
+    new: list[str] = []
+    for full in present + gone:
         folder, name = _split(full)
         old = trees[folder].get(name)
         if old is not None and old[1] != "blob":
             return None  # a folder in HEAD becomes a file, or is named as one
-    check_names([full[len(prefix) :] for _r, full, _m in present])
+        if old is None and full in present:
+            new.append(full)
+    if not _plain_entries(run_git, root, rel) or _ignored(run_git, root, prefix, new):
+        return None  # git add says what it says about these (and leaves the index alone)
+    check_names([full[len(prefix) :] for full in present])
     run_git(["update-index", "--add", "--remove", "--", *rel], root)
-    blobs: list[str] = []
-    if present:
-        hashed = run_git(["hash-object", "--", *(r for r, _f, _m in present)], root)
-        blobs = hashed.stdout.split()
-        if len(blobs) != len(present):
-            return None
+    staged = _staged(run_git, root, rel, prefix)
+    if staged is None or set(staged) != set(present):
+        return None
     changed = False
-    for (_r, full, mode), blob in zip(present, blobs, strict=True):
+    for full in present:
         folder, name = _split(full)
-        old = trees[folder].get(name)
-        if not filemode and old is not None:
-            mode = old[0]  # as update-index keeps the mode where the file system has none
-        if old != (mode, "blob", blob):
-            trees[folder][name] = (mode, "blob", blob)
+        if trees[folder].get(name) != staged[full]:
+            trees[folder][name] = staged[full]
             changed = True
     for full in gone:
         folder, name = _split(full)
@@ -133,6 +134,44 @@ def commit_files(
         return None
     finish(top, head)
     return True
+
+
+# pathspecs taken as plain names (a folder called ``:c`` is not "magic")
+LITERAL = {"GIT_LITERAL_PATHSPECS": "1"}
+
+
+def _plain_entries(run_git: Run, root: Path, rel: Sequence[str]) -> bool:
+    """No entry of ``rel`` is marked skip-worktree or assume-unchanged (``update-index``
+    would drop the first and skip the second; ``git add`` refuses or skips them)."""
+    out = run_git(["ls-files", "-v", "-z", "--", *rel], root, env=LITERAL).stdout
+    return all(e[:1] in ("H", "") for e in out.split("\0"))
+
+
+def _ignored(run_git: Run, root: Path, prefix: str, new: Sequence[str]) -> bool:
+    """Whether a file not yet tracked is one that .gitignore excludes (``git add`` refuses
+    it: xsk never commits what the workspace ignores, such as ``out/`` and ``.xsk/``)."""
+    if not new:
+        return False
+    # check-ignore knows no literal pathspecs: "./" keeps a leading ":" from being magic
+    names = ["./" + full[len(prefix) :] for full in new]
+    found = run_git(["check-ignore", "--", *names], root, check=False)
+    return found.returncode != 1  # 1: none is ignored (0: some are; else: let git add say)
+
+
+def _staged(run_git: Run, root: Path, rel: Sequence[str], prefix: str) -> dict[str, Entry] | None:
+    """(mode, "blob", id) of each of ``rel`` in the index, by full name; None when one is
+    unmerged or its name does not come back as it went in."""
+    out = run_git(["ls-files", "-s", "-z", "--full-name", "--", *rel], root, env=LITERAL).stdout
+    staged: dict[str, Entry] = {}
+    for record in out.split("\0"):
+        if not record:
+            continue
+        meta, _tab, name = record.partition("\t")
+        mode, oid, stage = meta.split(" ")
+        if stage != "0" or "\n" in name or "\ufffd" in name:
+            return None
+        staged[name] = (mode, "blob", oid)
+    return staged
 
 
 def _split(full: str) -> tuple[str, str]:
@@ -154,12 +193,14 @@ def _listings(
     trees: dict[str, dict[str, Entry]] = {}
     for folder in sorted(folders):
         spec = ["--", folder + "/"] if folder else []
-        out = run_git(["ls-tree", "-z", "--full-tree", head, *spec], root).stdout
+        out = run_git(["ls-tree", "-z", "--full-tree", head, *spec], root, env=LITERAL).stdout
         entries: dict[str, Entry] = {}
         for record in out.split("\0"):
             if not record:
                 continue
             meta, _tab, name = record.partition("\t")
+            if "\n" in name or "\ufffd" in name:
+                return None  # \r read as \n, or not UTF-8: it would not go back as it came
             mode, kind, oid = meta.split(" ")
             entries[_split(name)[1]] = (mode, kind, oid)
         trees[folder] = entries
