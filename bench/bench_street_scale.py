@@ -128,7 +128,7 @@ GOAL_STEP = "xsk step（含文书）对 git + 渲染本步文书"
 
 def _gnu_time() -> str | None:
     """GNU ``time`` (it reports its child's own peak RSS), if this machine has it."""
-    found = shutil.which("time") or ("/usr/bin/time" if os.path.exists("/usr/bin/time") else None)
+    found = shutil.which("time")
     if not found:
         return None
     probe = subprocess.run([found, "-f", "%M", "true"], capture_output=True, text=True)

@@ -1,5 +1,5 @@
 """``git.commit`` commits exactly the paths it is given. Named files: a commit built from
-HEAD's trees (update-index, hash-object, ls-tree, mktree, commit-tree and a compare-and-swap
+HEAD's trees (update-index, ls-files, ls-tree, mktree, commit-tree and a compare-and-swap
 of HEAD: fast at 10,000 cases), the same tree ``git add`` + ``git commit`` would make
 (property-tested), a person's own staged change left staged. Folders: ``git add`` and the
 index as it is when nothing else is staged (write-tree …), ``commit -- PATHS`` when a person

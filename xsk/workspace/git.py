@@ -175,16 +175,10 @@ def _identity_env(
 
 
 def _signs(config: dict[str, str]) -> bool:
-    """Whether ``commit.gpgSign`` asks for signed commits (only ``git commit`` signs them)."""
-    return _true(config, "commit.gpgsign", False)
-
-
-def _true(config: dict[str, str], key: str, default: bool) -> bool:
-    """A boolean setting as git reads it (a key written without a value is true)."""
-    value = config.get(key)
-    if value is None:
-        return default
-    return value.strip().lower() in ("", "true", "yes", "on", "1")
+    """Whether ``commit.gpgSign`` asks for signed commits (only ``git commit`` signs them);
+    read as git reads a boolean (a key written without a value is true)."""
+    value = config.get("commit.gpgsign")
+    return value is not None and value.strip().lower() in ("", "true", "yes", "on", "1")
 
 
 def commit(
@@ -205,7 +199,8 @@ def commit(
     env = _identity_env(root, fallback_name, config)
     if date:
         env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
-    if not _signs(config) and not any(os.path.isdir(os.path.join(root, r)) for r in rel):
+    signs = _signs(config)
+    if not signs and not any(os.path.isdir(os.path.join(root, r)) for r in rel):
         made = gittree.commit_files(
             root,
             rel,
@@ -216,7 +211,7 @@ def commit(
         if made is not None:
             return made
     run_git(["add", "--all", "--", *rel], root)
-    fast = None if _signs(config) else _commit_index(root, rel, message, env)
+    fast = None if signs else _commit_index(root, rel, message, env)
     if fast is not None:
         return fast
     # everything staged, not only ours: when nothing else is, the index is committed as it
@@ -224,15 +219,22 @@ def commit(
     # times the cost at 10,000 cases
     staged = run_git(["diff", "--cached", "--name-status", "--no-renames", "-z"], root)
     everything = _pairs(staged.stdout)
-    prefix = _prefix(root)  # git names paths from the top of the repository
-    mine = [_joined(prefix, r) for r in rel]
-    changes = [(s, n[len(prefix) :]) for s, n in everything if _under(n, mine)]
+    changes = _ours(everything, _prefix(root), rel)  # git names paths from the top
     if not changes:
         return False
     _refuse_windows_invalid(root, rel, [name for status, name in changes if status != "D"])
     only = [] if len(changes) == len(everything) else ["--", *rel]
     run_git(["commit", "-q", "--no-verify", "-m", message, *only], root, env=env)
     return True
+
+
+def _ours(
+    everything: list[tuple[str, str]], prefix: str, rel: Sequence[str]
+) -> list[tuple[str, str]]:
+    """The (status, path relative to the workspace) of ``everything`` (git's names, from
+    the top of the repository) that are ``rel`` or inside them."""
+    mine = [_joined(prefix, r) for r in rel]
+    return [(s, n[len(prefix) :]) for s, n in everything if _under(n, mine)]
 
 
 def _pairs(z: str) -> list[tuple[str, str]]:
@@ -259,8 +261,7 @@ def _commit_index(root: Path, rel: Sequence[str], message: str, env: dict[str, s
     tree_id = tree.stdout.strip()
     diff = run_git(["diff-tree", "-r", "--name-status", "--no-renames", "-z", head, tree_id], root)
     everything = _pairs(diff.stdout)
-    mine = [_joined(prefix, r) for r in rel]
-    changes = [(s, n[len(prefix) :]) for s, n in everything if _under(n, mine)]
+    changes = _ours(everything, prefix, rel)
     if not everything:
         return False
     if len(changes) != len(everything):

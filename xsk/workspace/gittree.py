@@ -1,12 +1,14 @@
-"""A commit of named files built from HEAD's trees: the index is read and written once.
+"""A commit of named files built from HEAD's trees: the index is written once, not twice.
 
 ``git add`` + ``git commit`` read and write the whole index (54,000 entries, 6.6 MB at
 10,000 cases) twice, and ``git commit`` first ``lstat``s every tracked file. The files a
 command wrote are known, so the commit can be made from HEAD instead: ``update-index`` stages
-them (the one read and write of the index), ``hash-object`` gives their blob ids, the trees on
-their way to the top are listed from HEAD (``ls-tree``, one folder each), changed and written
-back (``mktree``, deepest first), and the new top tree is committed with a compare-and-swap of
-HEAD (:func:`xsk.workspace.git.commit_tree`). Anything else a person staged stays staged
+them (the one write of the index), ``ls-files -s`` reads back the mode and blob git staged,
+the trees on their way to the top are listed from HEAD (``ls-tree``, one folder each),
+changed and written back (``mktree``, deepest first), and the new top tree is committed with
+a compare-and-swap of HEAD (:func:`xsk.workspace.git.commit_tree`). A file git is told to
+leave alone (skip-worktree, assume-unchanged) or a new file .gitignore excludes goes to
+``git add``, which refuses or skips it as before. Anything else a person staged stays staged
 and out of the commit, as with ``git commit -- PATHS``. This module runs no process itself:
 it is given :func:`xsk.workspace.git.run_git`, the one way xsk runs git.
 
